@@ -1,0 +1,223 @@
+import { randomUUID } from "node:crypto";
+import { sql, type Transaction } from "kysely";
+import { consentFromEvent } from "../domain/consent.js";
+import type { FieldProblem } from "../domain/errors.js";
+import { identitiesOf, type NormalizedEvent, normalizeMessage } from "../domain/normalize-message.js";
+import { type KnownLead, keyOf, resolveIdentities } from "../domain/resolve-identities.js";
+import { MAX_EVENT_BYTES, SegmentMessage, type IngestResult } from "../schemas/segment.js";
+import type { Db } from "../storage/database.js";
+import { ensureEventPartitions } from "../storage/event-partitions.js";
+import { mergeLeadInto } from "../storage/lead-merge.js";
+import type { Tables } from "../storage/tables.js";
+import { inTransaction } from "../storage/transaction.js";
+
+export interface IngestOptions {
+	receivedAt?: Date;
+	/** merged into each message's context, as Segment's batch-level context */
+	context?: Record<string, unknown>;
+	sentAt?: string;
+}
+
+/** Validates raw messages one by one, reporting each bad one by index and field. */
+export function validateMessages(
+	raw: readonly unknown[],
+	options: IngestOptions,
+	receivedAt: Date,
+): { events: NormalizedEvent[]; errors: FieldProblem[] } {
+	const events: NormalizedEvent[] = [];
+	const errors: FieldProblem[] = [];
+	raw.forEach((item, index) => {
+		const size = Buffer.byteLength(JSON.stringify(item) ?? "");
+		if (size > MAX_EVENT_BYTES) {
+			errors.push({ index, field: "", message: `event is ${size} bytes; the limit is ${MAX_EVENT_BYTES}` });
+			return;
+		}
+		const withDefaults =
+			typeof item === "object" && item !== null
+				? {
+						sentAt: options.sentAt,
+						...item,
+						context: { ...options.context, ...(item as { context?: object }).context },
+					}
+				: item;
+		const parsed = SegmentMessage.safeParse(withDefaults);
+		if (!parsed.success) {
+			for (const issue of parsed.error.issues) {
+				errors.push({ index, field: issue.path.join(".") || "type", message: issue.message });
+			}
+			return;
+		}
+		const normalized = normalizeMessage(parsed.data, receivedAt, randomUUID);
+		if ("problems" in normalized) errors.push(...normalized.problems.map((p) => ({ ...p, index })));
+		else events.push(normalized.event);
+	});
+	return { events, errors };
+}
+
+/**
+ * Stores a batch of Segment messages: valid ones are stored once each (by messageId),
+ * resolved to leads, and the leads' profiles updated, all in one transaction.
+ */
+export async function ingestBatch(db: Db, raw: readonly unknown[], options: IngestOptions = {}): Promise<IngestResult> {
+	const receivedAt = options.receivedAt ?? new Date();
+	const { events, errors } = validateMessages(raw, options, receivedAt);
+	const stored = events.length > 0 ? await storeEvents(db, events) : 0;
+	return {
+		success: errors.length === 0,
+		accepted: stored,
+		duplicates: events.length - stored,
+		rejected: raw.length - events.length,
+		errors,
+	};
+}
+
+/** Stores normalized events; returns how many were new. */
+export async function storeEvents(db: Db, events: readonly NormalizedEvent[]): Promise<number> {
+	await ensureEventPartitions(
+		db,
+		events.map((e) => e.timestamp),
+	);
+	return inTransaction(db, async (trx) => {
+		await lockIdentities(trx, events);
+		const fresh = await claimMessageIds(trx, events);
+		if (fresh.length === 0) return 0;
+		const plan = await planIdentities(trx, fresh);
+		await writeLeads(trx, fresh, plan);
+		await insertEvents(trx, fresh, plan.eventLeads);
+		await updateProfiles(trx, fresh, plan.eventLeads);
+		return fresh.length;
+	});
+}
+
+// Concurrent batches naming the same person queue here, so that two never create one lead twice.
+async function lockIdentities(trx: Transaction<Tables>, events: readonly NormalizedEvent[]) {
+	const keys = [...new Set(events.flatMap((e) => identitiesOf(e).map((id) => keyOf(id.kind, id.value))))];
+	await sql`select count(pg_advisory_xact_lock(h)) from (
+		select distinct hashtextextended(k, 0) as h from unnest(${keys}::text[]) as k order by h) as locks`.execute(trx);
+}
+
+async function claimMessageIds(trx: Transaction<Tables>, events: readonly NormalizedEvent[]) {
+	const ids = events.map((e) => e.messageId);
+	const times = events.map((e) => e.receivedAt.toISOString());
+	const claimed = await sql<{ message_id: string }>`insert into message_ids (message_id, received_at)
+		select * from unnest(${ids}::text[], ${times}::timestamptz[])
+		on conflict (message_id) do nothing returning message_id`.execute(trx);
+	const claimedIds = new Set(claimed.rows.map((r) => r.message_id));
+	return events.filter((e) => claimedIds.delete(e.messageId)); // first of in-batch repeats only
+}
+
+async function planIdentities(trx: Transaction<Tables>, events: readonly NormalizedEvent[]) {
+	const ids = events.flatMap(identitiesOf);
+	const found = await sql<{ kind: string; value: string; lead_id: string; email: string | null; user_id: string | null }>`
+		select i.kind, i.value, i.lead_id, l.email, l.user_id
+		from unnest(${ids.map((i) => i.kind)}::text[], ${ids.map((i) => i.value)}::text[]) as q(kind, value)
+		join identities i on i.kind = q.kind and i.value = q.value
+		join leads l on l.id = i.lead_id`.execute(trx);
+	const known = new Map<string, string>();
+	const leads = new Map<string, KnownLead>();
+	for (const row of found.rows) {
+		known.set(`${row.kind}:${row.value}`, row.lead_id);
+		leads.set(row.lead_id, { email: row.email, userId: row.user_id });
+	}
+	return resolveIdentities(events, known, leads, randomUUID);
+}
+
+async function writeLeads(
+	trx: Transaction<Tables>,
+	events: readonly NormalizedEvent[],
+	plan: ReturnType<typeof resolveIdentities>,
+) {
+	if (plan.newLeads.size > 0) {
+		const ids = [...plan.newLeads.keys()];
+		const firstSeen = ids.map((id) => {
+			const times = events.filter((_, i) => plan.eventLeads[i] === id).map((e) => e.timestamp.getTime());
+			return new Date(times.length > 0 ? Math.min(...times) : Date.now()).toISOString();
+		});
+		await sql`insert into leads (id, email, user_id, first_seen_at, last_seen_at)
+			select id, email, user_id, seen, seen from unnest(${ids}::uuid[],
+				${ids.map((id) => plan.newLeads.get(id)?.email ?? null)}::text[],
+				${ids.map((id) => plan.newLeads.get(id)?.userId ?? null)}::text[],
+				${firstSeen}::timestamptz[]) as n(id, email, user_id, seen)`.execute(trx);
+	}
+	for (const merge of plan.merges) await mergeLeadInto(trx, merge);
+	if (plan.identities.length > 0) {
+		await sql`insert into identities (kind, value, lead_id)
+			select * from unnest(${plan.identities.map((i) => i.kind)}::text[],
+				${plan.identities.map((i) => i.value)}::text[], ${plan.identities.map((i) => i.leadId)}::uuid[])
+			on conflict (kind, value) do update set lead_id = excluded.lead_id`.execute(trx);
+	}
+	for (const [id, lead] of plan.primaryUpdates) {
+		await trx.updateTable("leads").set({ email: lead.email, user_id: lead.userId }).where("id", "=", id).execute();
+	}
+}
+
+async function insertEvents(trx: Transaction<Tables>, events: readonly NormalizedEvent[], leadIds: readonly string[]) {
+	const column = <T>(pick: (e: NormalizedEvent) => T) => events.map(pick);
+	await sql`insert into events (lead_id, message_id, type, event, name, anonymous_id, user_id, properties, traits,
+			context, device_class, page_path, timestamp, sent_at, received_at)
+		select lead_id, message_id, type, event, name, anonymous_id, user_id, properties::jsonb, traits::jsonb,
+			context::jsonb, device_class, page_path, ts, sent_at, received_at
+		from unnest(${leadIds}::uuid[], ${column((e) => e.messageId)}::text[], ${column((e) => e.type)}::text[],
+			${column((e) => e.event)}::text[], ${column((e) => e.name)}::text[], ${column((e) => e.anonymousId)}::text[],
+			${column((e) => e.userId)}::text[], ${column((e) => JSON.stringify(e.properties))}::text[],
+			${column((e) => JSON.stringify(e.traits))}::text[], ${column((e) => JSON.stringify(e.context))}::text[],
+			${column((e) => e.deviceClass)}::text[], ${column((e) => e.pagePath)}::text[],
+			${column((e) => e.timestamp.toISOString())}::timestamptz[], ${column((e) => e.sentAt?.toISOString() ?? null)}::timestamptz[],
+			${column((e) => e.receivedAt.toISOString())}::timestamptz[])
+		as r(lead_id, message_id, type, event, name, anonymous_id, user_id, properties, traits, context,
+			device_class, page_path, ts, sent_at, received_at)`.execute(trx);
+}
+
+interface ProfilePatch {
+	traits: Record<string, unknown>;
+	timezone: string | null;
+	consent: string | null;
+	consentAt: string | null;
+	consentSource: string | null;
+	first: number;
+	last: number;
+}
+
+/** One update per lead: traits in arrival order, time zone, consent events, first and last seen. */
+async function updateProfiles(trx: Transaction<Tables>, events: readonly NormalizedEvent[], leadIds: readonly string[]) {
+	const patches = new Map<string, ProfilePatch>();
+	events.forEach((event, index) => {
+		const leadId = leadIds[index];
+		if (!leadId) return;
+		const time = event.timestamp.getTime();
+		const patch = patches.get(leadId) ?? {
+			traits: {},
+			timezone: null,
+			consent: null,
+			consentAt: null,
+			consentSource: null,
+			first: time,
+			last: time,
+		};
+		if (event.type === "identify") Object.assign(patch.traits, event.traits);
+		patch.timezone = event.timezone ?? patch.timezone;
+		const consent = event.type === "track" ? consentFromEvent(event.event) : null;
+		if (consent) Object.assign(patch, { consent, consentAt: event.timestamp.toISOString(), consentSource: event.event });
+		patch.first = Math.min(patch.first, time);
+		patch.last = Math.max(patch.last, time);
+		patches.set(leadId, patch);
+	});
+	const ids = [...patches.keys()];
+	const all = [...patches.values()];
+	await sql`update leads l set
+			traits = l.traits || p.traits::jsonb,
+			timezone = coalesce(p.timezone, l.timezone),
+			consent_status = coalesce(p.consent, l.consent_status),
+			consent_at = coalesce(p.consent_at, l.consent_at),
+			consent_source = coalesce(p.consent_source, l.consent_source),
+			first_seen_at = least(l.first_seen_at, p.first_seen),
+			last_seen_at = greatest(l.last_seen_at, p.last_seen),
+			updated_at = now()
+		from unnest(${ids}::uuid[], ${all.map((p) => JSON.stringify(p.traits))}::text[],
+			${all.map((p) => p.timezone)}::text[], ${all.map((p) => p.consent)}::text[],
+			${all.map((p) => p.consentAt)}::timestamptz[], ${all.map((p) => p.consentSource)}::text[],
+			${all.map((p) => new Date(p.first).toISOString())}::timestamptz[],
+			${all.map((p) => new Date(p.last).toISOString())}::timestamptz[])
+			as p(id, traits, timezone, consent, consent_at, consent_source, first_seen, last_seen)
+		where l.id = p.id`.execute(trx);
+}

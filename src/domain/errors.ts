@@ -1,0 +1,28 @@
+/** Codes a client can act on; the HTTP layer maps each to a status in one place. */
+export type ErrorCode =
+	| "validation_failed"
+	| "not_found"
+	| "unauthorized"
+	| "forbidden"
+	| "conflict"
+	| "payload_too_large"
+	| "unsupported_media_type"
+	| "schema_too_new"
+	| "data_dir_locked";
+
+export interface FieldProblem {
+	field: string;
+	message: string;
+	index?: number;
+}
+
+export class AppError extends Error {
+	constructor(
+		readonly code: ErrorCode,
+		message: string,
+		readonly problems: FieldProblem[] = [],
+	) {
+		super(message);
+		this.name = "AppError";
+	}
+}

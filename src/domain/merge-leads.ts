@@ -1,0 +1,36 @@
+import { type ConsentStatus, stricterConsent } from "./consent.js";
+import { furtherStage } from "./stages.js";
+
+export interface LeadProfile {
+	email: string | null;
+	userId: string | null;
+	traits: Record<string, unknown>;
+	timezone: string | null;
+	consentStatus: ConsentStatus;
+	consentAt: Date | null;
+	consentSource: string | null;
+	stage: string;
+	firstSeenAt: Date;
+	lastSeenAt: Date;
+}
+
+/**
+ * One person from two records: the survivor's values win where both have one, the
+ * stricter consent wins, the earlier first sighting and the later last sighting stay.
+ */
+export function mergeLeadProfiles(survivor: LeadProfile, merged: LeadProfile): LeadProfile {
+	const consentStatus = stricterConsent(survivor.consentStatus, merged.consentStatus);
+	const consentFrom = consentStatus === survivor.consentStatus ? survivor : merged;
+	return {
+		email: survivor.email ?? merged.email,
+		userId: survivor.userId ?? merged.userId,
+		traits: { ...merged.traits, ...survivor.traits },
+		timezone: survivor.timezone ?? merged.timezone,
+		consentStatus,
+		consentAt: consentFrom.consentAt,
+		consentSource: consentFrom.consentSource,
+		stage: furtherStage(survivor.stage, merged.stage),
+		firstSeenAt: survivor.firstSeenAt < merged.firstSeenAt ? survivor.firstSeenAt : merged.firstSeenAt,
+		lastSeenAt: survivor.lastSeenAt > merged.lastSeenAt ? survivor.lastSeenAt : merged.lastSeenAt,
+	};
+}

@@ -1,0 +1,36 @@
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PostgresDialect, type PostgresPool } from "kysely";
+import pg from "pg";
+import { PglitePool } from "./pglite-pool.js";
+import type { Tables } from "./tables.js";
+
+// Counts and ids fit in a double; read int8 as a number on both backends alike.
+pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
+pg.types.setTypeParser(1700, (value) => Number.parseFloat(value));
+
+export type Db = Kysely<Tables>;
+
+export interface Database {
+	readonly kind: "pglite" | "postgres";
+	readonly db: Db;
+	/** the embedded instance, for dumps and tests; absent on PostgreSQL */
+	readonly pglite?: PGlite;
+	close(): Promise<void>;
+}
+
+export type DatabaseConfig = { url: string; poolSize?: number } | { dataDir?: string; loadDataDir?: Blob };
+
+/** Opens PostgreSQL when given a URL, otherwise embedded PGlite (in memory without a dataDir). */
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+	if ("url" in config) {
+		const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 10 });
+		pool.on("error", () => {}); // an idle client's lost connection is replaced on next use
+		const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+		return { kind: "postgres", db, close: () => db.destroy() };
+	}
+	const pglite = new PGlite({ dataDir: config.dataDir, loadDataDir: config.loadDataDir });
+	await pglite.waitReady;
+	const pool = new PglitePool(pglite);
+	const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: pool as unknown as PostgresPool }) });
+	return { kind: "pglite", db, pglite, close: () => db.destroy() };
+}
