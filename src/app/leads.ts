@@ -1,0 +1,156 @@
+import { type Selectable, sql } from "kysely";
+import { AppError } from "../domain/errors.js";
+import { normalizeTraits } from "../domain/traits.js";
+import type { Lead, LeadDetail, LeadEvent, LeadListQuery, LeadPatch } from "../schemas/leads.js";
+import type { Db } from "../storage/database.js";
+import type { LeadsTable } from "../storage/tables.js";
+import { inTransaction } from "../storage/transaction.js";
+import { decodeCursor, encodeCursor } from "./cursor.js";
+
+type LeadRow = Selectable<LeadsTable>;
+
+const SORT_COLUMNS = { createdAt: "created_at", lastSeenAt: "last_seen_at", updatedAt: "updated_at" } as const;
+const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+
+export function toLead(row: LeadRow): Lead {
+	return {
+		id: row.id,
+		email: row.email,
+		userId: row.user_id,
+		traits: row.traits,
+		timezone: row.timezone,
+		consent: { status: row.consent_status, at: row.consent_at?.toISOString() ?? null, source: row.consent_source },
+		stage: row.stage as Lead["stage"],
+		firstSeenAt: row.first_seen_at.toISOString(),
+		lastSeenAt: row.last_seen_at.toISOString(),
+		createdAt: row.created_at.toISOString(),
+		updatedAt: row.updated_at.toISOString(),
+	};
+}
+
+/** Leads matching the filters, one keyset page at a time. */
+export async function listLeads(db: Db, query: LeadListQuery): Promise<{ data: Lead[]; nextCursor: string | null }> {
+	const column = SORT_COLUMNS[query.sort];
+	const direction = query.order;
+	let select = db.selectFrom("leads").selectAll().where("merged_into", "is", null);
+	if (query.stage) select = select.where("stage", "=", query.stage);
+	if (query.consent) select = select.where("consent_status", "=", query.consent);
+	if (query.createdAfter) select = select.where("created_at", ">=", new Date(query.createdAfter));
+	if (query.createdBefore) select = select.where("created_at", "<", new Date(query.createdBefore));
+	if (query.identified === "true") select = select.where((eb) => eb.or([eb("email", "is not", null), eb("user_id", "is not", null)]));
+	if (query.identified === "false") select = select.where("email", "is", null).where("user_id", "is", null);
+	if (query.q) {
+		const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+		select = select.where(
+			sql<boolean>`(email ilike ${pattern} or traits->>'firstName' ilike ${pattern} or traits->>'lastName' ilike ${pattern}
+				or traits->>'company' ilike ${pattern} or user_id ilike ${pattern})`,
+		);
+	}
+	if (query.cursor) {
+		const { value, id } = decodeCursor(query.cursor);
+		const after = new Date(value);
+		if (Number.isNaN(after.getTime()) || !isUuid(id)) decodeCursor("");
+		select = select.where(
+			direction === "desc" ? sql<boolean>`(${sql.ref(column)}, id) < (${after}, ${id})` : sql<boolean>`(${sql.ref(column)}, id) > (${after}, ${id})`,
+		);
+	}
+	const rows = await select.orderBy(column, direction).orderBy("id", direction).limit(query.limit + 1).execute();
+	const page = rows.slice(0, query.limit);
+	const last = page[page.length - 1];
+	return {
+		data: page.map(toLead),
+		nextCursor: rows.length > query.limit && last ? encodeCursor(last[column].toISOString(), last.id) : null,
+	};
+}
+
+/** The lead as it is now; an id of a lead merged away answers with the lead it became. */
+export async function getLead(db: Db, id: string): Promise<LeadDetail> {
+	const row = await findLive(db, id);
+	const identities = await db
+		.selectFrom("identities")
+		.select(["kind", "value"])
+		.where("lead_id", "=", row.id)
+		.orderBy("kind")
+		.orderBy("value")
+		.execute();
+	const merged = await sql<{ merged_id: string }>`select merged_id from lead_merges where survivor_id = ${row.id} order by id`.execute(db);
+	return { ...toLead(row), identities, mergedFrom: merged.rows.map((r) => r.merged_id) };
+}
+
+async function findLive(db: Db, id: string): Promise<LeadRow> {
+	if (!isUuid(id)) throw new AppError("not_found", `No lead with id ${id}.`);
+	let current = id;
+	for (let hop = 0; hop < 20; hop++) {
+		const row = await db.selectFrom("leads").selectAll().where("id", "=", current).executeTakeFirst();
+		if (!row) break;
+		if (!row.merged_into) return row;
+		current = row.merged_into;
+	}
+	throw new AppError("not_found", `No lead with id ${id}.`);
+}
+
+/** The lead's events, newest first. */
+export async function leadEvents(
+	db: Db,
+	id: string,
+	page: { limit: number; cursor?: string },
+): Promise<{ data: LeadEvent[]; nextCursor: string | null }> {
+	const lead = await findLive(db, id);
+	let select = db.selectFrom("events").selectAll().where("lead_id", "=", lead.id);
+	if (page.cursor) {
+		const { value, id: messageId } = decodeCursor(page.cursor);
+		if (Number.isNaN(new Date(value).getTime())) decodeCursor("");
+		select = select.where(sql<boolean>`(timestamp, message_id) < (${new Date(value)}, ${messageId})`);
+	}
+	const rows = await select.orderBy("timestamp", "desc").orderBy("message_id", "desc").limit(page.limit + 1).execute();
+	const data = rows.slice(0, page.limit);
+	const last = data[data.length - 1];
+	return {
+		data: data.map((row) => ({
+			messageId: row.message_id,
+			type: row.type,
+			event: row.event,
+			name: row.name,
+			properties: row.properties,
+			traits: row.traits,
+			context: row.context,
+			deviceClass: row.device_class,
+			pagePath: row.page_path,
+			timestamp: row.timestamp.toISOString(),
+			receivedAt: row.received_at.toISOString(),
+		})),
+		nextCursor: rows.length > page.limit && last ? encodeCursor(last.timestamp.toISOString(), last.message_id) : null,
+	};
+}
+
+/** Sets or removes traits and records a consent change, in one statement. */
+export async function updateLead(db: Db, id: string, patch: LeadPatch): Promise<LeadDetail> {
+	const lead = await findLive(db, id);
+	const entries = Object.entries(patch.traits ?? {});
+	const set = normalizeTraits(Object.fromEntries(entries.filter(([, v]) => v !== null)));
+	const removed = Object.keys(normalizeTraits(Object.fromEntries(entries.filter(([, v]) => v === null).map(([k]) => [k, true]))));
+	await db
+		.updateTable("leads")
+		.set({
+			traits: sql`(traits - ${removed}::text[]) || ${JSON.stringify(set)}::jsonb`,
+			...(patch.consent
+				? { consent_status: patch.consent.status, consent_at: sql`now()`, consent_source: patch.consent.source }
+				: {}),
+			updated_at: sql`now()`,
+		})
+		.where("id", "=", lead.id)
+		.execute();
+	return getLead(db, lead.id);
+}
+
+/** Erases a lead: its events, identities and the records merged into it. */
+export async function deleteLead(db: Db, id: string): Promise<void> {
+	const lead = await findLive(db, id);
+	await inTransaction(db, async (trx) => {
+		const ids = [lead.id, ...(await trx.selectFrom("leads").select("id").where("merged_into", "=", lead.id).execute()).map((r) => r.id)];
+		await trx.deleteFrom("events").where("lead_id", "in", ids).execute();
+		await trx.deleteFrom("identities").where("lead_id", "in", ids).execute();
+		await trx.updateTable("leads").set({ merged_into: null }).where("id", "in", ids).execute();
+		await trx.deleteFrom("leads").where("id", "in", ids).execute();
+	});
+}

@@ -1,0 +1,56 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Logger } from "pino";
+import { AppError } from "../domain/errors.js";
+import type { Db } from "../storage/database.js";
+import type { AuthEnv } from "./auth.js";
+import { renderApiReference } from "./api-reference.js";
+import { problemsOf, respondToError } from "./errors.js";
+import { registerIngestRoutes } from "./ingest-routes.js";
+import { registerLeadRoutes } from "./lead-routes.js";
+
+export interface AppDeps {
+	db: Db;
+	logger?: Logger;
+	version?: string;
+}
+
+/** The whole HTTP API; tests call it through `app.request()`, `serve` puts it on a port. */
+export function createApp({ db, logger, version = "0.1.0" }: AppDeps) {
+	const app = new OpenAPIHono<AuthEnv>({
+		defaultHook: (result) => {
+			if (!result.success) {
+				throw new AppError("validation_failed", "The request is not valid.", problemsOf(result.error.issues));
+			}
+		},
+	});
+	app.onError((error, c) => respondToError(error, c, (e) => logger?.error({ err: e, path: c.req.path }, "request failed")));
+	app.notFound((c) => c.json({ error: { code: "not_found", message: `No route ${c.req.method} ${c.req.path}.` } }, 404));
+
+	app.openAPIRegistry.registerComponent("securitySchemes", "basic", {
+		type: "http",
+		scheme: "basic",
+		description: "A write key (or secret key) as the user name, no password: what Segment's libraries send.",
+	});
+	app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+		type: "http",
+		scheme: "bearer",
+		description: "A secret key.",
+	});
+
+	app.get("/health", async (c) => c.json({ ok: true, version }));
+	registerIngestRoutes(app, db);
+	registerLeadRoutes(app, db);
+
+	const document = () =>
+		app.getOpenAPI31Document({
+			openapi: "3.1.0",
+			info: {
+				title: "Qualify API",
+				version,
+				description: "Capture events (Segment-compatible), read and manage leads.",
+			},
+		});
+	app.get("/openapi.json", (c) => c.json(document()));
+	app.get("/docs", (c) => c.html(renderApiReference(document())));
+	return app;
+}

@@ -1,0 +1,34 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { AppError, type ErrorCode, type FieldProblem } from "../domain/errors.js";
+
+const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+	validation_failed: 400,
+	unauthorized: 401,
+	forbidden: 403,
+	not_found: 404,
+	conflict: 409,
+	payload_too_large: 413,
+	unsupported_media_type: 415,
+	schema_too_new: 500,
+	data_dir_locked: 500,
+};
+
+export function errorBody(code: ErrorCode, message: string, problems: FieldProblem[] = []) {
+	return { error: { code, message, ...(problems.length > 0 ? { problems } : {}) } };
+}
+
+/** The one place where errors become HTTP responses; anything unexpected is a logged 500. */
+export function respondToError(error: unknown, c: Context, log: (error: unknown) => void) {
+	if (error instanceof AppError) {
+		if (error.code === "unauthorized") c.header("WWW-Authenticate", 'Basic realm="Qualify"');
+		return c.json(errorBody(error.code, error.message, error.problems), STATUS[error.code]);
+	}
+	log(error);
+	return c.json({ error: { code: "internal", message: "Something went wrong on our side; it has been logged." } }, 500);
+}
+
+/** zod issues as field problems: `traits.email: Invalid email`. */
+export function problemsOf(issues: readonly { path: readonly PropertyKey[]; message: string }[]): FieldProblem[] {
+	return issues.map((issue) => ({ field: issue.path.map(String).join(".") || "body", message: issue.message }));
+}

@@ -1,0 +1,80 @@
+import { z } from "@hono/zod-openapi";
+import { STAGES } from "../domain/stages.js";
+
+export const ConsentStatus = z.enum(["subscribed", "unsubscribed", "bounced"]);
+
+export const Lead = z
+	.object({
+		id: z.uuid(),
+		email: z.string().nullable(),
+		userId: z.string().nullable(),
+		traits: z.record(z.string(), z.unknown()),
+		timezone: z.string().nullable(),
+		consent: z.object({ status: ConsentStatus, at: z.string().nullable(), source: z.string().nullable() }),
+		stage: z.enum(STAGES),
+		firstSeenAt: z.string(),
+		lastSeenAt: z.string(),
+		createdAt: z.string(),
+		updatedAt: z.string(),
+	})
+	.openapi("Lead");
+export type Lead = z.infer<typeof Lead>;
+
+export const LeadDetail = Lead.extend({
+	identities: z.array(z.object({ kind: z.enum(["email", "user", "anonymous"]), value: z.string() })),
+	mergedFrom: z.array(z.uuid()),
+}).openapi("LeadDetail");
+export type LeadDetail = z.infer<typeof LeadDetail>;
+
+export const LeadSort = z.enum(["createdAt", "lastSeenAt", "updatedAt"]);
+
+export const LeadListQuery = z.object({
+	q: z.string().max(200).optional().openapi({ description: "search in email, name and company" }),
+	stage: z.enum(STAGES).optional(),
+	consent: ConsentStatus.optional(),
+	identified: z.enum(["true", "false"]).optional().openapi({ description: "only leads with (or without) an email or user id" }),
+	createdAfter: z.iso.datetime({ offset: true }).optional(),
+	createdBefore: z.iso.datetime({ offset: true }).optional(),
+	sort: LeadSort.default("createdAt"),
+	order: z.enum(["asc", "desc"]).default("desc"),
+	limit: z.coerce.number().int().min(1).max(500).default(50),
+	cursor: z.string().max(500).optional(),
+});
+export type LeadListQuery = z.infer<typeof LeadListQuery>;
+
+export const LeadPage = z.object({ data: z.array(Lead), nextCursor: z.string().nullable() }).openapi("LeadPage");
+
+export const LeadEvent = z
+	.object({
+		messageId: z.string(),
+		type: z.string(),
+		event: z.string().nullable(),
+		name: z.string().nullable(),
+		properties: z.record(z.string(), z.unknown()),
+		traits: z.record(z.string(), z.unknown()),
+		context: z.record(z.string(), z.unknown()),
+		deviceClass: z.string().nullable(),
+		pagePath: z.string().nullable(),
+		timestamp: z.string(),
+		receivedAt: z.string(),
+	})
+	.openapi("LeadEvent");
+export type LeadEvent = z.infer<typeof LeadEvent>;
+
+export const EventPageQuery = z.object({
+	limit: z.coerce.number().int().min(1).max(500).default(50),
+	cursor: z.string().max(500).optional(),
+});
+export const EventPage = z.object({ data: z.array(LeadEvent), nextCursor: z.string().nullable() }).openapi("EventPage");
+
+export const LeadPatch = z
+	.object({
+		traits: z
+			.record(z.string().min(1).max(100), z.unknown())
+			.optional()
+			.openapi({ description: "traits to set; a null value removes the trait" }),
+		consent: z.object({ status: ConsentStatus, source: z.string().max(200).default("api") }).optional(),
+	})
+	.strict()
+	.openapi("LeadPatch");
+export type LeadPatch = z.infer<typeof LeadPatch>;
