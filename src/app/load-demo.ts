@@ -1,0 +1,44 @@
+import { type DemoOptions, demoFunnel } from "../domain/demo-funnel.js";
+import type { Db } from "../storage/database.js";
+import { ingestBatch } from "./ingest-batch.js";
+
+export interface DemoSummary {
+	leads: number;
+	events: number;
+	stored: number;
+	duplicates: number;
+	converters: number;
+}
+
+/**
+ * Loads the demo funnel through the same ingest path as real events, in batches of 100.
+ * Message ids come from the seed, so loading the same demo twice stores nothing new.
+ */
+export async function loadDemo(
+	db: Db,
+	options: DemoOptions,
+	onProgress: (summary: DemoSummary) => void = () => {},
+): Promise<DemoSummary> {
+	const summary: DemoSummary = { leads: 0, events: 0, stored: 0, duplicates: 0, converters: 0 };
+	let batch: Record<string, unknown>[] = [];
+	const flush = async () => {
+		if (batch.length === 0) return;
+		const result = await ingestBatch(db, batch, { receivedAt: options.now });
+		if (result.errors.length > 0) throw new Error(`demo data was rejected: ${JSON.stringify(result.errors[0])}`);
+		summary.stored += result.accepted;
+		summary.duplicates += result.duplicates;
+		batch = [];
+		onProgress(summary);
+	};
+	for (const lead of demoFunnel(options)) {
+		summary.leads++;
+		summary.events += lead.messages.length;
+		if (lead.converts) summary.converters++;
+		for (const message of lead.messages) {
+			batch.push(message);
+			if (batch.length >= 100) await flush();
+		}
+	}
+	await flush();
+	return summary;
+}

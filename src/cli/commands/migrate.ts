@@ -1,0 +1,16 @@
+import { readConfig } from "../config.js";
+import { openStore } from "../open-store.js";
+import { parseCommand } from "./args.js";
+
+export async function migrateCommand(args: string[]) {
+	if (!parseCommand(args, {}, "Usage: qualify migrate\n\nApplies any migrations the database lacks.")) return;
+	const config = readConfig();
+	const store = await openStore(config, { migrate: false });
+	try {
+		const { migrate } = await import("../../storage/migrate.js");
+		const applied = await migrate(store.db);
+		console.log(applied.length > 0 ? `Applied ${applied.join(", ")} to ${store.where}.` : `${store.where} is up to date.`);
+	} finally {
+		await store.close();
+	}
+}

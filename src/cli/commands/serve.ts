@@ -1,0 +1,70 @@
+import { createInterface } from "node:readline/promises";
+import { serve } from "@hono/node-server";
+import pino from "pino";
+import { countApiKeys, createApiKey } from "../../app/api-keys.js";
+import { loadDemo } from "../../app/load-demo.js";
+import { createApp } from "../../http/app.js";
+import { jobHandlers } from "../../jobs/handlers.js";
+import { runWorker } from "../../jobs/worker.js";
+import { readConfig } from "../config.js";
+import { openStore, type Store } from "../open-store.js";
+import { parseCommand, positiveInt } from "./args.js";
+import { onShutdown } from "./shutdown.js";
+
+const USAGE = `Usage: qualify serve [--port N] [--no-worker]
+
+Serves the API (and, from later releases, the web app). Jobs run in this process unless
+--no-worker is given; then run 'qualify worker' beside it.
+Environment: PORT (8080), HOST (0.0.0.0), DATABASE_URL, QUALIFY_DATA_DIR (./.qualify), LOG_LEVEL.`;
+
+export async function serveCommand(args: string[]) {
+	const parsed = parseCommand(args, { port: { type: "string" }, "no-worker": { type: "boolean" } }, USAGE);
+	if (!parsed) return;
+	const config = readConfig();
+	const port = positiveInt(parsed.values.port, "port", config.port);
+	const logger = pino({ level: config.logLevel });
+	const store = await openStore(config);
+	await firstRun(store);
+
+	const app = createApp({ db: store.db, logger });
+	const server = serve({ fetch: app.fetch, port, hostname: config.host });
+	await new Promise<void>((resolve, reject) => {
+		server.once("listening", () => resolve());
+		server.once("error", reject);
+	});
+	const stopWorker = new AbortController();
+	const worker = parsed.values["no-worker"]
+		? Promise.resolve()
+		: runWorker({ db: store.db, handlers: jobHandlers(store.db), logger, signal: stopWorker.signal });
+	console.log(`Qualify is serving http://localhost:${port} (API reference at /docs), data in ${store.where}.`);
+
+	onShutdown(async () => {
+		stopWorker.abort();
+		await new Promise<void>((resolve) => server.close(() => resolve()));
+		await worker;
+		await store.close();
+	});
+}
+
+/** On a store with no keys: make an admin secret key and a write key, and offer demo data. */
+async function firstRun(store: Store) {
+	if ((await countApiKeys(store.db)) > 0) return;
+	const secret = await createApiKey(store.db, "secret", "admin (first run)");
+	const write = await createApiKey(store.db, "write", "default write key");
+	console.log(`
+First run: created your keys. They are shown this once; keep them somewhere safe.
+  admin secret key: ${secret.key}
+  write key:        ${write.key}   (for websites and Segment-compatible libraries)
+`);
+	if (!process.stdin.isTTY) {
+		console.log("Load a demo funnel with: npx qualify demo\n");
+		return;
+	}
+	const prompt = createInterface({ input: process.stdin, output: process.stdout });
+	const answer = await prompt.question("The store is empty. Load a demo funnel of 2,000 leads now? [y/N] ");
+	prompt.close();
+	if (/^y/i.test(answer.trim())) {
+		const summary = await loadDemo(store.db, { leads: 2000, seed: 1, now: new Date() });
+		console.log(`Loaded ${summary.stored} events for ${summary.leads} demo leads.\n`);
+	}
+}

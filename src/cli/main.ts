@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+import { AppError } from "../domain/errors.js";
+import { demoCommand } from "./commands/demo.js";
+import { keysCommand } from "./commands/keys.js";
+import { migrateCommand } from "./commands/migrate.js";
+import { serveCommand } from "./commands/serve.js";
+import { workerCommand } from "./commands/worker.js";
+
+const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<void> }> = {
+	serve: { summary: "serve the API (and run jobs in-process unless --no-worker)", run: serveCommand },
+	worker: { summary: "run background jobs", run: workerCommand },
+	migrate: { summary: "apply database migrations", run: migrateCommand },
+	keys: { summary: "create, list and revoke API keys", run: keysCommand },
+	demo: { summary: "load a realistic synthetic B2B funnel", run: demoCommand },
+};
+
+const USAGE = `Usage: qualify <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+	.map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
+	.join("\n")}
+
+Run 'qualify <command> --help' for a command's options.
+Data: embedded PGlite in ./.qualify (QUALIFY_DATA_DIR), or PostgreSQL when DATABASE_URL is set.`;
+
+async function main(argv: string[]) {
+	const [name, ...args] = argv;
+	if (!name || name === "--help" || name === "-h" || name === "help") {
+		console.log(USAGE);
+		return;
+	}
+	const command = COMMANDS[name];
+	if (!command) {
+		console.error(`Unknown command "${name}".\n\n${USAGE}`);
+		process.exitCode = 2;
+		return;
+	}
+	await command.run(args);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+	if (error instanceof AppError || error instanceof TypeError) {
+		console.error(`qualify: ${error.message}`);
+	} else {
+		console.error(error);
+	}
+	process.exitCode = 1;
+});

@@ -1,0 +1,46 @@
+import { join } from "node:path";
+import { type Database, openDatabase } from "../storage/database.js";
+import { lockDataDir } from "../storage/data-dir-lock.js";
+import { migrate } from "../storage/migrate.js";
+import type { Config } from "./config.js";
+
+export interface Store extends Database {
+	/** where the data lives, for messages (never the URL's password) */
+	where: string;
+}
+
+/** Opens the configured database, locked and migrated. */
+export async function openStore(config: Config, options: { migrate?: boolean } = {}): Promise<Store> {
+	let database: Database;
+	let where: string;
+	if (config.databaseUrl) {
+		database = await openDatabase({ url: config.databaseUrl });
+		const url = new URL(config.databaseUrl);
+		where = `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
+	} else {
+		const unlock = lockDataDir(config.dataDir);
+		try {
+			const embedded = await openDatabase({ dataDir: join(config.dataDir, "pgdata") });
+			database = {
+				...embedded,
+				close: async () => {
+					await embedded.close();
+					unlock();
+				},
+			};
+		} catch (error) {
+			unlock();
+			throw error;
+		}
+		where = `embedded PGlite in ${config.dataDir}`;
+	}
+	if (options.migrate !== false) {
+		try {
+			await migrate(database.db);
+		} catch (error) {
+			await database.close();
+			throw error;
+		}
+	}
+	return { ...database, where };
+}

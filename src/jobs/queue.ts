@@ -1,0 +1,68 @@
+import { sql, type Transaction } from "kysely";
+import type { Db } from "../storage/database.js";
+import type { Tables } from "../storage/tables.js";
+
+export interface Job {
+	id: number;
+	kind: string;
+	payload: Record<string, unknown>;
+	attempts: number;
+	maxAttempts: number;
+}
+
+/** Adds a job in the caller's transaction, so it exists exactly when the change that caused it does. */
+export async function enqueueJob(
+	trx: Transaction<Tables> | Db,
+	kind: string,
+	payload: Record<string, unknown>,
+	options: { runAt?: Date; maxAttempts?: number } = {},
+): Promise<void> {
+	await trx
+		.insertInto("jobs")
+		.values({
+			kind,
+			payload: JSON.stringify(payload),
+			...(options.runAt ? { run_at: options.runAt } : {}),
+			...(options.maxAttempts ? { max_attempts: options.maxAttempts } : {}),
+		})
+		.execute();
+}
+
+/**
+ * Claims due jobs for a lease. SKIP LOCKED lets many workers claim at once without waiting
+ * on each other; a worker that dies loses its lease and the job is claimed again.
+ */
+export async function claimJobs(db: Db, kinds: readonly string[], limit: number, leaseMs = 60_000): Promise<Job[]> {
+	if (kinds.length === 0) return [];
+	const rows = await sql<{ id: number; kind: string; payload: Record<string, unknown>; attempts: number; max_attempts: number }>`
+		update jobs set locked_until = now() + ${`${leaseMs} milliseconds`}::interval, attempts = attempts + 1
+		where id in (
+			select id from jobs
+			where done_at is null and run_at <= now() and (locked_until is null or locked_until < now())
+				and kind = any(${kinds}::text[]) and attempts < max_attempts
+			order by run_at limit ${limit} for update skip locked)
+		returning id, kind, payload, attempts, max_attempts`.execute(db);
+	return rows.rows.map((r) => ({ id: r.id, kind: r.kind, payload: r.payload, attempts: r.attempts, maxAttempts: r.max_attempts }));
+}
+
+export async function completeJob(db: Db, id: number): Promise<void> {
+	await db.updateTable("jobs").set({ done_at: sql`now()`, locked_until: null }).where("id", "=", id).execute();
+}
+
+/** Exponential backoff with jitter: 10 s, 20 s, 40 s … capped at 12 hours. */
+export function retryDelayMs(attempts: number, random = Math.random()): number {
+	return Math.min(10_000 * 2 ** (attempts - 1), 12 * 3_600_000) * (0.75 + random * 0.5);
+}
+
+export async function failJob(db: Db, job: Job, error: unknown): Promise<void> {
+	const message = error instanceof Error ? error.message : String(error);
+	await db
+		.updateTable("jobs")
+		.set({
+			last_error: message.slice(0, 2000),
+			locked_until: null,
+			run_at: new Date(Date.now() + retryDelayMs(job.attempts)),
+		})
+		.where("id", "=", job.id)
+		.execute();
+}
