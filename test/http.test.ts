@@ -42,16 +42,30 @@ describe.each(backends())("HTTP API on $name", (backend) => {
 		expect((await post("/v1/track", "a=1", writeKey, "application/x-www-form-urlencoded")).status).toBe(415);
 		const big = { userId: "u", event: "Big", properties: { blob: "x".repeat(40_000) } };
 		expect((await post("/v1/track", big)).status).toBe(413);
-		const hugeBatch = { batch: Array.from({ length: 30 }, (_, i) => ({ ...big, messageId: `b${i}`, properties: { blob: "y".repeat(20_000) } })) };
+		const hugeBatch = {
+			batch: Array.from({ length: 30 }, (_, i) => ({
+				...big,
+				messageId: `b${i}`,
+				properties: { blob: "y".repeat(20_000) },
+			})),
+		};
 		expect((await post("/v1/batch", hugeBatch)).status).toBe(413);
-		const count = await database.db.selectFrom("events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
+		const count = await database.db
+			.selectFrom("events")
+			.select((eb) => eb.fn.countAll<number>().as("n"))
+			.executeTakeFirst();
 		expect(Number(count?.n)).toBe(0);
 	});
 
 	it("stores the good events of a batch and names the bad one by index and field", async () => {
 		const response = await post("/v1/batch", {
 			batch: [
-				{ type: "identify", messageId: "h1", userId: "u-1", traits: { email: "ada@acme.io", company: { name: "Acme", employee_count: 120 } } },
+				{
+					type: "identify",
+					messageId: "h1",
+					userId: "u-1",
+					traits: { email: "ada@acme.io", company: { name: "Acme", employee_count: 120 } },
+				},
 				{ type: "track", messageId: "h2", userId: "u-1" },
 				{ type: "page", messageId: "h3", userId: "u-1", properties: { url: "https://acme.io/pricing" } },
 			],
@@ -72,7 +86,11 @@ describe.each(backends())("HTTP API on $name", (backend) => {
 			sentAt: new Date(now + skew).toISOString(),
 		});
 		await post("/v1/track", { messageId: "future", userId: "u-1", event: "Future", timestamp: "2099-01-01T00:00:00Z" });
-		const rows = await database.db.selectFrom("events").select(["message_id", "timestamp", "received_at"]).where("message_id", "in", ["skew", "future"]).execute();
+		const rows = await database.db
+			.selectFrom("events")
+			.select(["message_id", "timestamp", "received_at"])
+			.where("message_id", "in", ["skew", "future"])
+			.execute();
 		const skewed = rows.find((r) => r.message_id === "skew");
 		const future = rows.find((r) => r.message_id === "future");
 		expect(Math.abs((skewed?.timestamp.getTime() ?? 0) - (now - 60_000))).toBeLessThan(5_000);
@@ -81,11 +99,17 @@ describe.each(backends())("HTTP API on $name", (backend) => {
 
 	it("lists, reads, pages, updates and deletes leads", async () => {
 		for (let i = 0; i < 5; i++) {
-			await post("/v1/identify", { messageId: `l${i}`, userId: `list-${i}`, traits: { email: `p${i}@list.io`, first_name: `P${i}` } });
+			await post("/v1/identify", {
+				messageId: `l${i}`,
+				userId: `list-${i}`,
+				traits: { email: `p${i}@list.io`, first_name: `P${i}` },
+			});
 		}
 		const first = await (await get("/v1/leads?q=list.io&limit=2&sort=createdAt&order=asc")).json();
 		expect(first.data).toHaveLength(2);
-		const second = await (await get(`/v1/leads?q=list.io&limit=2&sort=createdAt&order=asc&cursor=${first.nextCursor}`)).json();
+		const second = await (
+			await get(`/v1/leads?q=list.io&limit=2&sort=createdAt&order=asc&cursor=${first.nextCursor}`)
+		).json();
 		expect(second.data.map((l: { email: string }) => l.email)).not.toContain(first.data[0].email);
 		const bad = await get("/v1/leads?limit=9999");
 		expect(bad.status).toBe(400);
@@ -107,7 +131,10 @@ describe.each(backends())("HTTP API on $name", (backend) => {
 		expect(updated.traits).toEqual({ title: "VP Sales" });
 		expect(updated.consent.status).toBe("unsubscribed");
 
-		const erased = await app.request(`/v1/leads/${id}`, { method: "DELETE", headers: { authorization: `Bearer ${secretKey}` } });
+		const erased = await app.request(`/v1/leads/${id}`, {
+			method: "DELETE",
+			headers: { authorization: `Bearer ${secretKey}` },
+		});
 		expect(erased.status).toBe(204);
 		expect((await get(`/v1/leads/${id}`)).status).toBe(404);
 	});

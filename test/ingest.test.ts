@@ -16,8 +16,20 @@ describe.each(backends())("ingest on $name", (backend) => {
 
 	it("stores a batch once however often it is sent", async () => {
 		const batch = [
-			{ type: "identify", messageId: "m1", anonymousId: "a1", traits: { email: " Ada@Example.COM ", title: "CTO" }, timestamp: t0 },
-			{ type: "page", messageId: "m2", anonymousId: "a1", properties: { url: "https://x.io/pricing?a=1" }, timestamp: t0 },
+			{
+				type: "identify",
+				messageId: "m1",
+				anonymousId: "a1",
+				traits: { email: " Ada@Example.COM ", title: "CTO" },
+				timestamp: t0,
+			},
+			{
+				type: "page",
+				messageId: "m2",
+				anonymousId: "a1",
+				properties: { url: "https://x.io/pricing?a=1" },
+				timestamp: t0,
+			},
 			{ type: "track", messageId: "m3", anonymousId: "a1", event: "Demo Requested", timestamp: t0 },
 		];
 		const first = await ingestBatch(database.db, batch);
@@ -51,7 +63,9 @@ describe.each(backends())("ingest on $name", (backend) => {
 			{ type: "page", messageId: "p1", anonymousId: "anon-1", timestamp: t0 },
 			{ type: "identify", messageId: "i1", userId: "user-9", traits: { firstName: "Ada" }, timestamp: t0 },
 		]);
-		expect(await database.db.selectFrom("leads").select("id").where("merged_into", "is", null).execute()).toHaveLength(2);
+		expect(await database.db.selectFrom("leads").select("id").where("merged_into", "is", null).execute()).toHaveLength(
+			2,
+		);
 		await ingestBatch(database.db, [
 			{ type: "identify", messageId: "i2", anonymousId: "anon-1", userId: "user-9", traits: { email: "ada@x.io" } },
 		]);

@@ -65,7 +65,10 @@ export async function authenticateKey(db: Db, key: string, now = Date.now()): Pr
 }
 
 export async function countApiKeys(db: Db): Promise<number> {
-	const row = await db.selectFrom("api_keys").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
+	const row = await db
+		.selectFrom("api_keys")
+		.select((eb) => eb.fn.countAll<number>().as("n"))
+		.executeTakeFirst();
 	return Number(row?.n ?? 0);
 }
 

@@ -4,7 +4,7 @@ import { consentFromEvent } from "../domain/consent.js";
 import type { FieldProblem } from "../domain/errors.js";
 import { identitiesOf, type NormalizedEvent, normalizeMessage } from "../domain/normalize-message.js";
 import { type KnownLead, keyOf, resolveIdentities } from "../domain/resolve-identities.js";
-import { MAX_EVENT_BYTES, SegmentMessage, type IngestResult } from "../schemas/segment.js";
+import { type IngestResult, MAX_EVENT_BYTES, SegmentMessage } from "../schemas/segment.js";
 import type { Db } from "../storage/database.js";
 import { ensureEventPartitions } from "../storage/event-partitions.js";
 import { mergeLeadInto } from "../storage/lead-merge.js";
@@ -108,7 +108,13 @@ async function claimMessageIds(trx: Transaction<Tables>, events: readonly Normal
 
 async function planIdentities(trx: Transaction<Tables>, events: readonly NormalizedEvent[]) {
 	const ids = events.flatMap(identitiesOf);
-	const found = await sql<{ kind: string; value: string; lead_id: string; email: string | null; user_id: string | null }>`
+	const found = await sql<{
+		kind: string;
+		value: string;
+		lead_id: string;
+		email: string | null;
+		user_id: string | null;
+	}>`
 		select i.kind, i.value, i.lead_id, l.email, l.user_id
 		from unnest(${ids.map((i) => i.kind)}::text[], ${ids.map((i) => i.value)}::text[]) as q(kind, value)
 		join identities i on i.kind = q.kind and i.value = q.value
@@ -179,7 +185,11 @@ interface ProfilePatch {
 }
 
 /** One update per lead: traits in arrival order, time zone, consent events, first and last seen. */
-async function updateProfiles(trx: Transaction<Tables>, events: readonly NormalizedEvent[], leadIds: readonly string[]) {
+async function updateProfiles(
+	trx: Transaction<Tables>,
+	events: readonly NormalizedEvent[],
+	leadIds: readonly string[],
+) {
 	const patches = new Map<string, ProfilePatch>();
 	events.forEach((event, index) => {
 		const leadId = leadIds[index];
@@ -197,7 +207,8 @@ async function updateProfiles(trx: Transaction<Tables>, events: readonly Normali
 		if (event.type === "identify") Object.assign(patch.traits, event.traits);
 		patch.timezone = event.timezone ?? patch.timezone;
 		const consent = event.type === "track" ? consentFromEvent(event.event) : null;
-		if (consent) Object.assign(patch, { consent, consentAt: event.timestamp.toISOString(), consentSource: event.event });
+		if (consent)
+			Object.assign(patch, { consent, consentAt: event.timestamp.toISOString(), consentSource: event.event });
 		patch.first = Math.min(patch.first, time);
 		patch.last = Math.max(patch.last, time);
 		patches.set(leadId, patch);

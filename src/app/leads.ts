@@ -37,7 +37,8 @@ export async function listLeads(db: Db, query: LeadListQuery): Promise<{ data: L
 	if (query.consent) select = select.where("consent_status", "=", query.consent);
 	if (query.createdAfter) select = select.where("created_at", ">=", new Date(query.createdAfter));
 	if (query.createdBefore) select = select.where("created_at", "<", new Date(query.createdBefore));
-	if (query.identified === "true") select = select.where((eb) => eb.or([eb("email", "is not", null), eb("user_id", "is not", null)]));
+	if (query.identified === "true")
+		select = select.where((eb) => eb.or([eb("email", "is not", null), eb("user_id", "is not", null)]));
 	if (query.identified === "false") select = select.where("email", "is", null).where("user_id", "is", null);
 	if (query.q) {
 		const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -51,10 +52,16 @@ export async function listLeads(db: Db, query: LeadListQuery): Promise<{ data: L
 		const after = new Date(value);
 		if (Number.isNaN(after.getTime()) || !isUuid(id)) decodeCursor("");
 		select = select.where(
-			direction === "desc" ? sql<boolean>`(${sql.ref(column)}, id) < (${after}, ${id})` : sql<boolean>`(${sql.ref(column)}, id) > (${after}, ${id})`,
+			direction === "desc"
+				? sql<boolean>`(${sql.ref(column)}, id) < (${after}, ${id})`
+				: sql<boolean>`(${sql.ref(column)}, id) > (${after}, ${id})`,
 		);
 	}
-	const rows = await select.orderBy(column, direction).orderBy("id", direction).limit(query.limit + 1).execute();
+	const rows = await select
+		.orderBy(column, direction)
+		.orderBy("id", direction)
+		.limit(query.limit + 1)
+		.execute();
 	const page = rows.slice(0, query.limit);
 	const last = page[page.length - 1];
 	return {
@@ -73,7 +80,9 @@ export async function getLead(db: Db, id: string): Promise<LeadDetail> {
 		.orderBy("kind")
 		.orderBy("value")
 		.execute();
-	const merged = await sql<{ merged_id: string }>`select merged_id from lead_merges where survivor_id = ${row.id} order by id`.execute(db);
+	const merged = await sql<{
+		merged_id: string;
+	}>`select merged_id from lead_merges where survivor_id = ${row.id} order by id`.execute(db);
 	return { ...toLead(row), identities, mergedFrom: merged.rows.map((r) => r.merged_id) };
 }
 
@@ -102,7 +111,11 @@ export async function leadEvents(
 		if (Number.isNaN(new Date(value).getTime())) decodeCursor("");
 		select = select.where(sql<boolean>`(timestamp, message_id) < (${new Date(value)}, ${messageId})`);
 	}
-	const rows = await select.orderBy("timestamp", "desc").orderBy("message_id", "desc").limit(page.limit + 1).execute();
+	const rows = await select
+		.orderBy("timestamp", "desc")
+		.orderBy("message_id", "desc")
+		.limit(page.limit + 1)
+		.execute();
 	const data = rows.slice(0, page.limit);
 	const last = data[data.length - 1];
 	return {
@@ -128,7 +141,9 @@ export async function updateLead(db: Db, id: string, patch: LeadPatch): Promise<
 	const lead = await findLive(db, id);
 	const entries = Object.entries(patch.traits ?? {});
 	const set = normalizeTraits(Object.fromEntries(entries.filter(([, v]) => v !== null)));
-	const removed = Object.keys(normalizeTraits(Object.fromEntries(entries.filter(([, v]) => v === null).map(([k]) => [k, true]))));
+	const removed = Object.keys(
+		normalizeTraits(Object.fromEntries(entries.filter(([, v]) => v === null).map(([k]) => [k, true]))),
+	);
 	await db
 		.updateTable("leads")
 		.set({
@@ -147,7 +162,10 @@ export async function updateLead(db: Db, id: string, patch: LeadPatch): Promise<
 export async function deleteLead(db: Db, id: string): Promise<void> {
 	const lead = await findLive(db, id);
 	await inTransaction(db, async (trx) => {
-		const ids = [lead.id, ...(await trx.selectFrom("leads").select("id").where("merged_into", "=", lead.id).execute()).map((r) => r.id)];
+		const ids = [
+			lead.id,
+			...(await trx.selectFrom("leads").select("id").where("merged_into", "=", lead.id).execute()).map((r) => r.id),
+		];
 		await trx.deleteFrom("events").where("lead_id", "in", ids).execute();
 		await trx.deleteFrom("identities").where("lead_id", "in", ids).execute();
 		await trx.updateTable("leads").set({ merged_into: null }).where("id", "in", ids).execute();

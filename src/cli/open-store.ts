@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { type Database, openDatabase } from "../storage/database.js";
 import { lockDataDir } from "../storage/data-dir-lock.js";
+import { type Database, openDatabase } from "../storage/database.js";
 import { migrate } from "../storage/migrate.js";
 import type { Config } from "./config.js";
 

@@ -1,6 +1,6 @@
 import type { SegmentMessage } from "../schemas/segment.js";
 import { type DeviceClass, deviceClass } from "./device-class.js";
-import { type FieldProblem } from "./errors.js";
+import type { FieldProblem } from "./errors.js";
 import { isTimeZone, normalizeEmail, normalizeTraits, type Traits } from "./traits.js";
 
 export type IdentityKind = "email" | "user" | "anonymous";
@@ -49,11 +49,7 @@ function pathOf(url: unknown): string | null {
  * sender's `sentAt` and our receipt is added to its `timestamp`. Times in the future are
  * clamped to the receive time.
  */
-export function correctedTimestamp(
-	timestamp: Date | null,
-	sentAt: Date | null,
-	receivedAt: Date,
-): Date {
+export function correctedTimestamp(timestamp: Date | null, sentAt: Date | null, receivedAt: Date): Date {
 	let time = timestamp ?? receivedAt;
 	if (timestamp && sentAt) time = new Date(receivedAt.getTime() - (sentAt.getTime() - timestamp.getTime()));
 	return time.getTime() > receivedAt.getTime() ? receivedAt : time;
@@ -81,7 +77,8 @@ export function normalizeMessage(
 	const page = objectAt(context.page);
 	const sentAt = message.sentAt ? new Date(message.sentAt) : null;
 	const stamp = message.timestamp ?? message.originalTimestamp;
-	const traits = message.type === "identify" ? normalizeTraits(rawTraits) : message.type === "group" ? objectAt(message.traits) : {};
+	const traits =
+		message.type === "identify" ? normalizeTraits(rawTraits) : message.type === "group" ? objectAt(message.traits) : {};
 	return {
 		event: {
 			messageId: message.messageId ?? newMessageId(),

@@ -55,7 +55,7 @@ export function resolveIdentities(
 
 	for (const event of events) {
 		const ids = identitiesOf(event);
-		const lookupOnly = (kind: IdentityKind, value: string) => value === event.previousId && value !== event.userId;
+		const lookupOnly = (value: string) => value === event.previousId && value !== event.userId;
 		const matched: { leadId: string; strong: boolean }[] = [];
 		for (const { kind, value } of ids) {
 			const leadId = pointers.get(keyOf(kind, value));
@@ -66,8 +66,14 @@ export function resolveIdentities(
 			else matched.push({ leadId, strong });
 		}
 
+		// A browser last used by someone else: the anonymous id moves to this person instead.
+		const differs = (a: string | null, b: string | null) => a !== null && b !== null && a !== b;
+		const candidates = matched.filter(({ leadId, strong }) => {
+			const lead = leads.get(leadId);
+			return strong || !lead || !(differs(lead.email, event.email) || differs(lead.userId, event.userId));
+		});
 		let survivorId: string;
-		const first = matched[0];
+		const first = candidates[0];
 		if (!first) {
 			survivorId = newId();
 			const lead = { email: event.email, userId: event.userId };
@@ -80,11 +86,9 @@ export function resolveIdentities(
 		const claimedEmail = event.email ?? survivor.email;
 		const claimedUser = event.userId ?? survivor.userId;
 
-		for (const other of matched.slice(1)) {
+		for (const other of candidates.slice(1)) {
 			const lead = leads.get(other.leadId) ?? { email: null, userId: null };
-			const conflicts =
-				(lead.email !== null && claimedEmail !== null && lead.email !== claimedEmail) ||
-				(lead.userId !== null && claimedUser !== null && lead.userId !== claimedUser);
+			const conflicts = differs(lead.email, claimedEmail) || differs(lead.userId, claimedUser);
 			if (!other.strong && conflicts) continue; // the anonymous id is re-pointed below instead
 			plan.merges.push({
 				survivorId,
@@ -105,7 +109,7 @@ export function resolveIdentities(
 		}
 
 		for (const { kind, value } of ids) {
-			if (!lookupOnly(kind, value)) point(kind, value, survivorId);
+			if (!lookupOnly(value)) point(kind, value, survivorId);
 		}
 		const before = { ...survivor };
 		if (event.email && event.type === "identify") survivor.email = event.email;
@@ -113,7 +117,11 @@ export function resolveIdentities(
 		survivor.userId ??= event.userId;
 		leads.set(survivorId, survivor);
 		if (plan.newLeads.has(survivorId)) plan.newLeads.set(survivorId, survivor);
-		else if (before.email !== survivor.email || before.userId !== survivor.userId || plan.primaryUpdates.has(survivorId)) {
+		else if (
+			before.email !== survivor.email ||
+			before.userId !== survivor.userId ||
+			plan.primaryUpdates.has(survivorId)
+		) {
 			plan.primaryUpdates.set(survivorId, survivor);
 		}
 		plan.eventLeads.push(survivorId);

@@ -34,13 +34,18 @@ td,th{border:1px solid #dde;padding:.25rem .5rem;text-align:left;vertical-align:
 <p>${doc.info.description ?? ""}</p>
 <p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>
 ${operations.map(
-	({ path, method, operation }) => html`<h2 id="${method}-${path}"><span class="m ${method}">${method}</span><code>${path}</code></h2>
+	({
+		path,
+		method,
+		operation,
+	}) => html`<h2 id="${method}-${path}"><span class="m ${method}">${method}</span><code>${path}</code></h2>
 <p><strong>${operation.summary ?? ""}</strong></p><p>${operation.description ?? ""}</p>
 ${
 	operation.parameters?.length
 		? html`<table><tr><th>parameter</th><th>in</th><th>required</th><th>schema</th></tr>
 ${operation.parameters.map(
-	(p) => html`<tr><td><code>${p.name}</code></td><td>${p.in}</td><td>${p.required ? "yes" : "no"}</td><td><code>${JSON.stringify(p.schema)}</code></td></tr>`,
+	(p) =>
+		html`<tr><td><code>${p.name}</code></td><td>${p.in}</td><td>${p.required ? "yes" : "no"}</td><td><code>${JSON.stringify(p.schema)}</code></td></tr>`,
 )}</table>`
 		: ""
 }

@@ -2,8 +2,8 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Logger } from "pino";
 import { AppError } from "../domain/errors.js";
 import type { Db } from "../storage/database.js";
-import type { AuthEnv } from "./auth.js";
 import { renderApiReference } from "./api-reference.js";
+import type { AuthEnv } from "./auth.js";
 import { problemsOf, respondToError } from "./errors.js";
 import { registerIngestRoutes } from "./ingest-routes.js";
 import { registerLeadRoutes } from "./lead-routes.js";
@@ -23,8 +23,12 @@ export function createApp({ db, logger, version = "0.1.0" }: AppDeps) {
 			}
 		},
 	});
-	app.onError((error, c) => respondToError(error, c, (e) => logger?.error({ err: e, path: c.req.path }, "request failed")));
-	app.notFound((c) => c.json({ error: { code: "not_found", message: `No route ${c.req.method} ${c.req.path}.` } }, 404));
+	app.onError((error, c) =>
+		respondToError(error, c, (e) => logger?.error({ err: e, path: c.req.path }, "request failed")),
+	);
+	app.notFound((c) =>
+		c.json({ error: { code: "not_found", message: `No route ${c.req.method} ${c.req.path}.` } }, 404),
+	);
 
 	app.openAPIRegistry.registerComponent("securitySchemes", "basic", {
 		type: "http",

@@ -1,11 +1,17 @@
-import type { OpenAPIHono } from "@hono/zod-openapi";
-import { z } from "@hono/zod-openapi";
+import type { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { ingestBatch } from "../app/ingest-batch.js";
 import { AppError } from "../domain/errors.js";
-import { BatchBody, IngestResult, MAX_BATCH_BYTES, MAX_EVENT_BYTES, MessageType, SingleCallBody } from "../schemas/segment.js";
+import {
+	BatchBody,
+	IngestResult,
+	MAX_BATCH_BYTES,
+	MAX_EVENT_BYTES,
+	MessageType,
+	SingleCallBody,
+} from "../schemas/segment.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireKey } from "./auth.js";
 import { errorBody, problemsOf } from "./errors.js";
@@ -23,7 +29,9 @@ async function readJson(c: Context): Promise<unknown> {
 	try {
 		return JSON.parse(text);
 	} catch {
-		throw new AppError("validation_failed", "The body is not valid JSON.", [{ field: "body", message: "not valid JSON" }]);
+		throw new AppError("validation_failed", "The body is not valid JSON.", [
+			{ field: "body", message: "not valid JSON" },
+		]);
 	}
 }
 
@@ -34,14 +42,19 @@ function tooLarge(limit: number) {
 
 /** Segment's HTTP Tracking API: /v1/track, /identify, /page, /screen, /group, /alias and /batch. */
 export function registerIngestRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
-	app.use("/v1/:call{track|identify|page|screen|group|alias|batch}", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"] }));
+	app.use(
+		"/v1/:call{track|identify|page|screen|group|alias|batch}",
+		cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"] }),
+	);
 	app.use("/v1/:call{track|identify|page|screen|group|alias|batch}", requireKey(db, "write"));
 
 	for (const type of SINGLE_CALLS) {
 		app.post(`/v1/${type}`, bodyLimit({ maxSize: MAX_EVENT_BYTES, onError: tooLarge(MAX_EVENT_BYTES) }), async (c) => {
 			const body = await readJson(c);
 			if (typeof body !== "object" || body === null || Array.isArray(body)) {
-				throw new AppError("validation_failed", "The body must be a JSON object.", [{ field: "body", message: "must be an object" }]);
+				throw new AppError("validation_failed", "The body must be a JSON object.", [
+					{ field: "body", message: "must be an object" },
+				]);
 			}
 			const result = await ingestBatch(db, [{ ...body, type }]);
 			return c.json(result, result.errors.length > 0 ? 400 : 200);
@@ -82,8 +95,14 @@ export function registerIngestRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 }
 
 const ingestResponses = {
-	200: { description: "All events stored (or already stored)", content: { "application/json": { schema: IngestResult } } },
-	400: { description: "Some events were rejected; the others were stored", content: { "application/json": { schema: IngestResult } } },
+	200: {
+		description: "All events stored (or already stored)",
+		content: { "application/json": { schema: IngestResult } },
+	},
+	400: {
+		description: "Some events were rejected; the others were stored",
+		content: { "application/json": { schema: IngestResult } },
+	},
 	401: { description: "Missing or invalid key" },
 	413: { description: "Body too large" },
 	415: { description: "Not JSON" },

@@ -34,7 +34,13 @@ export async function enqueueJob(
  */
 export async function claimJobs(db: Db, kinds: readonly string[], limit: number, leaseMs = 60_000): Promise<Job[]> {
 	if (kinds.length === 0) return [];
-	const rows = await sql<{ id: number; kind: string; payload: Record<string, unknown>; attempts: number; max_attempts: number }>`
+	const rows = await sql<{
+		id: number;
+		kind: string;
+		payload: Record<string, unknown>;
+		attempts: number;
+		max_attempts: number;
+	}>`
 		update jobs set locked_until = now() + ${`${leaseMs} milliseconds`}::interval, attempts = attempts + 1
 		where id in (
 			select id from jobs
@@ -42,7 +48,13 @@ export async function claimJobs(db: Db, kinds: readonly string[], limit: number,
 				and kind = any(${kinds}::text[]) and attempts < max_attempts
 			order by run_at limit ${limit} for update skip locked)
 		returning id, kind, payload, attempts, max_attempts`.execute(db);
-	return rows.rows.map((r) => ({ id: r.id, kind: r.kind, payload: r.payload, attempts: r.attempts, maxAttempts: r.max_attempts }));
+	return rows.rows.map((r) => ({
+		id: r.id,
+		kind: r.kind,
+		payload: r.payload,
+		attempts: r.attempts,
+		maxAttempts: r.max_attempts,
+	}));
 }
 
 export async function completeJob(db: Db, id: number): Promise<void> {

@@ -14,7 +14,14 @@ export interface WorkerOptions {
 }
 
 /** Runs due jobs until the signal aborts; a failed job is retried later with backoff. */
-export async function runWorker({ db, handlers, logger, pollMs = 500, batchSize = 20, signal }: WorkerOptions): Promise<void> {
+export async function runWorker({
+	db,
+	handlers,
+	logger,
+	pollMs = 500,
+	batchSize = 20,
+	signal,
+}: WorkerOptions): Promise<void> {
 	const kinds = Object.keys(handlers);
 	while (!signal.aborted) {
 		let jobs: Job[] = [];
@@ -36,10 +43,14 @@ export async function runWorker({ db, handlers, logger, pollMs = 500, batchSize 
 		if (jobs.length < batchSize) {
 			await new Promise<void>((resolve) => {
 				const timer = setTimeout(resolve, pollMs);
-				signal.addEventListener("abort", () => {
-					clearTimeout(timer);
-					resolve();
-				}, { once: true });
+				signal.addEventListener(
+					"abort",
+					() => {
+						clearTimeout(timer);
+						resolve();
+					},
+					{ once: true },
+				);
 			});
 		}
 	}

@@ -32,7 +32,10 @@ export const LeadListQuery = z.object({
 	q: z.string().max(200).optional().openapi({ description: "search in email, name and company" }),
 	stage: z.enum(STAGES).optional(),
 	consent: ConsentStatus.optional(),
-	identified: z.enum(["true", "false"]).optional().openapi({ description: "only leads with (or without) an email or user id" }),
+	identified: z
+		.enum(["true", "false"])
+		.optional()
+		.openapi({ description: "only leads with (or without) an email or user id" }),
 	createdAfter: z.iso.datetime({ offset: true }).optional(),
 	createdBefore: z.iso.datetime({ offset: true }).optional(),
 	sort: LeadSort.default("createdAt"),

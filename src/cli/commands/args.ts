@@ -4,7 +4,12 @@ type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /** parseArgs with --help, printing usage and returning null when asked for help. */
 export function parseCommand<T extends Options>(args: string[], options: T, usage: string, allowPositionals = false) {
-	const parsed = parseArgs({ args, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals, strict: true });
+	const parsed = parseArgs({
+		args,
+		options: { ...options, help: { type: "boolean", short: "h" } },
+		allowPositionals,
+		strict: true,
+	});
 	if ("help" in parsed.values && parsed.values.help === true) {
 		console.log(usage);
 		return null;

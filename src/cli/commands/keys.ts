@@ -15,15 +15,19 @@ export async function keysCommand(args: string[]) {
 	const parsed = parseCommand(args, { kind: { type: "string" }, name: { type: "string" } }, USAGE, true);
 	if (!parsed) return;
 	const [action, id] = parsed.positionals;
-	if (action !== "create" && action !== "list" && action !== "revoke") throw new TypeError(`Say create, list or revoke.\n\n${USAGE}`);
+	if (action !== "create" && action !== "list" && action !== "revoke")
+		throw new TypeError(`Say create, list or revoke.\n\n${USAGE}`);
 	const kind = parsed.values.kind;
-	if (action === "create" && kind !== "write" && kind !== "secret") throw new TypeError("--kind must be write or secret");
+	if (action === "create" && kind !== "write" && kind !== "secret")
+		throw new TypeError("--kind must be write or secret");
 	if (action === "revoke" && !id) throw new TypeError("Name the key to revoke: qualify keys revoke KEY_ID");
 	const store = await openStore(readConfig());
 	try {
 		if (action === "create") {
 			const { key, info } = await createApiKey(store.db, kind as KeyKind, parsed.values.name ?? `${kind} key`);
-			console.log(`Created ${info.kind} key ${info.id} (${info.name}). Keep it now; it is not shown again:\n\n  ${key}\n`);
+			console.log(
+				`Created ${info.kind} key ${info.id} (${info.name}). Keep it now; it is not shown again:\n\n  ${key}\n`,
+			);
 		} else if (action === "list") {
 			for (const key of await listApiKeys(store.db)) {
 				const state = key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : "active";

@@ -9,7 +9,9 @@ export async function migrateCommand(args: string[]) {
 	try {
 		const { migrate } = await import("../../storage/migrate.js");
 		const applied = await migrate(store.db);
-		console.log(applied.length > 0 ? `Applied ${applied.join(", ")} to ${store.where}.` : `${store.where} is up to date.`);
+		console.log(
+			applied.length > 0 ? `Applied ${applied.join(", ")} to ${store.where}.` : `${store.where} is up to date.`,
+		);
 	} finally {
 		await store.close();
 	}

@@ -7,7 +7,14 @@ import { parseCommand } from "./args.js";
 import { onShutdown } from "./shutdown.js";
 
 export async function workerCommand(args: string[]) {
-	if (!parseCommand(args, {}, "Usage: qualify worker\n\nRuns background jobs until stopped; run as many as you like on one PostgreSQL.")) return;
+	if (
+		!parseCommand(
+			args,
+			{},
+			"Usage: qualify worker\n\nRuns background jobs until stopped; run as many as you like on one PostgreSQL.",
+		)
+	)
+		return;
 	const config = readConfig();
 	const logger = pino({ level: config.logLevel });
 	const store = await openStore(config);
