@@ -7,6 +7,7 @@ import { type KnownLead, keyOf, resolveIdentities } from "../domain/resolve-iden
 import { type IngestResult, MAX_EVENT_BYTES, SegmentMessage } from "../schemas/segment.js";
 import type { Db } from "../storage/database.js";
 import { ensureEventPartitions } from "../storage/event-partitions.js";
+import { insertEvents } from "../storage/event-rows.js";
 import { mergeLeadInto } from "../storage/lead-merge.js";
 import type { Tables } from "../storage/tables.js";
 import { inTransaction } from "../storage/transaction.js";
@@ -152,26 +153,14 @@ async function writeLeads(
 				${plan.identities.map((i) => i.value)}::text[], ${plan.identities.map((i) => i.leadId)}::uuid[])
 			on conflict (kind, value) do update set lead_id = excluded.lead_id`.execute(trx);
 	}
-	for (const [id, lead] of plan.primaryUpdates) {
-		await trx.updateTable("leads").set({ email: lead.email, user_id: lead.userId }).where("id", "=", id).execute();
+	if (plan.primaryUpdates.size > 0) {
+		const ids = [...plan.primaryUpdates.keys()];
+		const leads = [...plan.primaryUpdates.values()];
+		await sql`update leads l set email = u.email, user_id = u.user_id
+			from unnest(${ids}::uuid[], ${leads.map((l) => l.email)}::text[], ${leads.map((l) => l.userId)}::text[])
+				as u(id, email, user_id)
+			where l.id = u.id`.execute(trx);
 	}
-}
-
-async function insertEvents(trx: Transaction<Tables>, events: readonly NormalizedEvent[], leadIds: readonly string[]) {
-	const column = <T>(pick: (e: NormalizedEvent) => T) => events.map(pick);
-	await sql`insert into events (lead_id, message_id, type, event, name, anonymous_id, user_id, properties, traits,
-			context, device_class, page_path, timestamp, sent_at, received_at)
-		select lead_id, message_id, type, event, name, anonymous_id, user_id, properties::jsonb, traits::jsonb,
-			context::jsonb, device_class, page_path, ts, sent_at, received_at
-		from unnest(${leadIds}::uuid[], ${column((e) => e.messageId)}::text[], ${column((e) => e.type)}::text[],
-			${column((e) => e.event)}::text[], ${column((e) => e.name)}::text[], ${column((e) => e.anonymousId)}::text[],
-			${column((e) => e.userId)}::text[], ${column((e) => JSON.stringify(e.properties))}::text[],
-			${column((e) => JSON.stringify(e.traits))}::text[], ${column((e) => JSON.stringify(e.context))}::text[],
-			${column((e) => e.deviceClass)}::text[], ${column((e) => e.pagePath)}::text[],
-			${column((e) => e.timestamp.toISOString())}::timestamptz[], ${column((e) => e.sentAt?.toISOString() ?? null)}::timestamptz[],
-			${column((e) => e.receivedAt.toISOString())}::timestamptz[])
-		as r(lead_id, message_id, type, event, name, anonymous_id, user_id, properties, traits, context,
-			device_class, page_path, ts, sent_at, received_at)`.execute(trx);
 }
 
 interface ProfilePatch {

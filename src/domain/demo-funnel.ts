@@ -237,7 +237,7 @@ export function* demoFunnel({ leads, seed, now }: DemoOptions): Generator<DemoLe
 				messageId: `demo-${seed}-${index}-${seq++}`,
 				anonymousId,
 				...(identified ? { userId } : {}),
-				timestamp: at.toISOString(),
+				timestamp: (at > now ? now : at).toISOString(),
 				context: {
 					userAgent: UA[device],
 					timezone,

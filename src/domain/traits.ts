@@ -73,13 +73,20 @@ export function normalizeEmail(value: unknown): string | null {
 	return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) && email.length <= 320 ? email : null;
 }
 
-/** Whether a string names an IANA time zone this runtime knows. */
+const zoneValidity = new Map<string, boolean>();
+
+/** Whether a string names an IANA time zone this runtime knows (answers are remembered). */
 export function isTimeZone(value: unknown): value is string {
 	if (typeof value !== "string" || value.length > 64) return false;
-	try {
-		new Intl.DateTimeFormat("en", { timeZone: value });
-		return true;
-	} catch {
-		return false;
+	let valid = zoneValidity.get(value);
+	if (valid === undefined) {
+		try {
+			new Intl.DateTimeFormat("en", { timeZone: value });
+			valid = true;
+		} catch {
+			valid = false;
+		}
+		if (zoneValidity.size < 10_000) zoneValidity.set(value, valid);
 	}
+	return valid;
 }

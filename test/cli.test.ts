@@ -1,0 +1,68 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const children: ChildProcess[] = [];
+function qualify(args: string[], env: Record<string, string>) {
+	const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+		env: { ...process.env, ...env, DATABASE_URL: "" },
+		stdio: ["ignore", "pipe", "pipe"],
+	});
+	children.push(child);
+	let output = "";
+	child.stdout?.on("data", (d) => {
+		output += d;
+	});
+	child.stderr?.on("data", (d) => {
+		output += d;
+	});
+	const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+	const waitFor = async (pattern: RegExp) => {
+		for (let i = 0; i < 600 && !pattern.test(output); i++) await new Promise((r) => setTimeout(r, 100));
+		return output;
+	};
+	return { child, exited, waitFor, output: () => output };
+}
+afterAll(() => {
+	for (const child of children) child.kill("SIGKILL");
+});
+
+describe("qualify CLI", () => {
+	it("prints help for every command", async () => {
+		const help = qualify(["demo", "--help"], {});
+		expect(await help.exited).toBe(0);
+		expect(help.output()).toContain("--leads N");
+		const unknown = qualify(["nope"], {});
+		expect(await unknown.exited).toBe(2);
+	});
+
+	it("serves on first run with new keys, locks its folder, and shuts down cleanly", async () => {
+		const dataDir = mkdtempSync(join(tmpdir(), "qualify-cli-"));
+		const port = String(20_000 + Math.floor(Math.random() * 20_000));
+		const env = { QUALIFY_DATA_DIR: dataDir, PORT: port, HOST: "127.0.0.1" };
+		const server = qualify(["serve"], env);
+		const out = await server.waitFor(/is serving/);
+		const writeKey = /write key:\s+(\S+)/.exec(out)?.[1];
+		expect(writeKey).toMatch(/^qk_w_/);
+
+		const response = await fetch(`http://127.0.0.1:${port}/v1/track`, {
+			method: "POST",
+			headers: {
+				authorization: `Basic ${Buffer.from(`${writeKey}:`).toString("base64")}`,
+				"content-type": "application/json",
+			},
+			body: JSON.stringify({ userId: "cli-1", event: "Signed Up" }),
+		});
+		expect(response.status).toBe(200);
+
+		const second = qualify(["serve"], { ...env, PORT: String(Number(port) + 1) });
+		expect(await second.exited).toBe(1);
+		expect(second.output()).toContain(`in use by another Qualify process (pid ${server.child.pid})`);
+
+		server.child.kill("SIGTERM");
+		expect(await server.exited).toBe(0);
+		expect(existsSync(join(dataDir, "qualify.lock"))).toBe(false);
+	});
+});
