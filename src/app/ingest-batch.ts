@@ -3,7 +3,7 @@ import { sql, type Transaction } from "kysely";
 import { consentFromEvent } from "../domain/consent.js";
 import type { FieldProblem } from "../domain/errors.js";
 import { identitiesOf, type NormalizedEvent, normalizeMessage } from "../domain/normalize-message.js";
-import { type KnownLead, keyOf, resolveIdentities } from "../domain/resolve-identities.js";
+import { type IdentityPlan, type KnownLead, keyOf, resolveIdentities } from "../domain/resolve-identities.js";
 import { type IngestResult, MAX_EVENT_BYTES, SegmentMessage } from "../schemas/segment.js";
 import type { Db } from "../storage/database.js";
 import { ensureEventPartitions } from "../storage/event-partitions.js";
@@ -80,90 +80,70 @@ export async function storeEvents(db: Db, events: readonly NormalizedEvent[]): P
 	);
 	return inTransaction(db, async (trx) => {
 		await lockIdentities(trx, events);
-		const fresh = await claimMessageIds(trx, events);
+		const { fresh, known, leads } = await claimAndLookUp(trx, events);
 		if (fresh.length === 0) return 0;
-		const plan = await planIdentities(trx, fresh);
-		await writeLeads(trx, fresh, plan);
+		const plan = resolveIdentities(fresh, known, leads, randomUUID);
+		await upsertLeads(trx, fresh, plan);
+		for (const merge of plan.merges) await mergeLeadInto(trx, merge);
+		await pointIdentities(trx, plan);
 		await insertEvents(trx, fresh, plan.eventLeads);
-		await updateProfiles(trx, fresh, plan.eventLeads);
 		return fresh.length;
 	});
 }
 
-// Concurrent batches naming the same person queue here, so that two never create one lead twice.
+// Concurrent batches naming the same person queue here, so that two never create one lead
+// twice. A statement of its own: later statements then see what the previous holder committed.
 async function lockIdentities(trx: Transaction<Tables>, events: readonly NormalizedEvent[]) {
 	const keys = [...new Set(events.flatMap((e) => identitiesOf(e).map((id) => keyOf(id.kind, id.value))))];
 	await sql`select count(pg_advisory_xact_lock(h)) from (
 		select distinct hashtextextended(k, 0) as h from unnest(${keys}::text[]) as k order by h) as locks`.execute(trx);
 }
 
-async function claimMessageIds(trx: Transaction<Tables>, events: readonly NormalizedEvent[]) {
-	const ids = events.map((e) => e.messageId);
-	const times = events.map((e) => e.receivedAt.toISOString());
-	const claimed = await sql<{ message_id: string }>`insert into message_ids (message_id, received_at)
-		select * from unnest(${ids}::text[], ${times}::timestamptz[])
-		on conflict (message_id) do nothing returning message_id`.execute(trx);
-	const claimedIds = new Set(claimed.rows.map((r) => r.message_id));
-	return events.filter((e) => claimedIds.delete(e.messageId)); // first of in-batch repeats only
-}
-
-async function planIdentities(trx: Transaction<Tables>, events: readonly NormalizedEvent[]) {
+/** One round trip: claim the message ids (dedupe) and read the leads the batch's identities name. */
+async function claimAndLookUp(trx: Transaction<Tables>, events: readonly NormalizedEvent[]) {
 	const ids = events.flatMap(identitiesOf);
-	const found = await sql<{
+	const rows = await sql<{
 		kind: string;
 		value: string;
-		lead_id: string;
+		lead_id: string | null;
 		email: string | null;
 		user_id: string | null;
 	}>`
+		with claimed as (
+			insert into message_ids (message_id, received_at)
+			select * from unnest(${events.map((e) => e.messageId)}::text[], ${events.map((e) => e.receivedAt.toISOString())}::timestamptz[])
+			on conflict (message_id) do nothing returning message_id)
+		select 'claimed' as kind, message_id as value, null::uuid as lead_id, null as email, null as user_id from claimed
+		union all
 		select i.kind, i.value, i.lead_id, l.email, l.user_id
 		from unnest(${ids.map((i) => i.kind)}::text[], ${ids.map((i) => i.value)}::text[]) as q(kind, value)
 		join identities i on i.kind = q.kind and i.value = q.value
 		join leads l on l.id = i.lead_id`.execute(trx);
+	const claimedIds = new Set<string>();
 	const known = new Map<string, string>();
 	const leads = new Map<string, KnownLead>();
-	for (const row of found.rows) {
-		known.set(`${row.kind}:${row.value}`, row.lead_id);
-		leads.set(row.lead_id, { email: row.email, userId: row.user_id });
+	for (const row of rows.rows) {
+		if (row.kind === "claimed") claimedIds.add(row.value);
+		else if (row.lead_id) {
+			known.set(`${row.kind}:${row.value}`, row.lead_id);
+			leads.set(row.lead_id, { email: row.email, userId: row.user_id });
+		}
 	}
-	return resolveIdentities(events, known, leads, randomUUID);
+	const fresh = events.filter((e) => claimedIds.delete(e.messageId)); // first of in-batch repeats only
+	return { fresh, known, leads };
 }
 
-async function writeLeads(
-	trx: Transaction<Tables>,
-	events: readonly NormalizedEvent[],
-	plan: ReturnType<typeof resolveIdentities>,
-) {
-	if (plan.newLeads.size > 0) {
-		const ids = [...plan.newLeads.keys()];
-		const firstSeen = ids.map((id) => {
-			const times = events.filter((_, i) => plan.eventLeads[i] === id).map((e) => e.timestamp.getTime());
-			return new Date(times.length > 0 ? Math.min(...times) : Date.now()).toISOString();
-		});
-		await sql`insert into leads (id, email, user_id, first_seen_at, last_seen_at)
-			select id, email, user_id, seen, seen from unnest(${ids}::uuid[],
-				${ids.map((id) => plan.newLeads.get(id)?.email ?? null)}::text[],
-				${ids.map((id) => plan.newLeads.get(id)?.userId ?? null)}::text[],
-				${firstSeen}::timestamptz[]) as n(id, email, user_id, seen)`.execute(trx);
-	}
-	for (const merge of plan.merges) await mergeLeadInto(trx, merge);
-	if (plan.identities.length > 0) {
-		await sql`insert into identities (kind, value, lead_id)
-			select * from unnest(${plan.identities.map((i) => i.kind)}::text[],
-				${plan.identities.map((i) => i.value)}::text[], ${plan.identities.map((i) => i.leadId)}::uuid[])
-			on conflict (kind, value) do update set lead_id = excluded.lead_id`.execute(trx);
-	}
-	if (plan.primaryUpdates.size > 0) {
-		const ids = [...plan.primaryUpdates.keys()];
-		const leads = [...plan.primaryUpdates.values()];
-		await sql`update leads l set email = u.email, user_id = u.user_id
-			from unnest(${ids}::uuid[], ${leads.map((l) => l.email)}::text[], ${leads.map((l) => l.userId)}::text[])
-				as u(id, email, user_id)
-			where l.id = u.id`.execute(trx);
-	}
+async function pointIdentities(trx: Transaction<Tables>, plan: IdentityPlan) {
+	if (plan.identities.length === 0) return;
+	await sql`insert into identities (kind, value, lead_id)
+		select * from unnest(${plan.identities.map((i) => i.kind)}::text[],
+			${plan.identities.map((i) => i.value)}::text[], ${plan.identities.map((i) => i.leadId)}::uuid[])
+		on conflict (kind, value) do update set lead_id = excluded.lead_id`.execute(trx);
 }
 
-interface ProfilePatch {
+interface LeadPatch {
+	email: string | null;
+	userId: string | null;
 	traits: Record<string, unknown>;
 	timezone: string | null;
 	consent: string | null;
@@ -173,18 +153,17 @@ interface ProfilePatch {
 	last: number;
 }
 
-/** One update per lead: traits in arrival order, time zone, consent events, first and last seen. */
-async function updateProfiles(
-	trx: Transaction<Tables>,
-	events: readonly NormalizedEvent[],
-	leadIds: readonly string[],
-) {
-	const patches = new Map<string, ProfilePatch>();
+/** The change each lead gets from the batch: traits in arrival order, time zone, consent, sightings. */
+function leadPatches(events: readonly NormalizedEvent[], plan: IdentityPlan): Map<string, LeadPatch> {
+	const patches = new Map<string, LeadPatch>();
 	events.forEach((event, index) => {
-		const leadId = leadIds[index];
+		const leadId = plan.eventLeads[index];
 		if (!leadId) return;
 		const time = event.timestamp.getTime();
+		const primary = plan.newLeads.get(leadId) ?? plan.primaryUpdates.get(leadId);
 		const patch = patches.get(leadId) ?? {
+			email: primary?.email ?? null,
+			userId: primary?.userId ?? null,
 			traits: {},
 			timezone: null,
 			consent: null,
@@ -202,22 +181,33 @@ async function updateProfiles(
 		patch.last = Math.max(patch.last, time);
 		patches.set(leadId, patch);
 	});
+	return patches;
+}
+
+/** Creates the batch's new leads and updates the others in one statement. */
+async function upsertLeads(trx: Transaction<Tables>, events: readonly NormalizedEvent[], plan: IdentityPlan) {
+	const patches = leadPatches(events, plan);
 	const ids = [...patches.keys()];
 	const all = [...patches.values()];
-	await sql`update leads l set
-			traits = l.traits || p.traits::jsonb,
-			timezone = coalesce(p.timezone, l.timezone),
-			consent_status = coalesce(p.consent, l.consent_status),
-			consent_at = coalesce(p.consent_at, l.consent_at),
-			consent_source = coalesce(p.consent_source, l.consent_source),
-			first_seen_at = least(l.first_seen_at, p.first_seen),
-			last_seen_at = greatest(l.last_seen_at, p.last_seen),
-			updated_at = now()
-		from unnest(${ids}::uuid[], ${all.map((p) => JSON.stringify(p.traits))}::text[],
-			${all.map((p) => p.timezone)}::text[], ${all.map((p) => p.consent)}::text[],
-			${all.map((p) => p.consentAt)}::timestamptz[], ${all.map((p) => p.consentSource)}::text[],
-			${all.map((p) => new Date(p.first).toISOString())}::timestamptz[],
+	await sql`insert into leads as l (id, email, user_id, traits, timezone, consent_status, consent_at, consent_source,
+			first_seen_at, last_seen_at)
+		select id, email, user_id, traits::jsonb, timezone, coalesce(consent, 'subscribed'), consent_at, consent_source,
+			first_seen, last_seen
+		from unnest(${ids}::uuid[], ${all.map((p) => p.email)}::text[], ${all.map((p) => p.userId)}::text[],
+			${all.map((p) => JSON.stringify(p.traits))}::text[], ${all.map((p) => p.timezone)}::text[],
+			${all.map((p) => p.consent)}::text[], ${all.map((p) => p.consentAt)}::timestamptz[],
+			${all.map((p) => p.consentSource)}::text[], ${all.map((p) => new Date(p.first).toISOString())}::timestamptz[],
 			${all.map((p) => new Date(p.last).toISOString())}::timestamptz[])
-			as p(id, traits, timezone, consent, consent_at, consent_source, first_seen, last_seen)
-		where l.id = p.id`.execute(trx);
+			as p(id, email, user_id, traits, timezone, consent, consent_at, consent_source, first_seen, last_seen)
+		on conflict (id) do update set
+			email = coalesce(excluded.email, l.email),
+			user_id = coalesce(excluded.user_id, l.user_id),
+			traits = l.traits || excluded.traits,
+			timezone = coalesce(excluded.timezone, l.timezone),
+			consent_status = case when excluded.consent_at is null then l.consent_status else excluded.consent_status end,
+			consent_at = coalesce(excluded.consent_at, l.consent_at),
+			consent_source = coalesce(excluded.consent_source, l.consent_source),
+			first_seen_at = least(l.first_seen_at, excluded.first_seen_at),
+			last_seen_at = greatest(l.last_seen_at, excluded.last_seen_at),
+			updated_at = now()`.execute(trx);
 }
