@@ -15,8 +15,8 @@ import { demoFunnel } from "../src/domain/demo-funnel.js";
 import { createApp } from "../src/http/app.js";
 import { openDatabase } from "../src/storage/database.js";
 import { ensureEventPartitions } from "../src/storage/event-partitions.js";
-import { insertEvents } from "../src/storage/event-rows.js";
 import { migrate } from "../src/storage/migrate.js";
+import { insertEventsByUnnest } from "./unnest-writer.js";
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 200_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
@@ -61,7 +61,7 @@ async function main() {
 	const leadIds = events.map(() => randomUUID());
 	let started = performance.now();
 	for (let i = 0; i < events.length; i += 5000) {
-		await insertEvents(database.db, events.slice(i, i + 5000), leadIds.slice(i, i + 5000));
+		await insertEventsByUnnest(database.db, events.slice(i, i + 5000), leadIds.slice(i, i + 5000));
 	}
 	const rawMs = performance.now() - started;
 	await sql`truncate events, message_ids, identities, leads, lead_merges`.execute(database.db);
