@@ -24,7 +24,7 @@ export async function loadMigrations(dir = migrationsDir): Promise<Migration[]> 
 }
 
 /**
- * Applies every migration the database lacks, each in its own transaction, and refuses a
+ * Applies every migration the database lacks, all in one transaction (all or none), and refuses a
  * database that already has a migration newer than this code knows.
  */
 export async function migrate(db: Db, migrations?: Migration[]): Promise<string[]> {
