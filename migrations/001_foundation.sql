@@ -78,12 +78,6 @@ create table events (
   primary key (lead_id, timestamp, message_id)
 ) partition by range (timestamp);
 
-create table event_partitions (
-  name text primary key,
-  starts_at timestamptz not null,
-  ends_at timestamptz not null
-);
-
 create table jobs (
   id bigint generated always as identity primary key,
   kind text not null,

@@ -141,7 +141,7 @@ async function pointIdentities(trx: Transaction<Tables>, plan: IdentityPlan) {
 		on conflict (kind, value) do update set lead_id = excluded.lead_id`.execute(trx);
 }
 
-interface LeadPatch {
+interface ProfileChange {
 	email: string | null;
 	userId: string | null;
 	traits: Record<string, unknown>;
@@ -154,8 +154,8 @@ interface LeadPatch {
 }
 
 /** The change each lead gets from the batch: traits in arrival order, time zone, consent, sightings. */
-function leadPatches(events: readonly NormalizedEvent[], plan: IdentityPlan): Map<string, LeadPatch> {
-	const patches = new Map<string, LeadPatch>();
+function leadPatches(events: readonly NormalizedEvent[], plan: IdentityPlan): Map<string, ProfileChange> {
+	const patches = new Map<string, ProfileChange>();
 	events.forEach((event, index) => {
 		const leadId = plan.eventLeads[index];
 		if (!leadId) return;
