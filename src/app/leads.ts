@@ -48,9 +48,7 @@ export async function listLeads(db: Db, query: LeadListQuery): Promise<{ data: L
 		);
 	}
 	if (query.cursor) {
-		const { value, id } = decodeCursor(query.cursor);
-		const after = new Date(value);
-		if (Number.isNaN(after.getTime()) || !isUuid(id)) decodeCursor("");
+		const { at: after, id } = decodeCursor(query.cursor, isUuid);
 		select = select.where(
 			direction === "desc"
 				? sql<boolean>`(${sql.ref(column)}, id) < (${after}, ${id})`
@@ -107,9 +105,8 @@ export async function leadEvents(
 	const lead = await findLive(db, id);
 	let select = db.selectFrom("events").selectAll().where("lead_id", "=", lead.id);
 	if (page.cursor) {
-		const { value, id: messageId } = decodeCursor(page.cursor);
-		if (Number.isNaN(new Date(value).getTime())) decodeCursor("");
-		select = select.where(sql<boolean>`(timestamp, message_id) < (${new Date(value)}, ${messageId})`);
+		const { at, id: messageId } = decodeCursor(page.cursor);
+		select = select.where(sql<boolean>`(timestamp, message_id) < (${at}, ${messageId})`);
 	}
 	const rows = await select
 		.orderBy("timestamp", "desc")

@@ -1,3 +1,4 @@
+import { migrate } from "../../storage/migrate.js";
 import { readConfig } from "../config.js";
 import { openStore } from "../open-store.js";
 import { parseCommand } from "./args.js";
@@ -7,7 +8,6 @@ export async function migrateCommand(args: string[]) {
 	const config = readConfig();
 	const store = await openStore(config, { migrate: false });
 	try {
-		const { migrate } = await import("../../storage/migrate.js");
 		const applied = await migrate(store.db);
 		console.log(
 			applied.length > 0 ? `Applied ${applied.join(", ")} to ${store.where}.` : `${store.where} is up to date.`,
