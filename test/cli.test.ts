@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -64,5 +64,60 @@ describe("qualify CLI", () => {
 		server.child.kill("SIGTERM");
 		expect(await server.exited).toBe(0);
 		expect(existsSync(join(dataDir, "qualify.lock"))).toBe(false);
+	});
+
+	it("validates, drafts and publishes a model file, then rescores with progress and a summary", async () => {
+		const dataDir = mkdtempSync(join(tmpdir(), "qualify-cli-"));
+		const env = { QUALIFY_DATA_DIR: dataDir };
+		const demo = qualify(["demo", "--leads", "40", "--seed", "3"], env);
+		expect(await demo.exited).toBe(0);
+
+		const bad = join(dataDir, "bad.json");
+		writeFileSync(bad, JSON.stringify({ name: "x", bands: {}, qualification: {} }));
+		const check = qualify(["models", "validate", bad], env);
+		expect(await check.exited).toBe(1);
+		expect(check.output()).toMatch(/bands\.grade: /);
+
+		const schema = qualify(["models", "schema"], env);
+		expect(await schema.exited).toBe(0);
+		const good = join(dataDir, "good.json");
+		writeFileSync(
+			good,
+			JSON.stringify({
+				$schema: JSON.parse(schema.output()).$id,
+				name: "Only demos",
+				bands: { grade: { A: 30, B: 20, C: 10 }, temperature: { hot: 30, warm: 10 } },
+				qualification: { fitAtLeast: 0, engagementAtLeast: 30 },
+				engagement: [{ kind: "event", id: "demo", reason: "asked", when: { event: "Demo Requested" }, points: 30 }],
+			}),
+		);
+		const draft = qualify(["models", "draft", good], env);
+		expect(await draft.exited).toBe(0);
+		const id = /Saved draft (\S+)/.exec(draft.output())?.[1] ?? "";
+		const publish = qualify(["models", "publish", id], env);
+		expect(await publish.exited).toBe(0);
+		expect(publish.output()).toContain("as version 2");
+
+		const rescore = qualify(["rescore", "--chunk", "7"], env);
+		expect(await rescore.exited).toBe(0);
+		expect(rescore.output()).toMatch(/rescoring: \d+ \/ \d+ leads/);
+		expect(rescore.output()).toMatch(/Rescored \d+ leads from \d+ events under model version 2/);
+		expect(rescore.output()).toMatch(/qualified: +[1-9]/);
+	});
+
+	it("creates a user from the command line with the password from the environment", async () => {
+		const dataDir = mkdtempSync(join(tmpdir(), "qualify-cli-"));
+		const weak = qualify(["users", "create", "--email", "a@b.io", "--name", "A", "--role", "admin"], {
+			QUALIFY_DATA_DIR: dataDir,
+			QUALIFY_PASSWORD: "short",
+		});
+		expect(await weak.exited).not.toBe(0);
+		expect(weak.output()).toMatch(/at least 10 characters/);
+		const env = { QUALIFY_DATA_DIR: dataDir, QUALIFY_PASSWORD: "a long enough password" };
+		const made = qualify(["users", "create", "--email", "a@b.io", "--name", "A", "--role", "admin"], env);
+		expect(await made.exited).toBe(0);
+		const list = qualify(["users", "list"], env);
+		expect(await list.exited).toBe(0);
+		expect(list.output()).toMatch(/admin\s+a@b\.io\s+A/);
 	});
 });

@@ -4,6 +4,7 @@ import { consentFromEvent } from "../domain/consent.js";
 import type { FieldProblem } from "../domain/errors.js";
 import { identitiesOf, type NormalizedEvent, normalizeMessage } from "../domain/normalize-message.js";
 import { type IdentityPlan, type KnownLead, keyOf, resolveIdentities } from "../domain/resolve-identities.js";
+
 import { type IngestResult, MAX_EVENT_BYTES, SegmentMessage } from "../schemas/segment.js";
 import type { Db } from "../storage/database.js";
 import { ensureEventPartitions } from "../storage/event-partitions.js";
@@ -11,6 +12,7 @@ import { insertEvents } from "../storage/event-rows.js";
 import { mergeLeadInto } from "../storage/lead-merge.js";
 import type { Tables } from "../storage/tables.js";
 import { inTransaction } from "../storage/transaction.js";
+import { type LeadForScoring, type ProfileRow, profilesOf, scoreTouchedLeads, touchedLeads } from "./score-leads.js";
 
 export interface IngestOptions {
 	receivedAt?: Date;
@@ -83,10 +85,11 @@ export async function storeEvents(db: Db, events: readonly NormalizedEvent[]): P
 		const { fresh, known, leads } = await claimAndLookUp(trx, events);
 		if (fresh.length === 0) return 0;
 		const plan = resolveIdentities(fresh, known, leads, randomUUID);
-		await upsertLeads(trx, fresh, plan);
+		const profiles = await upsertLeads(trx, fresh, plan);
 		for (const merge of plan.merges) await mergeLeadInto(trx, merge);
 		await pointIdentities(trx, plan);
 		await insertEvents(trx, fresh, plan.eventLeads);
+		await scoreTouchedLeads(trx, await touchedLeads(trx, fresh, plan, profiles), new Date());
 		return fresh.length;
 	});
 }
@@ -184,12 +187,20 @@ function leadPatches(events: readonly NormalizedEvent[], plan: IdentityPlan): Ma
 	return patches;
 }
 
-/** Creates the batch's new leads and updates the others in one statement. */
-async function upsertLeads(trx: Transaction<Tables>, events: readonly NormalizedEvent[], plan: IdentityPlan) {
+/**
+ * Creates the batch's new leads and updates the others in one statement, in id order (the
+ * order rescoring locks them in), and returns what scoring reads of each.
+ */
+async function upsertLeads(
+	trx: Transaction<Tables>,
+	events: readonly NormalizedEvent[],
+	plan: IdentityPlan,
+): Promise<Map<string, LeadForScoring>> {
 	const patches = leadPatches(events, plan);
-	const ids = [...patches.keys()];
-	const all = [...patches.values()];
-	await sql`insert into leads as l (id, email, user_id, traits, timezone, consent_status, consent_at, consent_source,
+	const ids = [...patches.keys()].sort();
+	const all = ids.map((id) => patches.get(id) as ProfileChange);
+	const rows =
+		await sql<ProfileRow>`insert into leads as l (id, email, user_id, traits, timezone, consent_status, consent_at, consent_source,
 			first_seen_at, last_seen_at)
 		select id, email, user_id, traits::jsonb, timezone, coalesce(consent, 'subscribed'), consent_at, consent_source,
 			first_seen, last_seen
@@ -209,5 +220,7 @@ async function upsertLeads(trx: Transaction<Tables>, events: readonly Normalized
 			consent_source = coalesce(excluded.consent_source, l.consent_source),
 			first_seen_at = least(l.first_seen_at, excluded.first_seen_at),
 			last_seen_at = greatest(l.last_seen_at, excluded.last_seen_at),
-			updated_at = now()`.execute(trx);
+			updated_at = now()
+		returning id, email, timezone, traits, consent_status, stage, mql_cooldown_until, score_reset_at`.execute(trx);
+	return profilesOf(rows.rows);
 }

@@ -1,18 +1,55 @@
 import { type Selectable, sql } from "kysely";
-import { AppError } from "../domain/errors.js";
+import { isUuid } from "../domain/ids.js";
 import { normalizeTraits } from "../domain/traits.js";
-import type { Lead, LeadDetail, LeadEvent, LeadListQuery, LeadPatch } from "../schemas/leads.js";
+import type { Lead, LeadDetail, LeadEvent, LeadListQuery, LeadPatch, LeadScoreSummary } from "../schemas/leads.js";
+import { activeVersion } from "../storage/active-version.js";
 import type { Db } from "../storage/database.js";
 import type { LeadsTable } from "../storage/tables.js";
 import { inTransaction } from "../storage/transaction.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
+import { findLive } from "./find-lead.js";
+import { leadForScoring, scoreTouchedLeads } from "./score-leads.js";
 
 type LeadRow = Selectable<LeadsTable>;
 
 const SORT_COLUMNS = { createdAt: "created_at", lastSeenAt: "last_seen_at", updatedAt: "updated_at" } as const;
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+/** The leads' stored scores under the active model. */
+async function scoresOf(db: Db, ids: readonly string[]): Promise<Map<string, LeadScoreSummary>> {
+	if (ids.length === 0) return new Map();
+	const rows = await db
+		.selectFrom("lead_scores")
+		.select([
+			"lead_id",
+			"model_version",
+			"fit",
+			"engagement",
+			"grade",
+			"temperature",
+			"qualified",
+			"qualification",
+			"scored_at",
+		])
+		.where("lead_id", "in", ids)
+		.where("model_version", "=", activeVersion)
+		.execute();
+	return new Map(
+		rows.map((r) => [
+			r.lead_id,
+			{
+				modelVersion: r.model_version,
+				fit: r.fit,
+				engagement: r.engagement,
+				grade: r.grade,
+				temperature: r.temperature,
+				qualified: r.qualified,
+				qualification: r.qualification,
+				scoredAt: new Date(r.scored_at).toISOString(),
+			},
+		]),
+	);
+}
 
-export function toLead(row: LeadRow): Lead {
+export function toLead(row: LeadRow, score: LeadScoreSummary | null = null): Lead {
 	return {
 		id: row.id,
 		email: row.email,
@@ -25,6 +62,7 @@ export function toLead(row: LeadRow): Lead {
 		lastSeenAt: row.last_seen_at.toISOString(),
 		createdAt: row.created_at.toISOString(),
 		updatedAt: row.updated_at.toISOString(),
+		score,
 	};
 }
 
@@ -35,6 +73,13 @@ export async function listLeads(db: Db, query: LeadListQuery): Promise<{ data: L
 	let select = db.selectFrom("leads").selectAll().where("merged_into", "is", null);
 	if (query.stage) select = select.where("stage", "=", query.stage);
 	if (query.consent) select = select.where("consent_status", "=", query.consent);
+	if (query.grade || query.temperature)
+		select = select.where(
+			sql<boolean>`exists (select 1 from lead_scores s where s.lead_id = leads.id
+				and s.model_version = ${activeVersion}
+				and (${query.grade ?? null}::text is null or s.grade = ${query.grade ?? null}::text)
+				and (${query.temperature ?? null}::text is null or s.temperature = ${query.temperature ?? null}::text))`,
+		);
 	if (query.createdAfter) select = select.where("created_at", ">=", new Date(query.createdAfter));
 	if (query.createdBefore) select = select.where("created_at", "<", new Date(query.createdBefore));
 	if (query.identified === "true")
@@ -62,8 +107,12 @@ export async function listLeads(db: Db, query: LeadListQuery): Promise<{ data: L
 		.execute();
 	const page = rows.slice(0, query.limit);
 	const last = page[page.length - 1];
+	const scores = await scoresOf(
+		db,
+		page.map((r) => r.id),
+	);
 	return {
-		data: page.map(toLead),
+		data: page.map((row) => toLead(row, scores.get(row.id) ?? null)),
 		nextCursor: rows.length > query.limit && last ? encodeCursor(last[column].toISOString(), last.id) : null,
 	};
 }
@@ -81,19 +130,8 @@ export async function getLead(db: Db, id: string): Promise<LeadDetail> {
 	const merged = await sql<{
 		merged_id: string;
 	}>`select merged_id from lead_merges where survivor_id = ${row.id} order by id`.execute(db);
-	return { ...toLead(row), identities, mergedFrom: merged.rows.map((r) => r.merged_id) };
-}
-
-async function findLive(db: Db, id: string): Promise<LeadRow> {
-	if (!isUuid(id)) throw new AppError("not_found", `No lead with id ${id}.`);
-	let current = id;
-	for (let hop = 0; hop < 20; hop++) {
-		const row = await db.selectFrom("leads").selectAll().where("id", "=", current).executeTakeFirst();
-		if (!row) break;
-		if (!row.merged_into) return row;
-		current = row.merged_into;
-	}
-	throw new AppError("not_found", `No lead with id ${id}.`);
+	const scores = await scoresOf(db, [row.id]);
+	return { ...toLead(row, scores.get(row.id) ?? null), identities, mergedFrom: merged.rows.map((r) => r.merged_id) };
 }
 
 /** The lead's events, newest first. */
@@ -133,7 +171,7 @@ export async function leadEvents(
 	};
 }
 
-/** Sets or removes traits and records a consent change, in one statement. */
+/** Sets or removes traits and records a consent change, and rescores the lead. */
 export async function updateLead(db: Db, id: string, patch: LeadPatch): Promise<LeadDetail> {
 	const lead = await findLive(db, id);
 	const entries = Object.entries(patch.traits ?? {});
@@ -141,17 +179,40 @@ export async function updateLead(db: Db, id: string, patch: LeadPatch): Promise<
 	const removed = Object.keys(
 		normalizeTraits(Object.fromEntries(entries.filter(([, v]) => v === null).map(([k]) => [k, true]))),
 	);
-	await db
-		.updateTable("leads")
-		.set({
-			traits: sql`(traits - ${removed}::text[]) || ${JSON.stringify(set)}::jsonb`,
-			...(patch.consent
-				? { consent_status: patch.consent.status, consent_at: sql`now()`, consent_source: patch.consent.source }
-				: {}),
-			updated_at: sql`now()`,
-		})
-		.where("id", "=", lead.id)
-		.execute();
+	await inTransaction(db, async (trx) => {
+		const row = await trx
+			.updateTable("leads")
+			.set({
+				traits: sql`(traits - ${removed}::text[]) || ${JSON.stringify(set)}::jsonb`,
+				...(patch.consent
+					? { consent_status: patch.consent.status, consent_at: sql`now()`, consent_source: patch.consent.source }
+					: {}),
+				updated_at: sql`now()`,
+			})
+			.where("id", "=", lead.id)
+			.returning([
+				"id",
+				"email",
+				"timezone",
+				"traits",
+				"consent_status",
+				"stage",
+				"mql_cooldown_until",
+				"score_reset_at",
+			])
+			.executeTakeFirstOrThrow();
+		// Fit reads the profile, so the score follows the change in the same transaction.
+		const profile = leadForScoring({
+			...row,
+			mql_cooldown_until: row.mql_cooldown_until ?? null,
+			score_reset_at: row.score_reset_at ?? null,
+		});
+		await scoreTouchedLeads(
+			trx,
+			{ events: new Map(), created: new Set(), profiles: new Map([[row.id, profile]]) },
+			new Date(),
+		);
+	});
 	return getLead(db, lead.id);
 }
 
@@ -165,6 +226,7 @@ export async function deleteLead(db: Db, id: string): Promise<void> {
 		];
 		await trx.deleteFrom("events").where("lead_id", "in", ids).execute();
 		await trx.deleteFrom("identities").where("lead_id", "in", ids).execute();
+		await trx.deleteFrom("lead_scores").where("lead_id", "in", ids).execute();
 		await trx.updateTable("leads").set({ merged_into: null }).where("id", "in", ids).execute();
 		await trx.deleteFrom("leads").where("id", "in", ids).execute();
 	});

@@ -1,4 +1,6 @@
+import type { BlockList } from "node:net";
 import { resolve } from "node:path";
+import { allowListOf } from "../app/outbound-http.js";
 
 export interface Config {
 	databaseUrl: string | null;
@@ -6,6 +8,13 @@ export interface Config {
 	port: number;
 	host: string;
 	logLevel: string;
+	/** private networks webhooks may reach anyway (QUALIFY_WEBHOOK_ALLOW, CIDRs) */
+	webhookAllow: BlockList;
+	/** SMTP_URL: smtp://user:pass@host:587; without it no e-mail is sent */
+	smtpUrl: string | null;
+	emailFrom: string;
+	/** where people open Qualify, for links in e-mails */
+	publicUrl: string;
 }
 
 /** Settings from the environment; one place reads them. */
@@ -19,5 +28,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		port,
 		host: env.HOST ?? "0.0.0.0",
 		logLevel: env.LOG_LEVEL ?? "info",
+		webhookAllow: allowListOf(env.QUALIFY_WEBHOOK_ALLOW),
+		smtpUrl: env.SMTP_URL || null,
+		emailFrom: env.QUALIFY_EMAIL_FROM ?? "Qualify <qualify@localhost>",
+		publicUrl: env.QUALIFY_PUBLIC_URL ?? `http://localhost:${port}`,
 	};
 }

@@ -3,7 +3,10 @@ import { AppError } from "../domain/errors.js";
 import { demoCommand } from "./commands/demo.js";
 import { keysCommand } from "./commands/keys.js";
 import { migrateCommand } from "./commands/migrate.js";
+import { modelsCommand } from "./commands/models.js";
+import { rescoreCommand } from "./commands/rescore.js";
 import { serveCommand } from "./commands/serve.js";
+import { usersCommand } from "./commands/users.js";
 import { workerCommand } from "./commands/worker.js";
 
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<void> }> = {
@@ -11,6 +14,9 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
 	worker: { summary: "run background jobs", run: workerCommand },
 	migrate: { summary: "apply database migrations", run: migrateCommand },
 	keys: { summary: "create, list and revoke API keys", run: keysCommand },
+	users: { summary: "create, list and disable users (admin, marketing, sales)", run: usersCommand },
+	models: { summary: "list, validate, draft and publish scoring models", run: modelsCommand },
+	rescore: { summary: "rebuild every lead's score from its history", run: rescoreCommand },
 	demo: { summary: "load a realistic synthetic B2B funnel", run: demoCommand },
 };
 

@@ -1,7 +1,7 @@
 import { join } from "node:path";
+import { setUpStore } from "../app/set-up-store.js";
 import { lockDataDir } from "../storage/data-dir-lock.js";
 import { type Database, openDatabase } from "../storage/database.js";
-import { migrate } from "../storage/migrate.js";
 import type { Config } from "./config.js";
 
 export interface Store extends Database {
@@ -36,7 +36,7 @@ export async function openStore(config: Config, options: { migrate?: boolean } =
 	}
 	if (options.migrate !== false) {
 		try {
-			await migrate(database.db);
+			await setUpStore(database.db);
 		} catch (error) {
 			await database.close();
 			throw error;

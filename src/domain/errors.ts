@@ -26,3 +26,9 @@ export class AppError extends Error {
 		this.name = "AppError";
 	}
 }
+
+/** The SQLSTATE (or Node) code of an error, if it has one: errors are matched on codes, not classes. */
+export function errorCode(error: unknown): string | undefined {
+	if (typeof error !== "object" || error === null || !("code" in error)) return undefined;
+	return typeof error.code === "string" ? error.code : undefined;
+}

@@ -1,3 +1,4 @@
+import { serveStatic } from "@hono/node-server/serve-static";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Logger } from "pino";
 import { AppError } from "../domain/errors.js";
@@ -7,15 +8,21 @@ import type { AuthEnv } from "./auth.js";
 import { problemsOf, respondToError } from "./errors.js";
 import { registerIngestRoutes } from "./ingest-routes.js";
 import { registerLeadRoutes } from "./lead-routes.js";
+import { registerSalesRoutes } from "./sales-routes.js";
+import { registerScoringModelRoutes } from "./scoring-model-routes.js";
+import { registerSessionRoutes } from "./session-routes.js";
+import { registerWebhookRoutes } from "./webhook-routes.js";
 
 export interface AppDeps {
 	db: Db;
 	logger?: Logger;
 	version?: string;
+	/** the built web app (web/dist), served at / with the API beside it */
+	webRoot?: string;
 }
 
 /** The whole HTTP API; tests call it through `app.request()`, `serve` puts it on a port. */
-export function createApp({ db, logger, version = "0.1.0" }: AppDeps) {
+export function createApp({ db, logger, version = "0.1.0", webRoot }: AppDeps) {
 	const app = new OpenAPIHono<AuthEnv>({
 		defaultHook: (result) => {
 			if (!result.success) {
@@ -43,7 +50,11 @@ export function createApp({ db, logger, version = "0.1.0" }: AppDeps) {
 
 	app.get("/health", async (c) => c.json({ ok: true, version }));
 	registerIngestRoutes(app, db);
+	registerSessionRoutes(app, db);
 	registerLeadRoutes(app, db);
+	registerScoringModelRoutes(app, db);
+	registerWebhookRoutes(app, db);
+	registerSalesRoutes(app, db);
 
 	const document = () =>
 		app.getOpenAPI31Document({
@@ -51,10 +62,18 @@ export function createApp({ db, logger, version = "0.1.0" }: AppDeps) {
 			info: {
 				title: "Qualify API",
 				version,
-				description: "Capture events (Segment-compatible), read and manage leads.",
+				description:
+					"Capture events (Segment-compatible), read and manage leads, and score them with versioned, explainable models.",
 			},
 		});
 	app.get("/openapi.json", (c) => c.json(document()));
 	app.get("/docs", (c) => c.html(renderApiReference(document())));
+	if (webRoot) {
+		// Files of the built app; any other page path gets index.html (the app routes itself).
+		const files = serveStatic({ root: webRoot });
+		const page = serveStatic({ root: webRoot, path: "index.html" });
+		app.get("*", (c, next) => (c.req.path.startsWith("/v1/") ? next() : files(c, next)));
+		app.get("*", (c, next) => (c.req.path.startsWith("/v1/") ? next() : page(c, next)));
+	}
 	return app;
 }

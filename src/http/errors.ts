@@ -21,7 +21,9 @@ export function errorBody(code: ErrorCode, message: string, problems: FieldProbl
 /** The one place where errors become HTTP responses; anything unexpected is a logged 500. */
 export function respondToError(error: unknown, c: Context, log: (error: unknown) => void) {
 	if (error instanceof AppError) {
-		if (error.code === "unauthorized") c.header("WWW-Authenticate", 'Basic realm="Qualify"');
+		// Bearer, not Basic: a browser answers a Basic challenge with a password dialog, which
+		// would hang the web app's own requests; Segment's libraries do not read the header.
+		if (error.code === "unauthorized") c.header("WWW-Authenticate", 'Bearer realm="Qualify"');
 		return c.json(errorBody(error.code, error.message, error.problems), STATUS[error.code]);
 	}
 	log(error);

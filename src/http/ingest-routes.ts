@@ -13,7 +13,7 @@ import {
 	SingleCallBody,
 } from "../schemas/segment.js";
 import type { Db } from "../storage/database.js";
-import { type AuthEnv, requireKey } from "./auth.js";
+import { type AuthEnv, requireWriteKey } from "./auth.js";
 import { errorBody, problemsOf } from "./errors.js";
 
 const SINGLE_CALLS = MessageType.options;
@@ -46,7 +46,7 @@ export function registerIngestRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 		"/v1/:call{track|identify|page|screen|group|alias|batch}",
 		cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"] }),
 	);
-	app.use("/v1/:call{track|identify|page|screen|group|alias|batch}", requireKey(db, "write"));
+	app.use("/v1/:call{track|identify|page|screen|group|alias|batch}", requireWriteKey(db));
 
 	for (const type of SINGLE_CALLS) {
 		app.post(`/v1/${type}`, bodyLimit({ maxSize: MAX_EVENT_BYTES, onError: tooLarge(MAX_EVENT_BYTES) }), async (c) => {

@@ -1,21 +1,25 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { stream } from "hono/streaming";
+import { explainLeadScore } from "../app/lead-score.js";
 import { deleteLead, getLead, leadEvents, listLeads, updateLead } from "../app/leads.js";
+import { leadsCsv } from "../app/leads-csv.js";
+import { changeStage, stageHistory } from "../app/stage-moves.js";
+import { AppError } from "../domain/errors.js";
 import { EventPage, EventPageQuery, LeadDetail, LeadListQuery, LeadPage, LeadPatch } from "../schemas/leads.js";
+import { StageChange, StageMoveRequest } from "../schemas/lifecycle.js";
+import { LeadScore, LeadScoreQuery } from "../schemas/scoring-model.js";
 import type { Db } from "../storage/database.js";
-import { type AuthEnv, requireKey } from "./auth.js";
+import { type AuthEnv, actorIdOf, requireRole, roleOf } from "./auth.js";
+import { ErrorResponse, json, pathId, secretKey } from "./route-helpers.js";
 
-const ErrorResponse = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).openapi("Error");
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-	description,
-	content: { "application/json": { schema } },
-});
 const notFound = json(ErrorResponse, "No such lead");
-const LeadId = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, example: "0b5f…" }) });
-const security = [{ bearer: [] }];
+const LeadId = pathId("0b5f…");
+const security = secretKey;
 
 export function registerLeadRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
-	app.use("/v1/leads", requireKey(db, "secret"));
-	app.use("/v1/leads/*", requireKey(db, "secret"));
+	const access = requireRole(db, { write: ["admin", "marketing", "sales"] });
+	app.use("/v1/leads", access);
+	app.use("/v1/leads/*", access);
 
 	app.openapi(
 		createRoute({
@@ -28,6 +32,28 @@ export function registerLeadRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 			responses: { 200: json(LeadPage, "A page of leads; pass nextCursor as cursor for the next") },
 		}),
 		async (c) => c.json(await listLeads(db, c.req.valid("query")), 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/leads/export.csv",
+			tags: ["Leads"],
+			summary: "Export the leads the filters match, as CSV",
+			description:
+				"Streamed a page at a time. Cells a spreadsheet would read as formulas are prefixed with a quote mark.",
+			security,
+			request: { query: LeadListQuery.omit({ cursor: true, limit: true }) },
+			responses: { 200: { description: "CSV", content: { "text/csv": { schema: z.string() } } } },
+		}),
+		(c) => {
+			const lines = leadsCsv(db, c.req.valid("query"));
+			c.header("content-type", "text/csv; charset=utf-8");
+			c.header("content-disposition", 'attachment; filename="qualify-leads.csv"');
+			return stream(c, async (out) => {
+				for await (const line of lines) await out.write(line);
+			});
+		},
 	);
 
 	app.openapi(
@@ -59,6 +85,70 @@ export function registerLeadRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 
 	app.openapi(
 		createRoute({
+			method: "get",
+			path: "/v1/leads/{id}/score",
+			tags: ["Leads", "Scoring"],
+			summary: "A lead's score, explained",
+			description:
+				"Fit, engagement, grade, temperature and whether the lead qualifies, with every contributing rule: its points when the events happened, its decayed points at the moment of the score, and the events behind it. `at` gives the score at a past moment (fit reads the current profile).",
+			security,
+			request: { params: LeadId, query: LeadScoreQuery },
+			responses: { 200: json(LeadScore, "The score and its explanation"), 404: notFound },
+		}),
+		async (c) => {
+			const { at, version } = c.req.valid("query");
+			const score = await explainLeadScore(db, c.req.valid("param").id, {
+				...(at ? { at: new Date(at) } : {}),
+				...(version ? { version } : {}),
+			});
+			return c.json(score, 200);
+		},
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/leads/{id}/stages",
+			tags: ["Leads", "Lifecycle"],
+			summary: "A lead's stage history, newest first",
+			security,
+			request: { params: LeadId },
+			responses: { 200: json(z.object({ data: z.array(StageChange) }), "Every stage change"), 404: notFound },
+		}),
+		async (c) => c.json({ data: await stageHistory(db, c.req.valid("param").id) }, 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/leads/{id}/stage",
+			tags: ["Leads", "Lifecycle"],
+			summary: "Move a lead to another stage",
+			description:
+				"Checked against the lifecycle's transition table: who may make the move, and what it needs (a reason; a rejection reason when sales turns a lead down). A secret key acts as an admin.",
+			security,
+			request: {
+				params: LeadId,
+				body: { content: { "application/json": { schema: StageMoveRequest } }, required: true },
+			},
+			responses: {
+				204: { description: "Moved" },
+				400: json(ErrorResponse, "A reason or rejection reason is missing"),
+				404: notFound,
+				409: json(ErrorResponse, "The move is not allowed"),
+			},
+		}),
+		async (c) => {
+			const body = c.req.valid("json");
+			const principal = c.get("principal");
+			const actor = roleOf(principal) ?? "sales";
+			await changeStage(db, c.req.valid("param").id, { ...body, actor, actorId: actorIdOf(principal) });
+			return c.body(null, 204);
+		},
+	);
+
+	app.openapi(
+		createRoute({
 			method: "patch",
 			path: "/v1/leads/{id}",
 			tags: ["Leads"],
@@ -81,6 +171,7 @@ export function registerLeadRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 			responses: { 204: { description: "Erased" }, 404: notFound },
 		}),
 		async (c) => {
+			if (roleOf(c.get("principal")) === "sales") throw new AppError("forbidden", "Sales may not erase leads.");
 			await deleteLead(db, c.req.valid("param").id);
 			return c.body(null, 204);
 		},

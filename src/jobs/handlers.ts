@@ -1,10 +1,49 @@
+import { BlockList } from "node:net";
+import type { Logger } from "pino";
+import { activeModel } from "../app/active-model.js";
+import { rescoreAll } from "../app/rescore.js";
+import type { Mailer } from "../email/mailer.js";
 import type { Db } from "../storage/database.js";
+import { emailHandoff } from "./email-handoff.js";
+import { extendLease } from "./queue.js";
+import { slaCheck } from "./sla-check.js";
+import { webhookDelivery } from "./webhook-delivery.js";
 import type { JobHandler } from "./worker.js";
 
 /**
  * Every job kind and its handler, in one place. Later features (webhook delivery, email
  * sends, SLA timers) add theirs here.
  */
-export function jobHandlers(_db: Db): Record<string, JobHandler> {
-	return {};
+export function jobHandlers(
+	db: Db,
+	options: { logger?: Logger; webhookAllow?: BlockList; mailer?: Mailer | null; publicUrl?: string } = {},
+): Record<string, JobHandler> {
+	const { logger } = options;
+	return {
+		"webhook.deliver": webhookDelivery(db, { allowed: options.webhookAllow ?? new BlockList(), logger }),
+		"handoff.sla_check": slaCheck(db, logger),
+		"email.handoff": emailHandoff(db, {
+			mailer: options.mailer ?? null,
+			publicUrl: options.publicUrl ?? "http://localhost:8080",
+			logger,
+		}),
+		// Queued by a publish: rescore every lead under the model, unless a newer one has
+		// been published since (its own job does the work then).
+		rescore: async (job) => {
+			const active = await activeModel(db);
+			if (!active || active.id !== job.payload.modelId) return;
+			let lastBeat = Date.now();
+			const summary = await rescoreAll(db, {
+				version: active.version,
+				onProgress: () => {
+					if (Date.now() - lastBeat < 10_000) return;
+					lastBeat = Date.now();
+					extendLease(db, job.id).catch((error) =>
+						logger?.warn({ err: error, job: job.id }, "could not extend the lease"),
+					);
+				},
+			});
+			logger?.info({ job: job.id, ...summary }, "rescored every lead");
+		},
+	};
 }

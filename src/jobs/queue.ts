@@ -1,5 +1,7 @@
 import { sql, type Transaction } from "kysely";
 import type { Db } from "../storage/database.js";
+import { JOBS_CHANNEL } from "../storage/job-constants.js";
+
 import type { Tables } from "../storage/tables.js";
 
 export interface Job {
@@ -10,14 +12,19 @@ export interface Job {
 	maxAttempts: number;
 }
 
+/** Wakes listening workers when the caller's transaction commits (NOTIFY is held until then). */
+export async function notifyWorkers(trx: Transaction<Tables> | Db): Promise<void> {
+	await sql`select pg_notify(${JOBS_CHANNEL}, '')`.execute(trx);
+}
+
 /** Adds a job in the caller's transaction, so it exists exactly when the change that caused it does. */
 export async function enqueueJob(
 	trx: Transaction<Tables> | Db,
 	kind: string,
 	payload: Record<string, unknown>,
 	options: { runAt?: Date; maxAttempts?: number } = {},
-): Promise<void> {
-	await trx
+): Promise<number> {
+	const row = await trx
 		.insertInto("jobs")
 		.values({
 			kind,
@@ -25,7 +32,10 @@ export async function enqueueJob(
 			...(options.runAt ? { run_at: options.runAt } : {}),
 			...(options.maxAttempts ? { max_attempts: options.maxAttempts } : {}),
 		})
-		.execute();
+		.returning("id")
+		.executeTakeFirstOrThrow();
+	await notifyWorkers(trx);
+	return row.id;
 }
 
 /**
@@ -66,6 +76,17 @@ export function retryDelayMs(attempts: number, random = Math.random()): number {
 	return Math.min(10_000 * 2 ** (attempts - 1), 12 * 3_600_000) * (0.75 + random * 0.5);
 }
 
+/** An error that says when to try again, for jobs with a schedule of their own. */
+export class RetryLater extends Error {
+	constructor(
+		message: string,
+		readonly retryInMs: number,
+	) {
+		super(message);
+		this.name = "RetryLater";
+	}
+}
+
 export async function failJob(db: Db, job: Job, error: unknown): Promise<void> {
 	const message = error instanceof Error ? error.message : String(error);
 	await db
@@ -73,8 +94,13 @@ export async function failJob(db: Db, job: Job, error: unknown): Promise<void> {
 		.set({
 			last_error: message.slice(0, 2000),
 			locked_until: null,
-			run_at: new Date(Date.now() + retryDelayMs(job.attempts)),
+			run_at: new Date(Date.now() + (error instanceof RetryLater ? error.retryInMs : retryDelayMs(job.attempts))),
 		})
 		.where("id", "=", job.id)
 		.execute();
+}
+
+/** Keeps a long job's lease, so that no other worker claims it while it is still running. */
+export async function extendLease(db: Db, id: number, leaseMs = 60_000): Promise<void> {
+	await sql`update jobs set locked_until = now() + ${`${leaseMs} milliseconds`}::interval where id = ${id}`.execute(db);
 }

@@ -3,6 +3,20 @@ import { STAGES } from "../domain/stages.js";
 
 export const ConsentStatus = z.enum(["subscribed", "unsubscribed", "bounced"]);
 
+export const LeadScoreSummary = z
+	.object({
+		modelVersion: z.number().int(),
+		fit: z.number(),
+		engagement: z.number().openapi({ description: "as of scoredAt; GET /v1/leads/{id}/score gives it now" }),
+		grade: z.enum(["A", "B", "C", "D"]),
+		temperature: z.enum(["cold", "warm", "hot"]),
+		qualified: z.boolean(),
+		qualification: z.string(),
+		scoredAt: z.string(),
+	})
+	.openapi("LeadScoreSummary");
+export type LeadScoreSummary = z.infer<typeof LeadScoreSummary>;
+
 export const Lead = z
 	.object({
 		id: z.uuid(),
@@ -16,6 +30,7 @@ export const Lead = z
 		lastSeenAt: z.string(),
 		createdAt: z.string(),
 		updatedAt: z.string(),
+		score: LeadScoreSummary.nullable().openapi({ description: "under the active model; null until scored" }),
 	})
 	.openapi("Lead");
 export type Lead = z.infer<typeof Lead>;
@@ -32,6 +47,8 @@ export const LeadListQuery = z.object({
 	q: z.string().max(200).optional().openapi({ description: "search in email, name and company" }),
 	stage: z.enum(STAGES).optional(),
 	consent: ConsentStatus.optional(),
+	grade: z.enum(["A", "B", "C", "D"]).optional().openapi({ description: "by the active model's stored score" }),
+	temperature: z.enum(["cold", "warm", "hot"]).optional(),
 	identified: z
 		.enum(["true", "false"])
 		.optional()

@@ -15,6 +15,8 @@ export interface Database {
 	readonly db: Db;
 	/** the embedded instance, for dumps and tests; absent on PostgreSQL */
 	readonly pglite?: PGlite;
+	/** calls back on each NOTIFY on the channel (delivered at commit); returns how to stop */
+	listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
 	close(): Promise<void>;
 }
 
@@ -26,11 +28,24 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
 		const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 10 });
 		pool.on("error", () => {}); // an idle client's lost connection is replaced on next use
 		const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
-		return { kind: "postgres", db, close: () => db.destroy() };
+		const listen = async (channel: string, onNotify: () => void) => {
+			// A connection of its own: LISTEN holds its session for as long as it listens.
+			const client = new pg.Client({ connectionString: config.url });
+			client.on("error", () => {});
+			await client.connect();
+			client.on("notification", onNotify);
+			await client.query(`listen ${pg.Client.prototype.escapeIdentifier(channel)}`);
+			return () => client.end();
+		};
+		return { kind: "postgres", db, listen, close: () => db.destroy() };
 	}
 	const pglite = new PGlite({ dataDir: config.dataDir, loadDataDir: config.loadDataDir });
 	await pglite.waitReady;
 	const pool = new PglitePool(pglite);
 	const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: pool as unknown as PostgresPool }) });
-	return { kind: "pglite", db, pglite, close: () => db.destroy() };
+	const listen = async (channel: string, onNotify: () => void) => {
+		const stop = await pglite.listen(channel, onNotify);
+		return () => stop();
+	};
+	return { kind: "pglite", db, pglite, listen, close: () => db.destroy() };
 }

@@ -1,7 +1,9 @@
 import { sql } from "kysely";
+import { errorCode } from "../domain/errors.js";
 import type { Db } from "./database.js";
 
-const known = new WeakMap<Db, Set<string>>();
+// Months as year × 12 + month: checking a batch's times allocates nothing once they are known.
+const known = new WeakMap<Db, Set<number>>();
 
 function monthStart(time: Date): Date {
 	return new Date(Date.UTC(time.getUTCFullYear(), time.getUTCMonth(), 1));
@@ -22,13 +24,13 @@ export async function ensureEventPartitions(db: Db, times: readonly Date[]): Pro
 		seen = new Set();
 		known.set(db, seen);
 	}
-	const months = new Map<string, Date>();
+	const months = new Map<number, Date>();
 	for (const time of times) {
-		const month = monthStart(time);
-		const name = partitionName(month);
-		if (!seen.has(name)) months.set(name, month);
+		const key = time.getUTCFullYear() * 12 + time.getUTCMonth();
+		if (!seen.has(key) && !months.has(key)) months.set(key, monthStart(time));
 	}
-	for (const [name, month] of months) {
+	for (const [key, month] of months) {
+		const name = partitionName(month);
 		const next = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1));
 		try {
 			// Names and bounds come from dates we computed, never from input.
@@ -39,9 +41,9 @@ export async function ensureEventPartitions(db: Db, times: readonly Date[]): Pro
 				.execute(db);
 		} catch (error) {
 			// Another process created it at the same moment.
-			const code = (error as { code?: string }).code;
+			const code = errorCode(error);
 			if (code !== "42P07" && code !== "23505") throw error;
 		}
-		seen.add(name);
+		seen.add(key);
 	}
 }

@@ -52,6 +52,8 @@ export async function mergeLeadInto(
 		})
 		.where("id", "=", survivorId)
 		.execute();
+	// Both histories are now one: the survivor's scores are rebuilt from its events when next scored.
+	await trx.deleteFrom("lead_scores").where("lead_id", "in", [survivorId, mergedId]).execute();
 	await sql`insert into lead_merges (survivor_id, merged_id, reason, message_id)
 		values (${survivorId}, ${mergedId}, ${merge.reason}, ${merge.messageId})`.execute(trx);
 }

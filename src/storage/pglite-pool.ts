@@ -6,6 +6,11 @@ export interface PoolClientLike {
 	release(): void;
 }
 
+/** The statement's command tag, as node-postgres reports it: Kysely counts affected rows by it. */
+function commandOf(sql: string): string {
+	return /^\s*(insert|update|delete|merge|select)\b/i.exec(sql)?.[1]?.toUpperCase() ?? "";
+}
+
 /**
  * Presents one PGlite instance as a node-postgres pool, so that one query layer
  * (Kysely's PostgresDialect) serves both backends. PGlite has a single session, so a
@@ -34,7 +39,7 @@ export class PglitePool {
 				}
 				const result = await pglite.query(sql, params as unknown[]);
 				const rowCount = result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0);
-				return { rows: result.rows, rowCount, command: "" };
+				return { rows: result.rows, rowCount, command: commandOf(sql) };
 			},
 			release,
 		};

@@ -24,6 +24,9 @@ export interface LeadsTable {
 	consent_source: string | null;
 	stage: string;
 	merged_into: string | null;
+	stage_changed_at: Timestamp | null;
+	mql_cooldown_until: Timestamp | null;
+	score_reset_at: Timestamp | null;
 	first_seen_at: Timestamp;
 	last_seen_at: Timestamp;
 	created_at: Generated<Date>;
@@ -68,10 +71,175 @@ export interface JobsTable {
 	created_at: Generated<Date>;
 }
 
+export interface ScoringModelsTable {
+	id: string;
+	name: string;
+	status: "draft" | "published" | "archived";
+	version: number | null;
+	document: Json;
+	based_on: string | null;
+	created_at: Generated<Date>;
+	updated_at: Generated<Date>;
+	published_at: Timestamp | null;
+	archived_at: Timestamp | null;
+}
+
+export interface LeadScoresTable {
+	lead_id: string;
+	model_version: number;
+	state: Json;
+	fit: number;
+	engagement: number;
+	grade: "A" | "B" | "C" | "D";
+	temperature: "cold" | "warm" | "hot";
+	qualified: boolean;
+	qualification: string;
+	hand_raised_at: Timestamp | null;
+	scored_at: Timestamp;
+}
+
+export interface StageChangesTable {
+	id: Generated<number>;
+	lead_id: string;
+	from_stage: string;
+	to_stage: string;
+	at: Generated<Date>;
+	actor: "automation" | "marketing" | "sales" | "admin";
+	actor_id: string | null;
+	reason: string | null;
+	rejection: string | null;
+	note: string | null;
+	model_version: number | null;
+	message_id: string | null;
+}
+
+export interface WebhookEndpointsTable {
+	id: string;
+	url: string;
+	description: Generated<string>;
+	events: string[];
+	secret: string;
+	format: Generated<"standard" | "slack">;
+	min_score_change: Generated<number>;
+	enabled: Generated<boolean>;
+	disabled_reason: string | null;
+	failing_since: Timestamp | null;
+	created_at: Generated<Date>;
+	updated_at: Generated<Date>;
+}
+
+export interface WebhookMessagesTable {
+	id: string;
+	type: string;
+	payload: Json;
+	created_at: Generated<Date>;
+}
+
+export interface WebhookAttemptsTable {
+	id: Generated<number>;
+	message_id: string;
+	endpoint_id: string;
+	attempt: number;
+	at: Generated<Date>;
+	status: number | null;
+	latency_ms: number | null;
+	succeeded: boolean;
+	response_excerpt: string | null;
+	error: string | null;
+}
+
+export interface TeamsTable {
+	id: string;
+	name: string;
+	timezone: Generated<string>;
+	sla_minutes: Generated<number>;
+	business_days: Generated<number[]>;
+	business_start: Generated<string>;
+	business_end: Generated<string>;
+	manager_email: string | null;
+	escalation: Generated<"notify" | "reassign">;
+	created_at: Generated<Date>;
+}
+
+export interface OwnersTable {
+	id: string;
+	name: string;
+	email: string;
+	team_id: string;
+	timezone: string | null;
+	away: Generated<boolean>;
+	max_open: Generated<number>;
+	active: Generated<boolean>;
+	last_assigned_at: Timestamp | null;
+	created_at: Generated<Date>;
+}
+
+export interface RoutingRulesTable {
+	id: string;
+	position: number;
+	name: string;
+	condition: Json<unknown>;
+	team_id: string;
+	owner_id: string | null;
+	enabled: Generated<boolean>;
+	created_at: Generated<Date>;
+}
+
+export interface HandoffsTable {
+	id: string;
+	lead_id: string;
+	team_id: string | null;
+	owner_id: string | null;
+	status: "open" | "accepted" | "rejected" | "closed";
+	routed_by: string | null;
+	assigned_at: Generated<Date>;
+	sla_due_at: Timestamp | null;
+	first_touch_at: Timestamp | null;
+	first_touch_kind: "call" | "email" | "meeting" | null;
+	breached_at: Timestamp | null;
+	escalated_at: Timestamp | null;
+	outcome_at: Timestamp | null;
+	rejection: string | null;
+	note: string | null;
+	source: string | null;
+}
+
+export interface UsersTable {
+	id: string;
+	email: string;
+	name: string;
+	role: "admin" | "marketing" | "sales";
+	password_hash: string;
+	owner_id: string | null;
+	created_at: Generated<Date>;
+	disabled_at: Timestamp | null;
+}
+
+export interface SessionsTable {
+	id: string;
+	user_id: string;
+	csrf_token: string;
+	created_at: Generated<Date>;
+	last_seen_at: Generated<Date>;
+	expires_at: Timestamp;
+}
+
 export interface Tables {
 	api_keys: ApiKeysTable;
 	leads: LeadsTable;
 	identities: IdentitiesTable;
 	events: EventsTable;
 	jobs: JobsTable;
+	scoring_models: ScoringModelsTable;
+	lead_scores: LeadScoresTable;
+	stage_changes: StageChangesTable;
+	webhook_endpoints: WebhookEndpointsTable;
+	webhook_messages: WebhookMessagesTable;
+	webhook_attempts: WebhookAttemptsTable;
+	teams: TeamsTable;
+	owners: OwnersTable;
+	routing_rules: RoutingRulesTable;
+	handoffs: HandoffsTable;
+	users: UsersTable;
+	sessions: SessionsTable;
 }

@@ -1,4 +1,5 @@
 import type { Transaction } from "kysely";
+import { errorCode } from "../domain/errors.js";
 import type { Db } from "./database.js";
 import type { Tables } from "./tables.js";
 
@@ -10,7 +11,7 @@ export async function inTransaction<T>(db: Db, fn: (trx: Transaction<Tables>) =>
 		try {
 			return await db.transaction().execute(fn);
 		} catch (error) {
-			const code = (error as { code?: string }).code;
+			const code = errorCode(error);
 			if (!code || !RETRYABLE.has(code) || attempt >= attempts) throw error;
 			await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
 		}

@@ -1,10 +1,12 @@
+import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
+import { setUpStore } from "../../src/app/set-up-store.js";
 import { openDatabase } from "../../src/storage/database.js";
-import { migrate } from "../../src/storage/migrate.js";
 
 declare module "vitest" {
 	export interface ProvidedContext {
@@ -14,12 +16,21 @@ declare module "vitest" {
 }
 
 /** Migrates once, then every test database starts as a copy: a PGlite dump, a PostgreSQL template. */
+/** The browser tests need the built web app; a clean checkout builds it once here. */
+async function ensureWebBuilt() {
+	const root = fileURLToPath(new URL("../../web", import.meta.url));
+	if (existsSync(join(root, "dist", "index.html"))) return;
+	const { build } = await import("vite");
+	await build({ configFile: join(root, "vite.config.ts"), logLevel: "warn" });
+}
+
 export default async function setup(project: TestProject) {
+	await ensureWebBuilt();
 	const dir = join(tmpdir(), `qualify-test-${process.pid}`);
 	await mkdir(dir, { recursive: true });
 	const template = join(dir, "pglite-template.tar");
 	const migrated = await openDatabase({});
-	await migrate(migrated.db);
+	await setUpStore(migrated.db);
 	await writeFile(template, new Uint8Array(await (await dumpOf(migrated)).arrayBuffer()));
 	await migrated.close();
 	project.provide("pgliteTemplate", template);
@@ -33,7 +44,7 @@ export default async function setup(project: TestProject) {
 		await admin.query(`drop database if exists ${postgresTemplate}`);
 		await admin.query(`create database ${postgresTemplate}`);
 		const templateDb = await openDatabase({ url: withDatabase(url, postgresTemplate), poolSize: 1 });
-		await migrate(templateDb.db);
+		await setUpStore(templateDb.db);
 		await templateDb.close();
 		await admin.end();
 	}

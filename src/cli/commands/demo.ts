@@ -1,6 +1,7 @@
 import { loadDemo } from "../../app/load-demo.js";
 import { readConfig } from "../config.js";
 import { openStore } from "../open-store.js";
+import { progressReporter } from "../progress.js";
 import { parseCommand, positiveInt } from "./args.js";
 
 const USAGE = `Usage: qualify demo [--leads N] [--seed S]
@@ -15,15 +16,17 @@ export async function demoCommand(args: string[]) {
 	const seed = positiveInt(parsed.values.seed, "seed", 1);
 	const store = await openStore(readConfig());
 	const started = Date.now();
+	const progress = progressReporter();
 	const today = new Date();
 	today.setUTCHours(0, 0, 0, 0);
 	try {
 		const summary = await loadDemo(store.db, { leads, seed, now: today }, (s) => {
-			if (process.stdout.isTTY) process.stdout.write(`\r${s.leads} leads, ${s.stored + s.duplicates} events…`);
+			progress.update(`loading the demo: ${s.leads} leads, ${s.stored + s.duplicates} events…`);
 		});
+		progress.done();
 		const seconds = (Date.now() - started) / 1000;
 		console.log(
-			`\nDemo loaded into ${store.where}: ${summary.leads} leads, ${summary.events} events (${summary.stored} new, ${summary.duplicates} already there) in ${seconds.toFixed(1)} s; ${summary.converters} hidden converters.`,
+			`Demo loaded into ${store.where}: ${summary.leads} leads, ${summary.events} events (${summary.stored} new, ${summary.duplicates} already there) in ${seconds.toFixed(1)} s; ${summary.converters} hidden converters.`,
 		);
 	} finally {
 		await store.close();

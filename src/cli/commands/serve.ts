@@ -1,13 +1,14 @@
+import { existsSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
+import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import pino from "pino";
 import { countApiKeys, createApiKey } from "../../app/api-keys.js";
 import { loadDemo } from "../../app/load-demo.js";
 import { createApp } from "../../http/app.js";
-import { jobHandlers } from "../../jobs/handlers.js";
-import { runWorker } from "../../jobs/worker.js";
 import { readConfig } from "../config.js";
 import { openStore, type Store } from "../open-store.js";
+import { startWorker } from "../start-worker.js";
 import { parseCommand, positiveInt } from "./args.js";
 import { onShutdown } from "./shutdown.js";
 
@@ -26,16 +27,15 @@ export async function serveCommand(args: string[]) {
 	const store = await openStore(config);
 	await firstRun(store);
 
-	const app = createApp({ db: store.db, logger });
+	const webRoot = fileURLToPath(new URL("../../../web/dist", import.meta.url));
+	const app = createApp({ db: store.db, logger, ...(existsSync(webRoot) ? { webRoot } : {}) });
 	const server = serve({ fetch: app.fetch, port, hostname: config.host });
 	await new Promise<void>((resolve, reject) => {
 		server.once("listening", () => resolve());
 		server.once("error", reject);
 	});
 	const stopWorker = new AbortController();
-	const worker = parsed.values["no-worker"]
-		? Promise.resolve()
-		: runWorker({ db: store.db, handlers: jobHandlers(store.db), logger, signal: stopWorker.signal });
+	const worker = parsed.values["no-worker"] ? Promise.resolve() : startWorker(store, config, logger, stopWorker.signal);
 	console.log(`Qualify is serving http://localhost:${port} (API reference at /docs), data in ${store.where}.`);
 
 	onShutdown(async () => {
@@ -55,6 +55,9 @@ async function firstRun(store: Store) {
 First run: created your keys. They are shown this once; keep them somewhere safe.
   admin secret key: ${secret.key}
   write key:        ${write.key}   (for websites and Segment-compatible libraries)
+
+To sign in to the web app, create the first admin:
+  npx qualify users create --email you@company.com --name "Your Name" --role admin
 `);
 	if (!process.stdin.isTTY) {
 		console.log("Load a demo funnel with: npx qualify demo\n");

@@ -1,8 +1,7 @@
 import pino from "pino";
-import { jobHandlers } from "../../jobs/handlers.js";
-import { runWorker } from "../../jobs/worker.js";
 import { readConfig } from "../config.js";
 import { openStore } from "../open-store.js";
+import { startWorker } from "../start-worker.js";
 import { parseCommand } from "./args.js";
 import { onShutdown } from "./shutdown.js";
 
@@ -19,7 +18,7 @@ export async function workerCommand(args: string[]) {
 	const logger = pino({ level: config.logLevel });
 	const store = await openStore(config);
 	const stop = new AbortController();
-	const done = runWorker({ db: store.db, handlers: jobHandlers(store.db), logger, signal: stop.signal });
+	const done = startWorker(store, config, logger, stop.signal);
 	console.log(`Qualify worker running on ${store.where}.`);
 	onShutdown(async () => {
 		stop.abort();

@@ -1,0 +1,80 @@
+import { randomUUID } from "node:crypto";
+import { sql, type Transaction } from "kysely";
+import { compileRouting, pickOwner, type RoutingRule, slaDueAt } from "../domain/handoff.js";
+import type { ScorableProfile } from "../domain/scoring/scorable.js";
+import { enqueueJob } from "../jobs/queue.js";
+import { Condition } from "../schemas/scoring-model.js";
+import { lockTeam, ownerLoads } from "../storage/sales-rows.js";
+import type { Tables } from "../storage/tables.js";
+import { emitEvent } from "./webhook-events.js";
+
+async function routingRules(trx: Transaction<Tables>): Promise<RoutingRule[]> {
+	const rows = await trx
+		.selectFrom("routing_rules")
+		.selectAll()
+		.where("enabled", "=", true)
+		.orderBy("position")
+		.execute();
+	return rows.map((r) => ({
+		id: r.id,
+		name: r.name,
+		condition: Condition.parse(r.condition),
+		teamId: r.team_id,
+		ownerId: r.owner_id,
+	}));
+}
+
+/**
+ * Routes a new MQL in the caller's transaction: the first routing rule it meets names a team
+ * (or a named-account owner); inside the team, round-robin among owners who are available and
+ * under their cap. The team row is locked so that two MQLs never take the same turn. The SLA
+ * timer is a job due when first touch is; a lead no rule matches goes to the oldest team.
+ */
+export async function assignHandoff(
+	trx: Transaction<Tables>,
+	leadId: string,
+	lead: ScorableProfile,
+	now: Date,
+	context: Record<string, unknown>,
+): Promise<string | null> {
+	const rules = await routingRules(trx);
+	const matched = compileRouting(rules).router(lead);
+	const teamId =
+		matched?.teamId ??
+		(await trx.selectFrom("teams").select("id").orderBy("created_at").orderBy("id").limit(1).executeTakeFirst())?.id;
+	if (!teamId) return null; // no sales team set up yet: the MQL waits in the unassigned view
+	const team = await lockTeam(trx, teamId);
+	if (!team) return null;
+	const ownerId = matched?.ownerId ?? pickOwner(await ownerLoads(trx, teamId))?.id ?? null;
+	const due = new Date(slaDueAt(now.getTime(), team.slaMinutes, team.hours));
+	const source = await sql<{ source: string | null }>`select context -> 'campaign' ->> 'source' as source from events
+		where lead_id = ${leadId}::uuid and context ? 'campaign' order by timestamp limit 1`.execute(trx);
+	const id = randomUUID();
+	await trx
+		.insertInto("handoffs")
+		.values({
+			id,
+			lead_id: leadId,
+			team_id: teamId,
+			owner_id: ownerId,
+			status: "open",
+			routed_by: matched ? `rule: ${matched.name}` : "default team",
+			assigned_at: now,
+			sla_due_at: due,
+			source: source.rows[0]?.source ?? null,
+		})
+		.execute();
+	if (ownerId) await sql`update owners set last_assigned_at = ${now} where id = ${ownerId}::uuid`.execute(trx);
+	await enqueueJob(trx, "handoff.sla_check", { handoffId: id }, { runAt: due });
+	if (ownerId) await enqueueJob(trx, "email.handoff", { handoffId: id, kind: "assigned" });
+	await emitEvent(trx, "handoff.assigned", {
+		...context,
+		handoffId: id,
+		leadId,
+		team: { id: team.id, name: team.name },
+		ownerId,
+		slaDueAt: due.toISOString(),
+		routedBy: matched ? matched.name : "default team",
+	});
+	return id;
+}

@@ -1,0 +1,209 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import { AppError, errorCode } from "../domain/errors.js";
+import { compileRouting } from "../domain/handoff.js";
+import { isUuid } from "../domain/ids.js";
+import { Condition } from "../schemas/scoring-model.js";
+import type { Db } from "../storage/database.js";
+import { teamsOf } from "../storage/sales-rows.js";
+
+// Teams, owners and routing rules: the few tables sales managers set up once and adjust.
+
+export interface TeamInput {
+	name: string;
+	timezone: string;
+	slaMinutes: number;
+	businessDays: number[];
+	businessStart: string;
+	businessEnd: string;
+	managerEmail: string | null;
+	escalation: "notify" | "reassign";
+}
+
+const teamColumns = (t: TeamInput) => ({
+	name: t.name,
+	timezone: t.timezone,
+	sla_minutes: t.slaMinutes,
+	business_days: t.businessDays,
+	business_start: t.businessStart,
+	business_end: t.businessEnd,
+	manager_email: t.managerEmail,
+	escalation: t.escalation,
+});
+
+function conflictOnDuplicate(what: string) {
+	return (error: unknown) => {
+		if (errorCode(error) === "23505") throw new AppError("conflict", `${what} already exists.`);
+		if (errorCode(error) === "23503")
+			throw new AppError("validation_failed", "It names a team or owner that does not exist.", [
+				{ field: "teamId", message: "no such team or owner" },
+			]);
+		throw error;
+	};
+}
+
+export async function listTeams(db: Db) {
+	return (await teamsOf(db)).map((t) => ({
+		id: t.id,
+		name: t.name,
+		timezone: t.hours.timezone,
+		slaMinutes: t.slaMinutes,
+		businessDays: [...t.hours.days],
+		businessStart: t.hours.start,
+		businessEnd: t.hours.end,
+		managerEmail: t.managerEmail,
+		escalation: t.escalation,
+	}));
+}
+
+export async function createTeam(db: Db, input: TeamInput) {
+	const id = randomUUID();
+	await db
+		.insertInto("teams")
+		.values({ id, ...teamColumns(input) })
+		.execute()
+		.catch(conflictOnDuplicate(`A team named "${input.name}"`));
+	return (await listTeams(db)).find((t) => t.id === id);
+}
+
+export async function updateTeam(db: Db, id: string, input: TeamInput) {
+	const updated = isUuid(id)
+		? await db
+				.updateTable("teams")
+				.set(teamColumns(input))
+				.where("id", "=", id)
+				.executeTakeFirst()
+				.catch(conflictOnDuplicate(`A team named "${input.name}"`))
+		: null;
+	if (!updated || updated.numUpdatedRows === 0n) throw new AppError("not_found", `No team ${id}.`);
+	return (await listTeams(db)).find((t) => t.id === id);
+}
+
+export interface OwnerInput {
+	name: string;
+	email: string;
+	teamId: string;
+	timezone: string | null;
+	away: boolean;
+	maxOpen: number;
+	active: boolean;
+}
+
+const ownerColumns = (o: OwnerInput) => ({
+	name: o.name,
+	email: o.email.toLowerCase(),
+	team_id: o.teamId,
+	timezone: o.timezone,
+	away: o.away,
+	max_open: o.maxOpen,
+	active: o.active,
+});
+
+export async function listOwners(db: Db, teamId?: string) {
+	const rows = await sql<{
+		id: string;
+		name: string;
+		email: string;
+		team_id: string;
+		timezone: string | null;
+		away: boolean;
+		max_open: number;
+		active: boolean;
+		open: number;
+	}>`select o.*, (select count(*)::int from handoffs h where h.owner_id = o.id and h.status = 'open') as open
+		from owners o where (${teamId ?? null}::uuid is null or o.team_id = ${teamId ?? null}::uuid)
+		order by o.name, o.id`.execute(db);
+	return rows.rows.map((o) => ({
+		id: o.id,
+		name: o.name,
+		email: o.email,
+		teamId: o.team_id,
+		timezone: o.timezone,
+		away: o.away,
+		maxOpen: o.max_open,
+		active: o.active,
+		openHandoffs: o.open,
+	}));
+}
+
+export async function createOwner(db: Db, input: OwnerInput) {
+	const id = randomUUID();
+	await db
+		.insertInto("owners")
+		.values({ id, ...ownerColumns(input) })
+		.execute()
+		.catch(conflictOnDuplicate(`An owner with e-mail ${input.email}`));
+	return (await listOwners(db)).find((o) => o.id === id);
+}
+
+/** Changes an owner; `away: true` takes them out of round-robin without touching their open handoffs. */
+export async function updateOwner(db: Db, id: string, input: OwnerInput) {
+	const updated = isUuid(id)
+		? await db
+				.updateTable("owners")
+				.set(ownerColumns(input))
+				.where("id", "=", id)
+				.executeTakeFirst()
+				.catch(conflictOnDuplicate(`An owner with e-mail ${input.email}`))
+		: null;
+	if (!updated || updated.numUpdatedRows === 0n) throw new AppError("not_found", `No owner ${id}.`);
+	return (await listOwners(db)).find((o) => o.id === id);
+}
+
+export interface RoutingRuleInput {
+	name: string;
+	position: number;
+	condition: Condition;
+	teamId: string;
+	ownerId: string | null;
+	enabled: boolean;
+}
+
+function checkCondition(input: RoutingRuleInput) {
+	const { problems } = compileRouting([
+		{ id: "new", name: input.name, condition: input.condition, teamId: input.teamId, ownerId: input.ownerId },
+	]);
+	if (problems.length > 0)
+		throw new AppError(
+			"validation_failed",
+			"The routing condition has problems.",
+			problems.map((p) => ({ ...p, field: p.field.replace(/^rules\.0\./, "") })),
+		);
+}
+
+export async function listRoutingRules(db: Db) {
+	const rows = await db.selectFrom("routing_rules").selectAll().orderBy("position").orderBy("created_at").execute();
+	return rows.map((r) => ({
+		id: r.id,
+		name: r.name,
+		position: r.position,
+		condition: Condition.parse(r.condition),
+		teamId: r.team_id,
+		ownerId: r.owner_id,
+		enabled: r.enabled,
+	}));
+}
+
+export async function createRoutingRule(db: Db, input: RoutingRuleInput) {
+	checkCondition(input);
+	const id = randomUUID();
+	await db
+		.insertInto("routing_rules")
+		.values({
+			id,
+			name: input.name,
+			position: input.position,
+			condition: JSON.stringify(input.condition),
+			team_id: input.teamId,
+			owner_id: input.ownerId,
+			enabled: input.enabled,
+		})
+		.execute()
+		.catch(conflictOnDuplicate("That rule"));
+	return (await listRoutingRules(db)).find((r) => r.id === id);
+}
+
+export async function deleteRoutingRule(db: Db, id: string) {
+	const deleted = isUuid(id) ? await db.deleteFrom("routing_rules").where("id", "=", id).executeTakeFirst() : null;
+	if (!deleted || deleted.numDeletedRows === 0n) throw new AppError("not_found", `No routing rule ${id}.`);
+}

@@ -1,0 +1,133 @@
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import { AppError, errorCode } from "../domain/errors.js";
+import { isUuid } from "../domain/ids.js";
+import type { Db } from "../storage/database.js";
+import { hashPassword, passwordProblem, verifyPassword } from "./passwords.js";
+
+export type Role = "admin" | "marketing" | "sales";
+export interface User {
+	id: string;
+	email: string;
+	name: string;
+	role: Role;
+	ownerId: string | null;
+}
+
+/** A session lasts 12 hours from its last use, and 7 days at most. */
+const IDLE_MS = 12 * 3_600_000;
+const ABSOLUTE_MS = 7 * 86_400_000;
+const hashOf = (token: string) => createHash("sha256").update(token).digest("hex");
+
+export async function createUser(
+	db: Db,
+	input: { email: string; name: string; role: Role; password: string; ownerId?: string | null },
+): Promise<User> {
+	const problem = passwordProblem(input.password);
+	if (problem)
+		throw new AppError("validation_failed", `The password is too weak: ${problem}.`, [
+			{ field: "password", message: problem },
+		]);
+	const user = {
+		id: randomUUID(),
+		email: input.email.trim().toLowerCase(),
+		name: input.name,
+		role: input.role,
+		ownerId: input.ownerId ?? null,
+	};
+	await db
+		.insertInto("users")
+		.values({
+			id: user.id,
+			email: user.email,
+			name: user.name,
+			role: user.role,
+			owner_id: user.ownerId,
+			password_hash: await hashPassword(input.password),
+		})
+		.execute()
+		.catch((error) => {
+			if (errorCode(error) === "23505")
+				throw new AppError("conflict", `A user with e-mail ${user.email} already exists.`);
+			throw error;
+		});
+	return user;
+}
+
+export async function listUsers(db: Db): Promise<User[]> {
+	const rows = await db.selectFrom("users").selectAll().where("disabled_at", "is", null).orderBy("email").execute();
+	return rows.map((r) => ({ id: r.id, email: r.email, name: r.name, role: r.role, ownerId: r.owner_id }));
+}
+
+export async function countUsers(db: Db): Promise<number> {
+	const row = await sql<{ n: number }>`select count(*)::int as n from users`.execute(db);
+	return row.rows[0]?.n ?? 0;
+}
+
+/**
+ * Signs a user in: a new session whose random token goes in an httpOnly cookie (only its hash
+ * is stored), with a CSRF token the browser sends back on every change. A wrong e-mail and a
+ * wrong password get the same answer, after the same work.
+ */
+export async function signIn(db: Db, email: string, password: string) {
+	const row = await db
+		.selectFrom("users")
+		.selectAll()
+		.where("email", "=", email.trim().toLowerCase())
+		.where("disabled_at", "is", null)
+		.executeTakeFirst();
+	const ok = await verifyPassword(password, row?.password_hash ?? "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AA==");
+	if (!row || !ok) throw new AppError("unauthorized", "Wrong e-mail or password.");
+	const token = randomBytes(32).toString("base64url");
+	const csrfToken = randomBytes(24).toString("base64url");
+	const expires = new Date(Date.now() + IDLE_MS);
+	await db
+		.insertInto("sessions")
+		.values({ id: hashOf(token), user_id: row.id, csrf_token: csrfToken, expires_at: expires })
+		.execute();
+	return {
+		token,
+		csrfToken,
+		expiresAt: expires,
+		user: { id: row.id, email: row.email, name: row.name, role: row.role, ownerId: row.owner_id } satisfies User,
+	};
+}
+
+/** The user behind a session token, the session slid forward; null when it is unknown or expired. */
+export async function sessionUser(db: Db, token: string): Promise<{ user: User; csrfToken: string } | null> {
+	const id = hashOf(token);
+	const row = await sql<{
+		user_id: string;
+		csrf_token: string;
+		created_at: Date;
+		email: string;
+		name: string;
+		role: Role;
+		owner_id: string | null;
+	}>`update sessions s set last_seen_at = now(),
+			expires_at = least(now() + ${`${IDLE_MS} milliseconds`}::interval, s.created_at + ${`${ABSOLUTE_MS} milliseconds`}::interval)
+		from users u
+		where s.id = ${id} and u.id = s.user_id and s.expires_at > now() and u.disabled_at is null
+		returning s.user_id, s.csrf_token, s.created_at, u.email, u.name, u.role, u.owner_id`.execute(db);
+	const found = row.rows[0];
+	if (!found) return null;
+	return {
+		user: { id: found.user_id, email: found.email, name: found.name, role: found.role, ownerId: found.owner_id },
+		csrfToken: found.csrf_token,
+	};
+}
+
+export async function signOut(db: Db, token: string): Promise<void> {
+	await db.deleteFrom("sessions").where("id", "=", hashOf(token)).execute();
+}
+
+export async function disableUser(db: Db, id: string): Promise<void> {
+	if (!isUuid(id)) throw new AppError("not_found", `No user ${id}.`);
+	const updated = await db
+		.updateTable("users")
+		.set({ disabled_at: sql`now()` })
+		.where("id", "=", id)
+		.executeTakeFirst();
+	if (updated.numUpdatedRows === 0n) throw new AppError("not_found", `No user ${id}.`);
+	await db.deleteFrom("sessions").where("user_id", "=", id).execute();
+}

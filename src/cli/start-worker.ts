@@ -1,0 +1,23 @@
+import type { Logger } from "pino";
+import { smtpMailer } from "../email/mailer.js";
+import { jobHandlers } from "../jobs/handlers.js";
+import { runWorker } from "../jobs/worker.js";
+import { JOBS_CHANNEL } from "../storage/job-constants.js";
+import type { Config } from "./config.js";
+import type { Store } from "./open-store.js";
+
+/** The job worker as `serve` and `worker` run it: every handler, woken by NOTIFY at commit. */
+export function startWorker(store: Store, config: Config, logger: Logger, signal: AbortSignal): Promise<void> {
+	return runWorker({
+		db: store.db,
+		handlers: jobHandlers(store.db, {
+			logger,
+			webhookAllow: config.webhookAllow,
+			mailer: smtpMailer(config.smtpUrl, config.emailFrom),
+			publicUrl: config.publicUrl,
+		}),
+		logger,
+		subscribe: (wake) => store.listen(JOBS_CHANNEL, wake),
+		signal,
+	});
+}

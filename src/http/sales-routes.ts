@@ -1,0 +1,271 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { handoffMetrics } from "../app/handoff-metrics.js";
+import { acceptHandoff, getHandoff, listHandoffs, logTouch, rejectHandoff } from "../app/handoffs.js";
+import {
+	createOwner,
+	createRoutingRule,
+	createTeam,
+	deleteRoutingRule,
+	listOwners,
+	listRoutingRules,
+	listTeams,
+	updateOwner,
+	updateTeam,
+} from "../app/sales-setup.js";
+import {
+	Handoff,
+	Owner,
+	OwnerInput,
+	RejectInput,
+	RoutingRule,
+	RoutingRuleInput,
+	Team,
+	TeamInput,
+	TouchInput,
+} from "../schemas/handoff.js";
+import type { Db } from "../storage/database.js";
+import { type AuthEnv, actorIdOf, requireRole } from "./auth.js";
+import { ErrorResponse, json, jsonBody, pathId, secretKey } from "./route-helpers.js";
+
+const security = secretKey;
+const Id = pathId("3f9a…");
+const notFound = json(ErrorResponse, "Not found");
+const list = <T extends z.ZodType>(schema: T) => z.object({ data: z.array(schema) });
+
+export function registerSalesRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
+	const policies = {
+		"/v1/teams": requireRole(db, { write: ["admin"] }),
+		"/v1/owners": requireRole(db, { write: ["admin"] }),
+		"/v1/routing-rules": requireRole(db, { write: ["admin"] }),
+		"/v1/handoffs": requireRole(db, { write: ["admin", "sales"] }),
+		"/v1/metrics": requireRole(db, { write: [] }),
+	};
+	for (const [path, policy] of Object.entries(policies)) {
+		app.use(path, policy);
+		app.use(`${path}/*`, policy);
+	}
+	const tags = ["Sales"];
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/teams",
+			tags,
+			summary: "List teams",
+			security,
+			responses: { 200: json(list(Team), "Teams") },
+		}),
+		async (c) => c.json({ data: await listTeams(db) }, 200),
+	);
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/teams",
+			tags,
+			summary: "Create a team",
+			description:
+				"A team has its business hours and zone, a first-touch SLA in business minutes, and what happens on a breach.",
+			security,
+			request: { body: jsonBody(TeamInput) },
+			responses: { 201: json(Team, "The team"), 409: json(ErrorResponse, "The name is taken") },
+		}),
+		async (c) => c.json(await createTeam(db, c.req.valid("json")), 201),
+	);
+	app.openapi(
+		createRoute({
+			method: "put",
+			path: "/v1/teams/{id}",
+			tags,
+			summary: "Replace a team's settings",
+			security,
+			request: { params: Id, body: jsonBody(TeamInput) },
+			responses: { 200: json(Team, "The team"), 404: notFound },
+		}),
+		async (c) => c.json(await updateTeam(db, c.req.valid("param").id, c.req.valid("json")), 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/owners",
+			tags,
+			summary: "List owners (sales reps)",
+			security,
+			request: { query: z.object({ teamId: z.uuid().optional() }) },
+			responses: { 200: json(list(Owner), "Owners with their open handoffs") },
+		}),
+		async (c) => c.json({ data: await listOwners(db, c.req.valid("query").teamId) }, 200),
+	);
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/owners",
+			tags,
+			summary: "Add an owner to a team",
+			security,
+			request: { body: jsonBody(OwnerInput) },
+			responses: { 201: json(Owner, "The owner"), 409: json(ErrorResponse, "The e-mail is taken") },
+		}),
+		async (c) => c.json(await createOwner(db, c.req.valid("json")), 201),
+	);
+	app.openapi(
+		createRoute({
+			method: "put",
+			path: "/v1/owners/{id}",
+			tags,
+			summary: "Replace an owner's settings (away, cap, team)",
+			security,
+			request: { params: Id, body: jsonBody(OwnerInput) },
+			responses: { 200: json(Owner, "The owner"), 404: notFound },
+		}),
+		async (c) => c.json(await updateOwner(db, c.req.valid("param").id, c.req.valid("json")), 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/routing-rules",
+			tags,
+			summary: "List routing rules in order",
+			security,
+			responses: { 200: json(list(RoutingRule), "Rules") },
+		}),
+		async (c) => c.json({ data: await listRoutingRules(db) }, 200),
+	);
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/routing-rules",
+			tags,
+			summary: "Add a routing rule",
+			description:
+				"A condition on the lead (the scoring model's condition language: territory by country or region, industry, company size, named accounts by e-mail domain) and the team (or owner) it routes to. The first matching rule wins; a lead no rule matches goes to the first team.",
+			security,
+			request: { body: jsonBody(RoutingRuleInput) },
+			responses: { 201: json(RoutingRule, "The rule"), 400: json(ErrorResponse, "The condition has problems") },
+		}),
+		async (c) => c.json(await createRoutingRule(db, c.req.valid("json")), 201),
+	);
+	app.openapi(
+		createRoute({
+			method: "delete",
+			path: "/v1/routing-rules/{id}",
+			tags,
+			summary: "Remove a routing rule",
+			security,
+			request: { params: Id },
+			responses: { 204: { description: "Removed" }, 404: notFound },
+		}),
+		async (c) => {
+			await deleteRoutingRule(db, c.req.valid("param").id);
+			return c.body(null, 204);
+		},
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/handoffs",
+			tags,
+			summary: "A sales queue",
+			description:
+				"Open handoffs first, by first-touch due time; each with the lead's grade, temperature and why it qualified.",
+			security,
+			request: {
+				query: z.object({
+					ownerId: z.uuid().optional(),
+					teamId: z.uuid().optional(),
+					status: z.enum(["open", "accepted", "rejected", "closed"]).optional(),
+					limit: z.coerce.number().int().min(1).max(500).default(200),
+				}),
+			},
+			responses: { 200: json(list(Handoff), "Handoffs") },
+		}),
+		async (c) => {
+			const q = c.req.valid("query");
+			const filter = {
+				limit: q.limit,
+				...(q.ownerId ? { ownerId: q.ownerId } : {}),
+				...(q.teamId ? { teamId: q.teamId } : {}),
+				...(q.status ? { status: q.status } : {}),
+			};
+			return c.json({ data: await listHandoffs(db, filter) }, 200);
+		},
+	);
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/handoffs/{id}",
+			tags,
+			summary: "One handoff",
+			security,
+			request: { params: Id },
+			responses: { 200: json(Handoff, "The handoff"), 404: notFound },
+		}),
+		async (c) => c.json(await getHandoff(db, c.req.valid("param").id), 200),
+	);
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/handoffs/{id}/touch",
+			tags,
+			summary: "Log a touch (call, e-mail, meeting)",
+			description: "The first one stops the SLA clock.",
+			security,
+			request: { params: Id, body: jsonBody(TouchInput) },
+			responses: { 200: json(Handoff, "The handoff"), 404: notFound, 409: json(ErrorResponse, "Already decided") },
+		}),
+		async (c) => {
+			const body = c.req.valid("json");
+			return c.json(await logTouch(db, c.req.valid("param").id, body.kind, body.note), 200);
+		},
+	);
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/handoffs/{id}/accept",
+			tags,
+			summary: "Accept: the lead becomes an SQL",
+			security,
+			request: { params: Id },
+			responses: { 200: json(Handoff, "The handoff"), 404: notFound, 409: json(ErrorResponse, "Already decided") },
+		}),
+		async (c) => c.json(await acceptHandoff(db, c.req.valid("param").id, actorIdOf(c.get("principal"))), 200),
+	);
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/handoffs/{id}/reject",
+			tags,
+			summary: "Reject with a reason: back to nurture, or disqualified",
+			security,
+			request: { params: Id, body: jsonBody(RejectInput) },
+			responses: { 200: json(Handoff, "The handoff"), 404: notFound, 409: json(ErrorResponse, "Already decided") },
+		}),
+		async (c) =>
+			c.json(await rejectHandoff(db, c.req.valid("param").id, c.req.valid("json"), actorIdOf(c.get("principal"))), 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/metrics/handoffs",
+			tags,
+			summary: "Speed to lead and MQL → SQL acceptance",
+			description: "By owner, team or source, for handoffs made in [from, to), with rejection reasons.",
+			security,
+			request: {
+				query: z.object({
+					by: z.enum(["owner", "team", "source"]).default("team"),
+					from: z.iso.datetime({ offset: true }),
+					to: z.iso.datetime({ offset: true }),
+				}),
+			},
+			responses: { 200: json(z.object({ data: z.array(z.record(z.string(), z.unknown())) }), "One row per group") },
+		}),
+		async (c) => {
+			const q = c.req.valid("query");
+			return c.json({ data: await handoffMetrics(db, q.by, new Date(q.from), new Date(q.to)) }, 200);
+		},
+	);
+}

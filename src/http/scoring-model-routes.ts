@@ -1,0 +1,174 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+	archiveModel,
+	createDraft,
+	getModel,
+	listModels,
+	publishModel,
+	updateDraft,
+	validateDocument,
+} from "../app/scoring-models.js";
+import { describeModel } from "../domain/scoring/describe-model.js";
+import {
+	ScoringModel,
+	ScoringModelCreate,
+	ScoringModelWithDocument,
+	ValidationReport,
+} from "../schemas/scoring-model.js";
+import { scoringModelJsonSchema } from "../schemas/scoring-model-json-schema.js";
+import type { Db } from "../storage/database.js";
+import { type AuthEnv, requireRole } from "./auth.js";
+import { ErrorResponse, json, jsonBody, pathId, secretKey } from "./route-helpers.js";
+
+const ModelId = pathId("5a1c…");
+const tags = ["Scoring"];
+const notFound = json(ErrorResponse, "No such model");
+const invalid = json(ErrorResponse, "The document has problems; each names its field");
+const immutable = json(ErrorResponse, "The model is published or archived and cannot change");
+const Published = ScoringModelWithDocument.extend({
+	rescoreJobId: z.number().int().openapi({ description: "the queued rescore of every lead" }),
+}).openapi("PublishedScoringModel");
+
+export function registerScoringModelRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
+	// Everyone may read models; marketing and admins write them (sales may not).
+	const access = requireRole(db, { write: ["admin", "marketing"] });
+	app.use("/v1/scoring-models", access);
+	app.use("/v1/scoring-models/*", access);
+	const security = secretKey;
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/scoring-models",
+			tags,
+			summary: "List scoring models",
+			description: "Drafts first, then published and archived models by version, newest first.",
+			security,
+			responses: { 200: json(z.object({ data: z.array(ScoringModel) }), "The models") },
+		}),
+		async (c) => c.json({ data: await listModels(db) }, 200),
+	);
+
+	app.get("/v1/scoring-models/schema", (c) => c.json(scoringModelJsonSchema()));
+
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/scoring-models",
+			tags,
+			summary: "Create a draft",
+			description: "From a document, or as a copy of another model (`basedOn`). Invalid documents are refused.",
+			security,
+			request: { body: jsonBody(ScoringModelCreate) },
+			responses: { 201: json(ScoringModelWithDocument, "The draft"), 400: invalid, 404: notFound },
+		}),
+		async (c) => {
+			const body = c.req.valid("json");
+			const draft = await createDraft(db, {
+				...(body.document !== undefined ? { document: body.document } : {}),
+				...(body.basedOn ? { basedOn: body.basedOn } : {}),
+			});
+			return c.json(draft, 201);
+		},
+	);
+
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/scoring-models/validate",
+			tags,
+			summary: "Validate a document without saving it",
+			security,
+			request: { body: jsonBody(z.unknown()) },
+			responses: { 200: json(ValidationReport, "Whether the document is valid, and each problem by field") },
+		}),
+		async (c) => {
+			const { problems } = validateDocument(c.req.valid("json"));
+			return c.json({ valid: problems.length === 0, problems }, 200);
+		},
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/scoring-models/{id}",
+			tags,
+			summary: "Get a model with its document",
+			security,
+			request: { params: ModelId },
+			responses: { 200: json(ScoringModelWithDocument, "The model"), 404: notFound },
+		}),
+		async (c) => c.json(await getModel(db, c.req.valid("param").id), 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/scoring-models/{id}/sentences",
+			tags,
+			summary: "The model in plain sentences",
+			description:
+				"Each rule, the bands and the qualification as a sentence a marketer can check, with the rule's reason.",
+			security,
+			request: { params: ModelId },
+			responses: {
+				200: json(
+					z.object({
+						data: z.array(
+							z.object({
+								section: z.enum(["fit", "engagement", "bands", "qualification", "hand-raiser", "disqualifier"]),
+								id: z.string(),
+								text: z.string(),
+							}),
+						),
+					}),
+					"Sentences in model order",
+				),
+				404: notFound,
+			},
+		}),
+		async (c) => c.json({ data: describeModel((await getModel(db, c.req.valid("param").id)).document) }, 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "put",
+			path: "/v1/scoring-models/{id}",
+			tags,
+			summary: "Replace a draft's document",
+			security,
+			request: { params: ModelId, body: jsonBody(z.unknown()) },
+			responses: { 200: json(ScoringModelWithDocument, "The draft"), 400: invalid, 404: notFound, 409: immutable },
+		}),
+		async (c) => c.json(await updateDraft(db, c.req.valid("param").id, c.req.valid("json")), 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/scoring-models/{id}/publish",
+			tags,
+			summary: "Publish a draft",
+			description:
+				"The draft gets the next version and becomes the active model; every lead is rescored under it in the background while ingest goes on.",
+			security,
+			request: { params: ModelId },
+			responses: { 200: json(Published, "The published model"), 404: notFound, 409: immutable },
+		}),
+		async (c) => c.json(await publishModel(db, c.req.valid("param").id), 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/scoring-models/{id}/archive",
+			tags,
+			summary: "Archive a model",
+			description: "The active model cannot be archived: publish another first.",
+			security,
+			request: { params: ModelId },
+			responses: { 200: json(ScoringModelWithDocument, "The archived model"), 404: notFound, 409: immutable },
+		}),
+		async (c) => c.json(await archiveModel(db, c.req.valid("param").id), 200),
+	);
+}

@@ -1,0 +1,154 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { countUsers, createUser, disableUser, listUsers, signIn, signOut } from "../app/users.js";
+import { AppError } from "../domain/errors.js";
+import type { Db } from "../storage/database.js";
+import { type AuthEnv, requireRole, SESSION_COOKIE } from "./auth.js";
+import { ErrorResponse, json, jsonBody, pathId, secretKey } from "./route-helpers.js";
+
+const Role = z.enum(["admin", "marketing", "sales"]);
+const User = z
+	.object({ id: z.uuid(), email: z.string(), name: z.string(), role: Role, ownerId: z.uuid().nullable() })
+	.openapi("User");
+const UserInput = z
+	.object({
+		email: z.email(),
+		name: z.string().min(1).max(200),
+		role: Role,
+		password: z.string().min(1).max(200),
+		ownerId: z.uuid().nullable().default(null).openapi({ description: "the sales owner this person is" }),
+	})
+	.strict()
+	.openapi("UserInput");
+const Session = z.object({ user: User, csrfToken: z.string(), expiresAt: z.string() }).openapi("Session");
+const Credentials = z.object({ email: z.string().max(320), password: z.string().max(200) }).strict();
+
+function setSessionCookie(c: Context, token: string) {
+	const secure = new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto") === "https";
+	setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: "Lax", secure, path: "/", maxAge: 7 * 86_400 });
+}
+
+export function registerSessionRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
+	const tags = ["Users and sessions"];
+
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/session",
+			tags,
+			summary: "Sign in",
+			description:
+				"Sets an httpOnly, SameSite=Lax session cookie and returns the CSRF token that every change made with the cookie must carry in `x-csrf-token`. Sessions end after 12 idle hours, and after 7 days in any case.",
+			request: { body: jsonBody(Credentials) },
+			responses: { 200: json(Session, "Signed in"), 401: json(ErrorResponse, "Wrong e-mail or password") },
+		}),
+		async (c) => {
+			const { email, password } = c.req.valid("json");
+			const session = await signIn(db, email, password);
+			setSessionCookie(c, session.token);
+			return c.json(
+				{ user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() },
+				200,
+			);
+		},
+	);
+
+	app.use("/v1/session", async (c, next) => {
+		if (c.req.method === "POST") return next();
+		return requireRole(db, { write: ["admin", "marketing", "sales"] })(c, next);
+	});
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/session",
+			tags,
+			summary: "Who is signed in",
+			responses: { 200: json(Session, "The session"), 401: json(ErrorResponse, "Not signed in") },
+		}),
+		async (c) => {
+			const principal = c.get("principal");
+			if (principal.kind !== "user") throw new AppError("unauthorized", "Not signed in (an API key has no session).");
+			return c.json({ user: principal.user, csrfToken: principal.csrfToken, expiresAt: "" }, 200);
+		},
+	);
+
+	app.openapi(
+		createRoute({
+			method: "delete",
+			path: "/v1/session",
+			tags,
+			summary: "Sign out",
+			responses: { 204: { description: "Signed out" } },
+		}),
+		async (c) => {
+			const token = getCookie(c, SESSION_COOKIE);
+			if (token) await signOut(db, token);
+			deleteCookie(c, SESSION_COOKIE, { path: "/" });
+			return c.body(null, 204);
+		},
+	);
+
+	app.use("/v1/setup", requireRole(db, { write: ["admin"] }));
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/setup",
+			tags,
+			summary: "Create the first admin",
+			description:
+				"Only while no user exists, and only with the admin secret key printed at first run, so that nobody else can claim a new installation.",
+			security: secretKey,
+			request: { body: jsonBody(UserInput) },
+			responses: { 201: json(User, "The first admin"), 409: json(ErrorResponse, "Users exist already") },
+		}),
+		async (c) => {
+			const body = c.req.valid("json");
+			if ((await countUsers(db)) > 0) throw new AppError("conflict", "Qualify is set up already: sign in instead.");
+			return c.json(await createUser(db, { ...body, role: "admin" }), 201);
+		},
+	);
+
+	const admins = requireRole(db, { read: ["admin"], write: ["admin"] });
+	app.use("/v1/users", admins);
+	app.use("/v1/users/*", admins);
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/users",
+			tags,
+			summary: "List users",
+			security: secretKey,
+			responses: { 200: json(z.object({ data: z.array(User) }), "Users") },
+		}),
+		async (c) => c.json({ data: await listUsers(db) }, 200),
+	);
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/users",
+			tags,
+			summary: "Add a user",
+			security: secretKey,
+			request: { body: jsonBody(UserInput) },
+			responses: { 201: json(User, "The user"), 409: json(ErrorResponse, "The e-mail is taken") },
+		}),
+		async (c) => c.json(await createUser(db, c.req.valid("json")), 201),
+	);
+	app.openapi(
+		createRoute({
+			method: "delete",
+			path: "/v1/users/{id}",
+			tags,
+			summary: "Disable a user and end their sessions",
+			security: secretKey,
+			request: { params: pathId("9d0b…") },
+			responses: { 204: { description: "Disabled" }, 404: json(ErrorResponse, "No such user") },
+		}),
+		async (c) => {
+			await disableUser(db, c.req.valid("param").id);
+			return c.body(null, 204);
+		},
+	);
+}

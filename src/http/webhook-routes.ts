@@ -1,0 +1,136 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+	createEndpoint,
+	deleteEndpoint,
+	endpointAttempts,
+	getEndpoint,
+	listEndpoints,
+	replayMessage,
+	updateEndpoint,
+} from "../app/webhook-endpoints.js";
+import { WebhookAttempt, WebhookEndpoint, WebhookEndpointCreate, WebhookEndpointPatch } from "../schemas/webhooks.js";
+import type { Db } from "../storage/database.js";
+import { type AuthEnv, requireRole } from "./auth.js";
+import { ErrorResponse, json, jsonBody, pathId, secretKey } from "./route-helpers.js";
+
+const tags = ["Webhooks"];
+const security = secretKey;
+const EndpointId = pathId("7c2e…");
+const notFound = json(ErrorResponse, "No such endpoint");
+const Created = WebhookEndpoint.extend({
+	secret: z.string().openapi({ description: "the signing secret (whsec_…), shown this once" }),
+}).openapi("WebhookEndpointCreated");
+
+export function registerWebhookRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
+	const admins = requireRole(db, { read: ["admin"], write: ["admin"] });
+	app.use("/v1/webhooks", admins);
+	app.use("/v1/webhooks/*", admins);
+
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/webhooks",
+			tags,
+			summary: "Subscribe an endpoint",
+			description:
+				"Deliveries are signed per the Standard Webhooks spec (webhook-id, webhook-timestamp, webhook-signature) with the secret returned here, retried for about three days with the same webhook-id, and refused when the URL resolves to a private, loopback or link-local address (unless allowed by QUALIFY_WEBHOOK_ALLOW).",
+			security,
+			request: { body: jsonBody(WebhookEndpointCreate) },
+			responses: { 201: json(Created, "The endpoint and its secret") },
+		}),
+		async (c) => c.json(await createEndpoint(db, c.req.valid("json")), 201),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/webhooks",
+			tags,
+			summary: "List endpoints",
+			security,
+			responses: { 200: json(z.object({ data: z.array(WebhookEndpoint) }), "The endpoints") },
+		}),
+		async (c) => c.json({ data: await listEndpoints(db) }, 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/webhooks/{id}",
+			tags,
+			summary: "Get an endpoint",
+			security,
+			request: { params: EndpointId },
+			responses: { 200: json(WebhookEndpoint, "The endpoint"), 404: notFound },
+		}),
+		async (c) => c.json(await getEndpoint(db, c.req.valid("param").id), 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "patch",
+			path: "/v1/webhooks/{id}",
+			tags,
+			summary: "Change an endpoint",
+			description:
+				"`enabled: true` re-enables an endpoint that was disabled after failing, and clears its failure record.",
+			security,
+			request: { params: EndpointId, body: jsonBody(WebhookEndpointPatch) },
+			responses: { 200: json(WebhookEndpoint, "The endpoint"), 404: notFound },
+		}),
+		async (c) => c.json(await updateEndpoint(db, c.req.valid("param").id, c.req.valid("json")), 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "delete",
+			path: "/v1/webhooks/{id}",
+			tags,
+			summary: "Remove an endpoint",
+			security,
+			request: { params: EndpointId },
+			responses: { 204: { description: "Removed" }, 404: notFound },
+		}),
+		async (c) => {
+			await deleteEndpoint(db, c.req.valid("param").id);
+			return c.body(null, 204);
+		},
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/webhooks/{id}/attempts",
+			tags,
+			summary: "The delivery log",
+			description: "Every attempt, newest first: status, latency, the start of the response, the error.",
+			security,
+			request: { params: EndpointId, query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
+			responses: { 200: json(z.object({ data: z.array(WebhookAttempt) }), "Attempts"), 404: notFound },
+		}),
+		async (c) => c.json({ data: await endpointAttempts(db, c.req.valid("param").id, c.req.valid("query").limit) }, 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/webhooks/{id}/messages/{messageId}/replay",
+			tags,
+			summary: "Send a message again",
+			description: "Queues a new delivery of the message to this endpoint, with the same webhook-id.",
+			security,
+			request: {
+				params: z.object({
+					id: z.string().openapi({ param: { name: "id", in: "path" } }),
+					messageId: z.string().openapi({ param: { name: "messageId", in: "path" } }),
+				}),
+			},
+			responses: { 202: { description: "Queued" }, 404: notFound },
+		}),
+		async (c) => {
+			const { id, messageId } = c.req.valid("param");
+			await replayMessage(db, id, messageId);
+			return c.body(null, 202);
+		},
+	);
+}

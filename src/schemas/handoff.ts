@@ -1,0 +1,147 @@
+import { z } from "@hono/zod-openapi";
+import { REJECTION_REASONS } from "../domain/lifecycle.js";
+import { Condition } from "./scoring-model.js";
+
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time such as 09:00");
+const zone = z.string().refine((v) => {
+	try {
+		new Intl.DateTimeFormat("en", { timeZone: v });
+		return true;
+	} catch {
+		return false;
+	}
+}, "an IANA time zone such as Europe/Berlin");
+
+export const TeamInput = z
+	.object({
+		name: z.string().min(1).max(120),
+		timezone: zone.default("UTC"),
+		slaMinutes: z
+			.number()
+			.int()
+			.min(1)
+			.max(100_000)
+			.default(60)
+			.openapi({ description: "business minutes to first touch" }),
+		businessDays: z
+			.array(z.number().int().min(1).max(7))
+			.max(7)
+			.default([1, 2, 3, 4, 5])
+			.openapi({ description: "ISO weekdays, 1 = Monday" }),
+		businessStart: time.default("09:00"),
+		businessEnd: time.default("17:00"),
+		managerEmail: z.email().nullable().default(null),
+		escalation: z.enum(["notify", "reassign"]).default("notify").openapi({
+			description: "on an SLA breach: notify the manager, or also give the lead to the next owner",
+		}),
+	})
+	.strict()
+	.refine((t) => t.businessStart < t.businessEnd, {
+		message: "businessStart must be before businessEnd",
+		path: ["businessEnd"],
+	})
+	.openapi("TeamInput");
+
+export const Team = z
+	.object({
+		id: z.uuid(),
+		name: z.string(),
+		timezone: z.string(),
+		slaMinutes: z.number().int(),
+		businessDays: z.array(z.number().int()),
+		businessStart: z.string(),
+		businessEnd: z.string(),
+		managerEmail: z.string().nullable(),
+		escalation: z.enum(["notify", "reassign"]),
+	})
+	.openapi("Team");
+
+export const OwnerInput = z
+	.object({
+		name: z.string().min(1).max(200),
+		email: z.email(),
+		teamId: z.uuid(),
+		timezone: zone.nullable().default(null),
+		away: z.boolean().default(false),
+		maxOpen: z.number().int().min(0).max(10_000).default(25).openapi({ description: "open handoffs at most" }),
+		active: z.boolean().default(true),
+	})
+	.strict()
+	.openapi("OwnerInput");
+
+export const Owner = z
+	.object({
+		id: z.uuid(),
+		name: z.string(),
+		email: z.string(),
+		teamId: z.uuid(),
+		timezone: z.string().nullable(),
+		away: z.boolean(),
+		maxOpen: z.number().int(),
+		active: z.boolean(),
+		openHandoffs: z.number().int(),
+	})
+	.openapi("Owner");
+
+export const RoutingRuleInput = z
+	.object({
+		name: z.string().min(1).max(200),
+		position: z.number().int().min(0).openapi({ description: "rules are tried in this order" }),
+		condition: Condition,
+		teamId: z.uuid(),
+		ownerId: z
+			.uuid()
+			.nullable()
+			.default(null)
+			.openapi({ description: "a named account's owner, bypassing round-robin" }),
+		enabled: z.boolean().default(true),
+	})
+	.strict()
+	.openapi("RoutingRuleInput");
+
+export const RoutingRule = RoutingRuleInput.extend({ id: z.uuid() }).openapi("RoutingRule");
+
+export const Handoff = z
+	.object({
+		id: z.uuid(),
+		leadId: z.uuid(),
+		teamId: z.uuid().nullable(),
+		ownerId: z.uuid().nullable(),
+		status: z.enum(["open", "accepted", "rejected", "closed"]),
+		routedBy: z.string().nullable(),
+		assignedAt: z.string(),
+		slaDueAt: z.string().nullable(),
+		firstTouchAt: z.string().nullable(),
+		firstTouchKind: z.enum(["call", "email", "meeting"]).nullable(),
+		breachedAt: z.string().nullable(),
+		outcomeAt: z.string().nullable(),
+		rejection: z.string().nullable(),
+		note: z.string().nullable(),
+		source: z.string().nullable(),
+		lead: z.object({
+			email: z.string().nullable(),
+			name: z.string().nullable(),
+			company: z.string().nullable(),
+			grade: z.string().nullable(),
+			temperature: z.string().nullable(),
+			why: z.string().nullable().openapi({ description: "why the lead qualified, in one line" }),
+		}),
+	})
+	.openapi("Handoff");
+export type Handoff = z.infer<typeof Handoff>;
+
+export const TouchInput = z
+	.object({ kind: z.enum(["call", "email", "meeting"]), note: z.string().max(2000).optional() })
+	.strict()
+	.openapi("TouchInput");
+
+export const RejectInput = z
+	.object({
+		rejection: z.enum(REJECTION_REASONS),
+		note: z.string().max(2000).optional(),
+		outcome: z.enum(["recycled", "disqualified"]).default("recycled"),
+		cooldownDays: z.number().int().min(0).max(365).default(30),
+		resetScore: z.boolean().default(false).openapi({ description: "recycled only: count only events from now on" }),
+	})
+	.strict()
+	.openapi("RejectInput");

@@ -1,0 +1,259 @@
+import { z } from "@hono/zod-openapi";
+
+const id = z
+	.string()
+	.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "use lower-case letters, digits and dashes (at most 63)")
+	.openapi({ description: "stable id of the rule, shown in explanations" });
+const reason = z.string().min(1, "say why this rule exists").max(500);
+const points = z.number().finite().min(-1000).max(1000);
+const days = z.number().positive().max(3650);
+
+export const ConditionOp = z.enum([
+	"equals",
+	"notEquals",
+	"in",
+	"notIn",
+	"contains",
+	"startsWith",
+	"endsWith",
+	"matches",
+	"gt",
+	"gte",
+	"lt",
+	"lte",
+	"between",
+	"exists",
+	"missing",
+	"isFreeMail",
+	"inList",
+]);
+export type ConditionOp = z.infer<typeof ConditionOp>;
+
+/**
+ * One test on a field. Fit rules read the lead: `email`, `emailDomain`, `consent`, `stage`
+ * or any trait (`title`, `companySize`, a custom trait). Engagement rules read the event:
+ * `event`, `type`, `name`, `path`, `url`, `referrer`, `device`, `localHour`, `weekday`,
+ * `properties.<key>`, `context.<key>`, `campaign.<key>`.
+ */
+export const FieldCondition = z
+	.object({
+		field: z.string().min(1).max(200),
+		op: ConditionOp,
+		value: z.unknown().optional().openapi({
+			description:
+				"string or number for equals/contains/startsWith/endsWith/gt…; a list for in/notIn; [min, max] for between; a regular expression for matches; a list name for inList",
+		}),
+		caseSensitive: z.boolean().optional(),
+	})
+	.strict()
+	.openapi("FieldCondition");
+export type FieldCondition = z.infer<typeof FieldCondition>;
+
+export type Condition = FieldCondition | { all: Condition[] } | { any: Condition[] } | { not: Condition };
+export const Condition: z.ZodType<Condition> = z
+	.lazy(() =>
+		z.union([
+			FieldCondition,
+			z.object({ all: z.array(Condition).min(1) }).strict(),
+			z.object({ any: z.array(Condition).min(1) }).strict(),
+			z.object({ not: Condition }).strict(),
+		]),
+	)
+	.openapi("Condition");
+
+export const EventType = z.enum(["track", "page", "screen", "identify", "group", "alias"]);
+
+/** Which events a rule counts: by name and/or type, then conditions on the event. */
+export const EventMatch = z
+	.object({
+		event: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+		type: z.union([EventType, z.array(EventType).min(1)]).optional(),
+		where: Condition.optional(),
+	})
+	.strict()
+	.refine((m) => m.event !== undefined || m.type !== undefined || m.where !== undefined, {
+		message: "name an event, a type or a condition",
+	});
+export type EventMatch = z.infer<typeof EventMatch>;
+
+export const Cap = z.enum(["none", "ever", "day", "week"]).openapi({
+	description: "how often the rule counts: every time, once ever, once per UTC day, once per ISO week",
+});
+export type Cap = z.infer<typeof Cap>;
+
+const counted = {
+	id,
+	reason,
+	points,
+	cap: Cap.default("none"),
+	halfLifeDays: days.nullable().default(null).openapi({ description: "points halve every N days; null: no decay" }),
+	windowDays: days.nullable().default(null).openapi({ description: "only events in the last N days count" }),
+};
+
+export const EngagementRule = z.discriminatedUnion("kind", [
+	z.object({ kind: z.literal("event"), when: EventMatch, ...counted }).strict(),
+	z
+		.object({
+			kind: z.literal("count"),
+			when: EventMatch,
+			atLeast: z.number().int().min(2).max(1000),
+			withinDays: days,
+			...counted,
+		})
+		.strict(),
+	z
+		.object({ kind: z.literal("sequence"), steps: z.array(EventMatch).min(2).max(5), withinDays: days, ...counted })
+		.strict(),
+	z.object({ kind: z.literal("inactivity"), id, reason, points, days }).strict(),
+]);
+export type EngagementRule = z.infer<typeof EngagementRule>;
+
+export const FitRule = z.object({ id, reason, if: Condition, points }).strict();
+export type FitRule = z.infer<typeof FitRule>;
+
+export const Grade = z.enum(["A", "B", "C", "D"]);
+export type Grade = z.infer<typeof Grade>;
+export const Temperature = z.enum(["cold", "warm", "hot"]);
+export type Temperature = z.infer<typeof Temperature>;
+
+export const Bands = z
+	.object({
+		grade: z.object({ A: z.number(), B: z.number(), C: z.number() }).strict(),
+		temperature: z.object({ hot: z.number(), warm: z.number() }).strict(),
+	})
+	.strict();
+
+export const Qualification = z.union([
+	z
+		.object({ fitAtLeast: z.number(), engagementAtLeast: z.number() })
+		.strict()
+		.openapi({ description: "MQL when both thresholds are met" }),
+	z
+		.object({
+			matrix: z
+				.object({
+					A: Temperature.nullable(),
+					B: Temperature.nullable(),
+					C: Temperature.nullable(),
+					D: Temperature.nullable(),
+				})
+				.strict(),
+		})
+		.strict()
+		.openapi({ description: "MQL when the lead is at least this warm for its grade; null: never" }),
+]);
+export type Qualification = z.infer<typeof Qualification>;
+
+export const ScoringModelDocument = z
+	.object({
+		name: z.string().min(1).max(120),
+		description: z.string().max(4000).default(""),
+		lists: z
+			.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/), z.array(z.string().min(1).max(253)).max(100_000))
+			.default({})
+			.openapi({ description: "named lists for inList: domains or company names (competitors, namedAccounts…)" }),
+		fit: z.array(FitRule).max(500).default([]),
+		engagement: z.array(EngagementRule).max(500).default([]),
+		bands: Bands,
+		qualification: Qualification,
+		handRaisers: z
+			.array(z.object({ id, reason, when: EventMatch }).strict())
+			.max(100)
+			.default([]),
+		disqualifiers: z
+			.array(z.object({ id, reason, if: Condition }).strict())
+			.max(100)
+			.default([]),
+	})
+	.strict()
+	.openapi("ScoringModelDocument");
+export type ScoringModelDocument = z.infer<typeof ScoringModelDocument>;
+export type ScoringModelInput = z.input<typeof ScoringModelDocument>;
+
+export const ModelStatus = z.enum(["draft", "published", "archived"]);
+
+export const ScoringModel = z
+	.object({
+		id: z.uuid(),
+		name: z.string(),
+		status: ModelStatus,
+		version: z.number().int().nullable().openapi({ description: "set when published; scores record it" }),
+		active: z.boolean().openapi({ description: "the published model with the highest version scores new events" }),
+		basedOn: z.uuid().nullable(),
+		createdAt: z.string(),
+		updatedAt: z.string(),
+		publishedAt: z.string().nullable(),
+		archivedAt: z.string().nullable(),
+	})
+	.openapi("ScoringModel");
+export type ScoringModel = z.infer<typeof ScoringModel>;
+
+export const ScoringModelWithDocument = ScoringModel.extend({ document: ScoringModelDocument }).openapi(
+	"ScoringModelWithDocument",
+);
+export type ScoringModelWithDocument = z.infer<typeof ScoringModelWithDocument>;
+
+export const ScoringModelCreate = z
+	.object({
+		document: z.unknown().optional().openapi({ description: "a ScoringModelDocument; omit it to copy basedOn" }),
+		basedOn: z.uuid().optional().openapi({ description: "the model this draft starts from" }),
+	})
+	.strict()
+	.openapi("ScoringModelCreate");
+
+export const ValidationReport = z
+	.object({
+		valid: z.boolean(),
+		problems: z.array(z.object({ field: z.string(), message: z.string() })),
+	})
+	.openapi("ValidationReport");
+
+const CountedEvent = z.object({
+	messageId: z.string(),
+	at: z.string(),
+	type: z.string().nullable(),
+	event: z.string().nullable().openapi({ description: "the track event's name, or the page's path" }),
+	points: z.number().openapi({ description: "the rule's points when it happened" }),
+	pointsNow: z.number().openapi({ description: "what they are worth at the moment of the score, after decay" }),
+});
+
+const RuleContribution = z.object({
+	id: z.string(),
+	kind: z.enum(["fit", "event", "count", "sequence", "inactivity"]),
+	reason: z.string(),
+	points: z.number(),
+	pointsNow: z.number(),
+	eventCount: z.number().int(),
+	events: z.array(CountedEvent).openapi({ description: "the most recent 50 events behind the rule" }),
+});
+
+export const LeadScore = z
+	.object({
+		leadId: z.uuid(),
+		modelId: z.uuid(),
+		modelVersion: z.number().int(),
+		at: z.string().openapi({ description: "the moment the score is as of" }),
+		fit: z.number(),
+		engagement: z.number(),
+		grade: Grade,
+		temperature: Temperature,
+		qualification: z.object({
+			qualified: z.boolean(),
+			by: z.enum(["hand-raiser", "threshold", "matrix"]).nullable(),
+			reason: z.string(),
+			handRaisedAt: z.string().nullable(),
+			disqualifiedBy: z.array(z.object({ id: z.string(), reason: z.string() })),
+		}),
+		fitRules: z.array(RuleContribution),
+		engagementRules: z.array(RuleContribution),
+	})
+	.openapi("LeadScore");
+export type LeadScore = z.infer<typeof LeadScore>;
+
+export const LeadScoreQuery = z.object({
+	at: z.iso
+		.datetime({ offset: true })
+		.optional()
+		.openapi({ description: "score as of this moment (default: now); fit reads the current profile" }),
+	version: z.coerce.number().int().positive().optional().openapi({ description: "model version (default: active)" }),
+});

@@ -1,0 +1,9 @@
+/** The NOTIFY channel that wakes workers when jobs are queued (delivered at commit). */
+export const JOBS_CHANNEL = "qualify_jobs";
+
+/** Retries after a failed webhook delivery: seconds, then minutes, then hours; about three days in all. */
+export const DELIVERY_SCHEDULE_MS = [
+	5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000, 43_200_000, 86_400_000,
+	86_400_000,
+];
+export const DELIVERY_ATTEMPTS = DELIVERY_SCHEDULE_MS.length + 1;

@@ -1,0 +1,201 @@
+import { mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { serve } from "@hono/node-server";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiKey } from "../../src/app/api-keys.js";
+import { createUser } from "../../src/app/users.js";
+import { createApp } from "../../src/http/app.js";
+import type { Database } from "../../src/storage/database.js";
+import { backends } from "../support/backends.js";
+import { teamWithOwner } from "../support/sales-team.js";
+
+const SHOTS = "test-artifacts/screenshots";
+const pglite = backends()[0];
+
+describe("the web app in Chromium", () => {
+	let database: Database;
+	let browser: Browser;
+	let server: ReturnType<typeof serve>;
+	let base: string;
+
+	beforeAll(async () => {
+		if (!pglite) throw new Error("PGlite backend missing");
+		database = await pglite.open();
+		const webRoot = fileURLToPath(new URL("../../web/dist", import.meta.url));
+		server = serve({ fetch: createApp({ db: database.db, webRoot }).fetch, port: 0, hostname: "127.0.0.1" });
+		await new Promise((resolve) => server.once("listening", resolve));
+		base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		browser = await chromium.launch({
+			executablePath: "/usr/bin/chromium",
+			args: [
+				"--no-sandbox",
+				"--disable-gpu",
+				"--disable-background-networking",
+				"--disable-component-update",
+				"--disable-sync",
+				"--no-first-run",
+			],
+		});
+		mkdirSync(SHOTS, { recursive: true });
+	});
+	afterAll(async () => {
+		await browser?.close();
+		await new Promise((resolve) => server?.close(resolve));
+		await database?.close();
+	});
+
+	it("signs in, shows who is signed in with their text inert, and signs out", async () => {
+		await createUser(database.db, {
+			email: "ada@example.com",
+			name: `Ada <img src=x onerror="window.__xss=1">`,
+			role: "admin",
+			password: "correct horse battery",
+		});
+		const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+		await page.goto(base);
+		await page.getByLabel("E-mail").fill("ada@example.com");
+		await page.getByLabel("Password").fill("wrong password!");
+		await page.getByRole("button", { name: "Sign in" }).click();
+		await expect.poll(() => page.getByRole("alert").textContent()).toBe("Wrong e-mail or password.");
+		await page.screenshot({ path: `${SHOTS}/sign-in-refused.png` });
+
+		await page.getByLabel("Password").fill("correct horse battery");
+		await page.keyboard.press("Enter");
+		await page.waitForSelector(".who");
+		expect(await page.textContent(".who")).toBe(`Ada <img src=x onerror="window.__xss=1"> (admin)`);
+		expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+		expect(await page.locator("img").count()).toBe(0);
+		await page.screenshot({ path: `${SHOTS}/signed-in.png` });
+
+		// the active model reads as sentences
+		await page.getByRole("link", { name: "Scoring" }).click();
+		const pricing = page.locator("li[data-rule='pricing-visit']");
+		await pricing.waitFor();
+		expect(await pricing.textContent()).toMatch(
+			/^\+10 for a page visit where path starts with "\/pricing", at most once a day/,
+		);
+		expect(await page.locator("li[data-rule='qualification']").textContent()).toMatch(/grade A is at least warm/);
+		await page.screenshot({ path: `${SHOTS}/scoring.png`, fullPage: true });
+		expect(new URL(page.url()).pathname).toBe("/scoring");
+
+		// an admin subscribes a webhook: the secret is shown once, the endpoint listed
+		await page.getByRole("link", { name: "Webhooks" }).click();
+		await page.getByLabel("URL").fill("https://hooks.example.com/qualify");
+		await page.getByLabel("handoff.assigned").check();
+		await page.getByRole("button", { name: "Subscribe" }).click();
+		expect(await page.locator("output code").textContent()).toMatch(/^whsec_/);
+		const endpoint = page.locator("article[data-endpoint='https://hooks.example.com/qualify']");
+		await expect.poll(() => endpoint.textContent()).toMatch(/lead\.mql, handoff\.assigned .*No deliveries yet\./);
+		await page.screenshot({ path: `${SHOTS}/webhooks.png` });
+		await page.getByRole("link", { name: "Scoring" }).click();
+
+		// the cookie is not readable by scripts, and a reload keeps the session
+		expect(await page.evaluate(() => document.cookie)).toBe("");
+		await page.reload();
+		await page.waitForSelector(".who");
+		await page.locator("li[data-rule='pricing-visit']").waitFor(); // the page path survives the reload
+		await page.getByRole("button", { name: "Sign out" }).click();
+		await page.waitForSelector("form[aria-label='Sign in']");
+		await page.close();
+	});
+
+	it("serves the API beside the app: unknown API paths stay JSON 404s", async () => {
+		const response = await fetch(`${base}/v1/nothing-here`);
+		expect(response.status).toBe(404);
+		expect(await response.json()).toMatchObject({ error: { code: "not_found" } });
+		const deep = await fetch(`${base}/leads/123`);
+		expect(deep.status).toBe(200);
+		expect(await deep.text()).toContain('<div id="root">');
+	});
+
+	it("shows a new MQL in the sales queue within seconds of the event, and accepts and rejects from it", async () => {
+		await teamWithOwner(database.db, { name: "Sam", email: "sam@sales.io" });
+		await createUser(database.db, { email: "sam@sales.io", name: "Sam", role: "sales", password: "sales password 1" });
+		const { key } = await createApiKey(database.db, "write", "site");
+		const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+		await page.goto(base);
+		await page.getByLabel("E-mail").fill("sam@sales.io");
+		await page.getByLabel("Password").fill("sales password 1");
+		await page.getByRole("button", { name: "Sign in" }).click();
+		await page.getByText("No open MQLs.").waitFor();
+
+		// two leads ask for a demo through the public ingest API, as a website would
+		const send = (user: string, traits: Record<string, unknown>) =>
+			fetch(`${base}/v1/batch`, {
+				method: "POST",
+				headers: {
+					authorization: `Basic ${Buffer.from(`${key}:`).toString("base64")}`,
+					"content-type": "application/json",
+				},
+				body: JSON.stringify({
+					batch: [
+						{ type: "identify", userId: user, traits: { email: `${user}@acme.io`, ...traits } },
+						{ type: "track", userId: user, event: "Demo Requested" },
+					],
+				}),
+			});
+		await send("kim", { firstName: "Kim", company: "Acme <script>alert(1)</script>" });
+		await send("lou", { firstName: "Lou", company: "Initech" });
+		const kim = page.locator("tr[data-lead='kim@acme.io']");
+		await kim.waitFor({ timeout: 10_000 });
+		expect(await kim.textContent()).toContain("Acme <script>alert(1)</script>");
+		expect(await kim.textContent()).toMatch(/hand-raiser/);
+		await page.screenshot({ path: `${SHOTS}/queue.png` });
+
+		// the lead's page explains the score rule by rule
+		await kim.getByRole("link", { name: "Kim" }).click();
+		const demo = page.locator("li[data-rule='demo-request']");
+		await demo.waitFor();
+		expect(await demo.textContent()).toMatch(/\+40 demo-request — asking for a demo is the strongest buying signal/);
+		expect(await page.getByLabel("Score").textContent()).toMatch(/Qualifies: hand-raiser/);
+		await expect.poll(() => page.locator("table.timeline tbody tr").count()).toBe(2);
+		expect(await page.textContent("h1")).toBe("Kim");
+		await page.screenshot({ path: `${SHOTS}/lead-detail.png`, fullPage: true });
+		await page.goBack();
+		await kim.waitFor();
+
+		await kim.getByRole("button", { name: "Accept" }).click();
+		await page.getByText("Accepted: the lead is an SQL.").waitFor();
+		const lou = page.locator("tr[data-lead='lou@acme.io']");
+		await lou.getByRole("button", { name: "Reject…" }).click();
+		await lou.getByLabel("Reason").selectOption("no_budget");
+		await lou.getByLabel("Note").fill("next fiscal year");
+		await lou.getByRole("button", { name: "Reject", exact: true }).click();
+		await page.getByText("No open MQLs.").waitFor();
+		await page.screenshot({ path: `${SHOTS}/queue-worked.png` });
+
+		// sales has no webhook settings: no link, and the API refuses the page's requests
+		expect(await page.getByRole("link", { name: "Webhooks" }).count()).toBe(0);
+		await page.evaluate(() => {
+			window.history.pushState(null, "", "/settings/webhooks");
+			window.dispatchEvent(new PopStateEvent("popstate"));
+		});
+		await expect.poll(() => page.getByRole("alert").textContent()).toBe("Your role (sales) may not do this.");
+
+		// the leads list filters by stage and offers the same selection as CSV
+		await page.getByRole("link", { name: "Leads", exact: true }).click();
+		await page.locator("tr[data-lead='lou@acme.io']").waitFor();
+		await page.getByLabel("Stage").selectOption("sql");
+		await page.waitForFunction(() => document.querySelectorAll("tbody tr").length === 1);
+		expect(await page.locator("tbody tr").getAttribute("data-lead")).toBe("kim@acme.io");
+		expect(await page.getByRole("link", { name: "Export CSV" }).getAttribute("href")).toBe(
+			"/v1/leads/export.csv?stage=sql",
+		);
+		await page.screenshot({ path: `${SHOTS}/leads.png` });
+
+		const stages = await database.db.selectFrom("leads").select(["email", "stage"]).orderBy("email").execute();
+		expect(stages.filter((l) => l.email !== null)).toEqual([
+			{ email: "kim@acme.io", stage: "sql" },
+			{ email: "lou@acme.io", stage: "recycled" },
+		]);
+		const rejection = await database.db
+			.selectFrom("handoffs")
+			.select(["rejection", "note"])
+			.where("status", "=", "rejected")
+			.executeTakeFirstOrThrow();
+		expect(rejection).toEqual({ rejection: "no_budget", note: "next fiscal year" });
+		await page.close();
+	});
+});

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiKey } from "../src/app/api-keys.js";
+import { createUser } from "../src/app/users.js";
+import { DEFAULT_MODEL } from "../src/domain/scoring/default-model.js";
+import { createApp } from "../src/http/app.js";
+import type { Database } from "../src/storage/database.js";
+import { backends } from "./support/backends.js";
+
+describe.each(backends())("users, sessions and roles on $name", (backend) => {
+	let database: Database;
+	let app: ReturnType<typeof createApp>;
+	let adminKey: string;
+
+	async function signIn(email: string, password: string) {
+		const response = await app.request("/v1/session", {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ email, password }),
+		});
+		const cookie = response.headers.get("set-cookie") ?? "";
+		const body = response.status === 200 ? await response.json() : null;
+		return { status: response.status, cookie, csrf: body?.csrfToken as string, body };
+	}
+	const as = (s: { cookie: string; csrf?: string }, method: string, path: string, body?: unknown, csrf = s.csrf) =>
+		app.request(path, {
+			method,
+			headers: {
+				cookie: s.cookie.split(";")[0] ?? "",
+				"content-type": "application/json",
+				...(csrf ? { "x-csrf-token": csrf } : {}),
+			},
+			...(body === undefined ? {} : { body: JSON.stringify(body) }),
+		});
+
+	beforeAll(async () => {
+		database = await backend.open();
+		app = createApp({ db: database.db });
+		adminKey = (await createApiKey(database.db, "secret", "admin")).key;
+	});
+	afterAll(async () => database.close());
+
+	it("sets up the first admin only with the admin key, and only once", async () => {
+		const setup = (key?: string) =>
+			app.request("/v1/setup", {
+				method: "POST",
+				headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
+				body: JSON.stringify({
+					email: "Ada@Example.com",
+					name: "Ada",
+					role: "sales",
+					password: "correct horse battery",
+				}),
+			});
+		expect((await setup()).status).toBe(401);
+		const first = await setup(adminKey);
+		expect(first.status).toBe(201);
+		expect(await first.json()).toMatchObject({ email: "ada@example.com", role: "admin" });
+		expect((await setup(adminKey)).status).toBe(409);
+	});
+
+	it("signs in with an httpOnly SameSite cookie, refuses a wrong password alike, and signs out", async () => {
+		const wrong = await signIn("ada@example.com", "not the password");
+		const unknown = await signIn("nobody@example.com", "not the password");
+		expect([wrong.status, unknown.status]).toEqual([401, 401]);
+		const session = await signIn("ADA@example.com", "correct horse battery");
+		expect(session.status).toBe(200);
+		expect(session.cookie).toMatch(/qualify_session=[\w-]{40,}/);
+		expect(session.cookie).toMatch(/HttpOnly/);
+		expect(session.cookie).toMatch(/SameSite=Lax/);
+		const me = await as(session, "GET", "/v1/session");
+		expect(await me.json()).toMatchObject({ user: { role: "admin" }, csrfToken: session.csrf });
+		expect((await as(session, "DELETE", "/v1/session")).status).toBe(204);
+		expect((await as(session, "GET", "/v1/session")).status).toBe(401);
+	});
+
+	it("refuses a change carried by the cookie alone (CSRF)", async () => {
+		const session = await signIn("ada@example.com", "correct horse battery");
+		const draft = { document: { ...DEFAULT_MODEL, name: "csrf test" } };
+		expect((await as(session, "POST", "/v1/scoring-models", draft, "")).status).toBe(403);
+		expect((await as(session, "POST", "/v1/scoring-models", draft, "forged")).status).toBe(403);
+		expect((await as(session, "POST", "/v1/scoring-models", draft)).status).toBe(201);
+	});
+
+	it("enforces roles in the API: sales cannot edit models or webhooks, marketing cannot work the sales queue", async () => {
+		await createUser(database.db, { email: "sam@sales.io", name: "Sam", role: "sales", password: "sales password 1" });
+		await createUser(database.db, { email: "mo@mkt.io", name: "Mo", role: "marketing", password: "marketing pass 1" });
+		const sales = await signIn("sam@sales.io", "sales password 1");
+		const marketing = await signIn("mo@mkt.io", "marketing pass 1");
+		const draft = { document: { ...DEFAULT_MODEL, name: "by sales" } };
+		expect((await as(sales, "GET", "/v1/scoring-models")).status).toBe(200);
+		expect((await as(sales, "POST", "/v1/scoring-models", draft)).status).toBe(403);
+		expect((await as(sales, "GET", "/v1/webhooks")).status).toBe(403);
+		expect((await as(sales, "GET", "/v1/handoffs")).status).toBe(200);
+		expect((await as(marketing, "POST", "/v1/scoring-models", draft)).status).toBe(201);
+		expect((await as(marketing, "POST", "/v1/handoffs/00000000-0000-0000-0000-000000000000/accept")).status).toBe(403);
+		expect((await as(marketing, "GET", "/v1/users")).status).toBe(403);
+		const weak = await app.request("/v1/users", {
+			method: "POST",
+			headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
+			body: JSON.stringify({ email: "x@y.io", name: "X", role: "sales", password: "short" }),
+		});
+		expect(weak.status).toBe(400);
+		expect((await weak.json()).error.problems[0].field).toBe("password");
+	});
+});

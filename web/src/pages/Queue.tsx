@@ -1,0 +1,172 @@
+import { useCallback, useEffect, useState } from "react";
+import { api, type User } from "../api";
+
+interface Handoff {
+	id: string;
+	leadId: string;
+	ownerId: string | null;
+	status: string;
+	slaDueAt: string | null;
+	firstTouchAt: string | null;
+	breachedAt: string | null;
+	lead: {
+		email: string | null;
+		name: string | null;
+		company: string | null;
+		grade: string | null;
+		temperature: string | null;
+		why: string | null;
+	};
+}
+
+const REASONS = [
+	["bad_fit", "Bad fit"],
+	["no_budget", "No budget"],
+	["no_need_now", "No need now"],
+	["unreachable", "Unreachable"],
+	["duplicate", "Duplicate"],
+	["competitor", "Competitor"],
+	["student", "Student"],
+	["other", "Other"],
+] as const;
+
+function due(at: string | null): string {
+	if (!at) return "—";
+	const minutes = Math.round((new Date(at).getTime() - Date.now()) / 60_000);
+	if (minutes < 0) return `overdue by ${-minutes} min`;
+	return minutes < 120 ? `in ${minutes} min` : new Date(at).toLocaleString();
+}
+
+function RejectForm({
+	onReject,
+	onCancel,
+}: {
+	onReject: (reason: string, note: string) => void;
+	onCancel: () => void;
+}) {
+	const [reason, setReason] = useState("no_need_now");
+	const [note, setNote] = useState("");
+	return (
+		<form
+			className="reject"
+			aria-label="Reject"
+			onSubmit={(e) => {
+				e.preventDefault();
+				onReject(reason, note);
+			}}
+		>
+			<label>
+				Reason{" "}
+				<select value={reason} onChange={(e) => setReason(e.target.value)}>
+					{REASONS.map(([value, label]) => (
+						<option key={value} value={value}>
+							{label}
+						</option>
+					))}
+				</select>
+			</label>
+			<label>
+				Note <input value={note} onChange={(e) => setNote(e.target.value)} />
+			</label>
+			<button type="submit">Reject</button>
+			<button type="button" className="quiet" onClick={onCancel}>
+				Cancel
+			</button>
+		</form>
+	);
+}
+
+/** The sales queue: open MQLs by first-touch due time, refreshed every few seconds. */
+export function Queue({ user, navigate }: { user: User; navigate: (to: string) => void }) {
+	const [handoffs, setHandoffs] = useState<Handoff[]>([]);
+	const [rejecting, setRejecting] = useState<string | null>(null);
+	const [message, setMessage] = useState<string | null>(null);
+	const load = useCallback(async () => {
+		const mine = user.ownerId ? `&ownerId=${encodeURIComponent(user.ownerId)}` : "";
+		const { data } = await api<{ data: Handoff[] }>("GET", `/v1/handoffs?status=open${mine}`);
+		setHandoffs(data);
+	}, [user.ownerId]);
+	useEffect(() => {
+		load();
+		const timer = setInterval(load, 3000);
+		return () => clearInterval(timer);
+	}, [load]);
+	async function act(id: string, path: string, body?: unknown, done?: string) {
+		await api("POST", `/v1/handoffs/${id}/${path}`, body);
+		setRejecting(null);
+		if (done) setMessage(done);
+		await load();
+	}
+	return (
+		<section aria-labelledby="queue-title">
+			<h1 id="queue-title">Sales queue</h1>
+			<p className="hint">
+				{user.ownerId ? "Your open MQLs" : "Open MQLs of every owner"}, first due first. New ones appear within seconds.
+			</p>
+			{message && <output className="status">{message}</output>}
+			{handoffs.length === 0 ? (
+				<p className="empty">No open MQLs.</p>
+			) : (
+				<table className="queue">
+					<thead>
+						<tr>
+							<th scope="col">Lead</th>
+							<th scope="col">Grade</th>
+							<th scope="col">Temp.</th>
+							<th scope="col">Why</th>
+							<th scope="col">First touch due</th>
+							<th scope="col">Actions</th>
+						</tr>
+					</thead>
+					<tbody>
+						{handoffs.map((h) => (
+							<tr key={h.id} data-lead={h.lead.email ?? ""}>
+								<td>
+									<a
+										href={`/leads/${h.leadId}`}
+										onClick={(e) => {
+											e.preventDefault();
+											navigate(`/leads/${h.leadId}`);
+										}}
+									>
+										<strong>{h.lead.name ?? h.lead.email}</strong>
+									</a>
+									<div className="sub">{[h.lead.company, h.lead.email].filter(Boolean).join(" · ")}</div>
+								</td>
+								<td>{h.lead.grade ?? "—"}</td>
+								<td>{h.lead.temperature ?? "—"}</td>
+								<td className="why">{h.lead.why}</td>
+								<td className={h.breachedAt ? "late" : ""}>{h.firstTouchAt ? "touched" : due(h.slaDueAt)}</td>
+								<td>
+									{rejecting === h.id ? (
+										<RejectForm
+											onCancel={() => setRejecting(null)}
+											onReject={(reason, note) =>
+												act(h.id, "reject", { rejection: reason, note }, "Rejected: back to nurture.")
+											}
+										/>
+									) : (
+										<div className="actions">
+											<button type="button" className="quiet" onClick={() => act(h.id, "touch", { kind: "call" })}>
+												Log call
+											</button>
+											<button
+												type="button"
+												onClick={() => act(h.id, "accept", undefined, "Accepted: the lead is an SQL.")}
+											>
+												Accept
+											</button>
+											<button type="button" className="quiet" onClick={() => setRejecting(h.id)}>
+												Reject…
+											</button>
+										</div>
+									)}
+								</td>
+							</tr>
+						))}
+					</tbody>
+				</table>
+			)}
+		</section>
+	);
+}
