@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Db } from "../storage/database.js";
 
-export type MetricsGrouping = "owner" | "team" | "source";
+export type MetricsGrouping = "owner" | "team" | "source" | "all";
 
 export interface HandoffMetricsRow {
 	key: string | null;
@@ -22,6 +22,7 @@ const GROUPS = {
 	owner: { key: sql`h.owner_id::text`, label: sql`o.name` },
 	team: { key: sql`h.team_id::text`, label: sql`t.name` },
 	source: { key: sql`h.source`, label: sql`h.source` },
+	all: { key: sql`'all'::text`, label: sql`'all'::text` },
 } as const;
 
 /**

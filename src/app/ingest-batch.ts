@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql, type Transaction } from "kysely";
 import { consentFromEvent } from "../domain/consent.js";
 import type { FieldProblem } from "../domain/errors.js";
+import { sourceOf } from "../domain/lead-source.js";
 import { identitiesOf, type NormalizedEvent, normalizeMessage } from "../domain/normalize-message.js";
 import { type IdentityPlan, type KnownLead, keyOf, resolveIdentities } from "../domain/resolve-identities.js";
 
@@ -152,6 +153,8 @@ interface ProfileChange {
 	consent: string | null;
 	consentAt: string | null;
 	consentSource: string | null;
+	source: string | null;
+	sourceAt: number;
 	first: number;
 	last: number;
 }
@@ -172,6 +175,8 @@ function leadPatches(events: readonly NormalizedEvent[], plan: IdentityPlan): Ma
 			consent: null,
 			consentAt: null,
 			consentSource: null,
+			source: null,
+			sourceAt: time,
 			first: time,
 			last: time,
 		};
@@ -180,6 +185,8 @@ function leadPatches(events: readonly NormalizedEvent[], plan: IdentityPlan): Ma
 		const consent = event.type === "track" ? consentFromEvent(event.event) : null;
 		if (consent)
 			Object.assign(patch, { consent, consentAt: event.timestamp.toISOString(), consentSource: event.event });
+		const source = sourceOf(event.context);
+		if (source && (patch.source === null || time < patch.sourceAt)) Object.assign(patch, { source, sourceAt: time });
 		patch.first = Math.min(patch.first, time);
 		patch.last = Math.max(patch.last, time);
 		patches.set(leadId, patch);
@@ -201,15 +208,17 @@ async function upsertLeads(
 	const all = ids.map((id) => patches.get(id) as ProfileChange);
 	const rows =
 		await sql<ProfileRow>`insert into leads as l (id, email, user_id, traits, timezone, consent_status, consent_at, consent_source,
-			first_seen_at, last_seen_at)
+			source, source_at, first_seen_at, last_seen_at)
 		select id, email, user_id, traits::jsonb, timezone, coalesce(consent, 'subscribed'), consent_at, consent_source,
-			first_seen, last_seen
+			source, case when source is null then null else source_at end, first_seen, last_seen
 		from unnest(${ids}::uuid[], ${all.map((p) => p.email)}::text[], ${all.map((p) => p.userId)}::text[],
 			${all.map((p) => JSON.stringify(p.traits))}::text[], ${all.map((p) => p.timezone)}::text[],
 			${all.map((p) => p.consent)}::text[], ${all.map((p) => p.consentAt)}::timestamptz[],
-			${all.map((p) => p.consentSource)}::text[], ${all.map((p) => new Date(p.first).toISOString())}::timestamptz[],
+			${all.map((p) => p.consentSource)}::text[], ${all.map((p) => p.source)}::text[],
+			${all.map((p) => new Date(p.sourceAt).toISOString())}::timestamptz[],
+			${all.map((p) => new Date(p.first).toISOString())}::timestamptz[],
 			${all.map((p) => new Date(p.last).toISOString())}::timestamptz[])
-			as p(id, email, user_id, traits, timezone, consent, consent_at, consent_source, first_seen, last_seen)
+			as p(id, email, user_id, traits, timezone, consent, consent_at, consent_source, source, source_at, first_seen, last_seen)
 		on conflict (id) do update set
 			email = coalesce(excluded.email, l.email),
 			user_id = coalesce(excluded.user_id, l.user_id),
@@ -218,6 +227,8 @@ async function upsertLeads(
 			consent_status = case when excluded.consent_at is null then l.consent_status else excluded.consent_status end,
 			consent_at = coalesce(excluded.consent_at, l.consent_at),
 			consent_source = coalesce(excluded.consent_source, l.consent_source),
+			source = case when l.source is null or excluded.source_at < l.source_at then coalesce(excluded.source, l.source) else l.source end,
+			source_at = case when l.source is null or excluded.source_at < l.source_at then coalesce(excluded.source_at, l.source_at) else l.source_at end,
 			first_seen_at = least(l.first_seen_at, excluded.first_seen_at),
 			last_seen_at = greatest(l.last_seen_at, excluded.last_seen_at),
 			updated_at = now()

@@ -1,12 +1,13 @@
-import { type Selectable, sql } from "kysely";
+import { type RawBuilder, type Selectable, sql } from "kysely";
 import { isUuid } from "../domain/ids.js";
 import { normalizeTraits } from "../domain/traits.js";
 import type { Lead, LeadDetail, LeadEvent, LeadListQuery, LeadPatch, LeadScoreSummary } from "../schemas/leads.js";
 import { activeVersion } from "../storage/active-version.js";
 import type { Db } from "../storage/database.js";
+import { REACH_RANK, reachedRank } from "../storage/funnel-reach.js";
 import type { LeadsTable } from "../storage/tables.js";
 import { inTransaction } from "../storage/transaction.js";
-import { decodeCursor, encodeCursor } from "./cursor.js";
+import { decodeCursor, decodeNumberCursor, encodeCursor } from "./cursor.js";
 import { findLive } from "./find-lead.js";
 import { leadForScoring, scoreTouchedLeads } from "./score-leads.js";
 
@@ -62,17 +63,48 @@ export function toLead(row: LeadRow, score: LeadScoreSummary | null = null): Lea
 		lastSeenAt: row.last_seen_at.toISOString(),
 		createdAt: row.created_at.toISOString(),
 		updatedAt: row.updated_at.toISOString(),
+		source: row.source,
 		score,
 	};
 }
 
+const SCORE_EXPRESSIONS = {
+	score: sql<number>`s.fit + s.engagement`,
+	fit: sql<number>`s.fit`,
+	engagement: sql<number>`s.engagement`,
+} as const;
+/** Unscored leads sort below every score. */
+const NO_SCORE = -1e12;
+
+/** The sort value of each lead, as SQL: a time column, or a score under the active model. */
+function sortValue(sort: LeadListQuery["sort"]): RawBuilder<number | Date> {
+	if (sort === "score" || sort === "fit" || sort === "engagement")
+		return sql<number>`coalesce((select ${SCORE_EXPRESSIONS[sort]} from lead_scores s
+			where s.lead_id = leads.id and s.model_version = ${activeVersion}), ${NO_SCORE})`;
+	return sql<Date>`leads.${sql.ref(SORT_COLUMNS[sort])}`;
+}
+
 /** Leads matching the filters, one keyset page at a time. */
 export async function listLeads(db: Db, query: LeadListQuery): Promise<{ data: Lead[]; nextCursor: string | null }> {
-	const column = SORT_COLUMNS[query.sort];
+	const byTime = query.sort in SORT_COLUMNS;
+	const value = sortValue(query.sort);
 	const direction = query.order;
-	let select = db.selectFrom("leads").selectAll().where("merged_into", "is", null);
+	let select = db.selectFrom("leads").selectAll().select(value.as("sort_value")).where("merged_into", "is", null);
 	if (query.stage) select = select.where("stage", "=", query.stage);
 	if (query.consent) select = select.where("consent_status", "=", query.consent);
+	if (query.source)
+		select = select.where(
+			"source",
+			query.source === "(direct)" ? "is" : "=",
+			query.source === "(direct)" ? null : query.source,
+		);
+	if (query.owner)
+		select = select.where(
+			query.owner === "none"
+				? sql<boolean>`not exists (select 1 from handoffs h where h.lead_id = leads.id)`
+				: sql<boolean>`(select h.owner_id from handoffs h where h.lead_id = leads.id
+					order by h.assigned_at desc limit 1) = ${query.owner}::uuid`,
+		);
 	if (query.grade || query.temperature)
 		select = select.where(
 			sql<boolean>`exists (select 1 from lead_scores s where s.lead_id = leads.id
@@ -80,6 +112,9 @@ export async function listLeads(db: Db, query: LeadListQuery): Promise<{ data: L
 				and (${query.grade ?? null}::text is null or s.grade = ${query.grade ?? null}::text)
 				and (${query.temperature ?? null}::text is null or s.temperature = ${query.temperature ?? null}::text))`,
 		);
+	if (query.reached) select = select.where(sql<boolean>`${reachedRank("leads")} >= ${REACH_RANK[query.reached]}`);
+	if (query.firstSeenAfter) select = select.where("first_seen_at", ">=", new Date(query.firstSeenAfter));
+	if (query.firstSeenBefore) select = select.where("first_seen_at", "<", new Date(query.firstSeenBefore));
 	if (query.createdAfter) select = select.where("created_at", ">=", new Date(query.createdAfter));
 	if (query.createdBefore) select = select.where("created_at", "<", new Date(query.createdBefore));
 	if (query.identified === "true")
@@ -93,15 +128,16 @@ export async function listLeads(db: Db, query: LeadListQuery): Promise<{ data: L
 		);
 	}
 	if (query.cursor) {
-		const { at: after, id } = decodeCursor(query.cursor, isUuid);
+		const position = byTime ? decodeCursor(query.cursor, isUuid) : decodeNumberCursor(query.cursor, isUuid);
+		const after = "at" in position ? position.at : position.value;
 		select = select.where(
 			direction === "desc"
-				? sql<boolean>`(${sql.ref(column)}, id) < (${after}, ${id})`
-				: sql<boolean>`(${sql.ref(column)}, id) > (${after}, ${id})`,
+				? sql<boolean>`(${value}, leads.id) < (${after}, ${position.id})`
+				: sql<boolean>`(${value}, leads.id) > (${after}, ${position.id})`,
 		);
 	}
 	const rows = await select
-		.orderBy(column, direction)
+		.orderBy(value, direction)
 		.orderBy("id", direction)
 		.limit(query.limit + 1)
 		.execute();
@@ -111,9 +147,11 @@ export async function listLeads(db: Db, query: LeadListQuery): Promise<{ data: L
 		db,
 		page.map((r) => r.id),
 	);
+	const position = (row: (typeof rows)[number]) =>
+		byTime ? new Date(row.sort_value as unknown as string).toISOString() : Number(row.sort_value);
 	return {
 		data: page.map((row) => toLead(row, scores.get(row.id) ?? null)),
-		nextCursor: rows.length > query.limit && last ? encodeCursor(last[column].toISOString(), last.id) : null,
+		nextCursor: rows.length > query.limit && last ? encodeCursor(position(last), last.id) : null,
 	};
 }
 
@@ -131,7 +169,33 @@ export async function getLead(db: Db, id: string): Promise<LeadDetail> {
 		merged_id: string;
 	}>`select merged_id from lead_merges where survivor_id = ${row.id} order by id`.execute(db);
 	const scores = await scoresOf(db, [row.id]);
-	return { ...toLead(row, scores.get(row.id) ?? null), identities, mergedFrom: merged.rows.map((r) => r.merged_id) };
+	const owner = await sql<{
+		id: string;
+		name: string;
+		email: string;
+		team: string | null;
+		status: string;
+		assigned_at: Date;
+	}>`
+		select o.id, o.name, o.email, t.name as team, h.status, h.assigned_at
+		from handoffs h join owners o on o.id = h.owner_id left join teams t on t.id = h.team_id
+		where h.lead_id = ${row.id} order by h.assigned_at desc limit 1`.execute(db);
+	const latest = owner.rows[0];
+	return {
+		...toLead(row, scores.get(row.id) ?? null),
+		owner: latest
+			? {
+					id: latest.id,
+					name: latest.name,
+					email: latest.email,
+					team: latest.team,
+					handoffStatus: latest.status,
+					assignedAt: new Date(latest.assigned_at).toISOString(),
+				}
+			: null,
+		identities,
+		mergedFrom: merged.rows.map((r) => r.merged_id),
+	};
 }
 
 /** The lead's events, newest first. */

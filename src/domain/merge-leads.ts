@@ -1,4 +1,5 @@
 import { type ConsentStatus, stricterConsent } from "./consent.js";
+import { firstTouch } from "./lead-source.js";
 import { furtherStage } from "./stages.js";
 
 export interface LeadProfile {
@@ -10,6 +11,8 @@ export interface LeadProfile {
 	consentAt: Date | null;
 	consentSource: string | null;
 	stage: string;
+	source: string | null;
+	sourceAt: Date | null;
 	firstSeenAt: Date;
 	lastSeenAt: Date;
 }
@@ -30,7 +33,12 @@ export function mergeLeadProfiles(survivor: LeadProfile, merged: LeadProfile): L
 		consentAt: consentFrom.consentAt,
 		consentSource: consentFrom.consentSource,
 		stage: furtherStage(survivor.stage, merged.stage),
+		...pickSource(firstTouch(survivor, merged)),
 		firstSeenAt: survivor.firstSeenAt < merged.firstSeenAt ? survivor.firstSeenAt : merged.firstSeenAt,
 		lastSeenAt: survivor.lastSeenAt > merged.lastSeenAt ? survivor.lastSeenAt : merged.lastSeenAt,
 	};
+}
+
+function pickSource({ source, sourceAt }: LeadProfile): Pick<LeadProfile, "source" | "sourceAt"> {
+	return { source, sourceAt };
 }

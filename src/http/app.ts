@@ -8,6 +8,7 @@ import type { AuthEnv } from "./auth.js";
 import { problemsOf, respondToError } from "./errors.js";
 import { registerIngestRoutes } from "./ingest-routes.js";
 import { registerLeadRoutes } from "./lead-routes.js";
+import { registerMetricsRoutes } from "./metrics-routes.js";
 import { registerSalesRoutes } from "./sales-routes.js";
 import { registerScoringModelRoutes } from "./scoring-model-routes.js";
 import { registerSessionRoutes } from "./session-routes.js";
@@ -55,6 +56,7 @@ export function createApp({ db, logger, version = "0.1.0", webRoot }: AppDeps) {
 	registerScoringModelRoutes(app, db);
 	registerWebhookRoutes(app, db);
 	registerSalesRoutes(app, db);
+	registerMetricsRoutes(app, db);
 
 	const document = () =>
 		app.getOpenAPI31Document({

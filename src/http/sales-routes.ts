@@ -1,5 +1,4 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { handoffMetrics } from "../app/handoff-metrics.js";
 import { acceptHandoff, getHandoff, listHandoffs, logTouch, rejectHandoff } from "../app/handoffs.js";
 import {
 	createOwner,
@@ -38,7 +37,6 @@ export function registerSalesRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 		"/v1/owners": requireRole(db, { write: ["admin"] }),
 		"/v1/routing-rules": requireRole(db, { write: ["admin"] }),
 		"/v1/handoffs": requireRole(db, { write: ["admin", "sales"] }),
-		"/v1/metrics": requireRole(db, { write: [] }),
 	};
 	for (const [path, policy] of Object.entries(policies)) {
 		app.use(path, policy);
@@ -244,28 +242,5 @@ export function registerSalesRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 		}),
 		async (c) =>
 			c.json(await rejectHandoff(db, c.req.valid("param").id, c.req.valid("json"), actorIdOf(c.get("principal"))), 200),
-	);
-
-	app.openapi(
-		createRoute({
-			method: "get",
-			path: "/v1/metrics/handoffs",
-			tags,
-			summary: "Speed to lead and MQL → SQL acceptance",
-			description: "By owner, team or source, for handoffs made in [from, to), with rejection reasons.",
-			security,
-			request: {
-				query: z.object({
-					by: z.enum(["owner", "team", "source"]).default("team"),
-					from: z.iso.datetime({ offset: true }),
-					to: z.iso.datetime({ offset: true }),
-				}),
-			},
-			responses: { 200: json(z.object({ data: z.array(z.record(z.string(), z.unknown())) }), "One row per group") },
-		}),
-		async (c) => {
-			const q = c.req.valid("query");
-			return c.json({ data: await handoffMetrics(db, q.by, new Date(q.from), new Date(q.to)) }, 200);
-		},
 	);
 }

@@ -30,18 +30,32 @@ export const Lead = z
 		lastSeenAt: z.string(),
 		createdAt: z.string(),
 		updatedAt: z.string(),
+		source: z.string().nullable().openapi({ description: "first touch: campaign source, else the referring site" }),
 		score: LeadScoreSummary.nullable().openapi({ description: "under the active model; null until scored" }),
 	})
 	.openapi("Lead");
 export type Lead = z.infer<typeof Lead>;
 
 export const LeadDetail = Lead.extend({
+	owner: z
+		.object({
+			id: z.uuid(),
+			name: z.string(),
+			email: z.string(),
+			team: z.string().nullable(),
+			handoffStatus: z.string(),
+			assignedAt: z.string(),
+		})
+		.nullable()
+		.openapi({ description: "the owner of the latest handoff" }),
 	identities: z.array(z.object({ kind: z.enum(["email", "user", "anonymous"]), value: z.string() })),
 	mergedFrom: z.array(z.uuid()),
 }).openapi("LeadDetail");
 export type LeadDetail = z.infer<typeof LeadDetail>;
 
-export const LeadSort = z.enum(["createdAt", "lastSeenAt", "updatedAt"]);
+export const LeadSort = z
+	.enum(["createdAt", "lastSeenAt", "updatedAt", "score", "fit", "engagement"])
+	.openapi({ description: "score is fit + engagement under the active model; unscored leads sort last" });
 
 export const LeadListQuery = z.object({
 	q: z.string().max(200).optional().openapi({ description: "search in email, name and company" }),
@@ -49,10 +63,21 @@ export const LeadListQuery = z.object({
 	consent: ConsentStatus.optional(),
 	grade: z.enum(["A", "B", "C", "D"]).optional().openapi({ description: "by the active model's stored score" }),
 	temperature: z.enum(["cold", "warm", "hot"]).optional(),
+	owner: z
+		.union([z.uuid(), z.literal("none")])
+		.optional()
+		.openapi({ description: "the owner of the lead's latest handoff; none: never handed off" }),
+	source: z.string().max(100).optional().openapi({ description: "first-touch source; (direct) for none" }),
 	identified: z
 		.enum(["true", "false"])
 		.optional()
 		.openapi({ description: "only leads with (or without) an email or user id" }),
+	reached: z
+		.enum(["mql", "sql", "opportunity", "customer"])
+		.optional()
+		.openapi({ description: "leads that ever held this stage or a later one (the dashboard's funnel)" }),
+	firstSeenAfter: z.iso.datetime({ offset: true }).optional(),
+	firstSeenBefore: z.iso.datetime({ offset: true }).optional(),
 	createdAfter: z.iso.datetime({ offset: true }).optional(),
 	createdBefore: z.iso.datetime({ offset: true }).optional(),
 	sort: LeadSort.default("createdAt"),

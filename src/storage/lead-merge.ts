@@ -14,6 +14,8 @@ async function profileOf(trx: Transaction<Tables>, id: string): Promise<LeadProf
 		consentAt: row.consent_at,
 		consentSource: row.consent_source,
 		stage: row.stage,
+		source: row.source,
+		sourceAt: row.source_at,
 		firstSeenAt: row.first_seen_at,
 		lastSeenAt: row.last_seen_at,
 	};
@@ -46,6 +48,8 @@ export async function mergeLeadInto(
 			consent_at: profile.consentAt,
 			consent_source: profile.consentSource,
 			stage: profile.stage,
+			source: profile.source,
+			source_at: profile.sourceAt,
 			first_seen_at: profile.firstSeenAt,
 			last_seen_at: profile.lastSeenAt,
 			updated_at: sql`now()`,

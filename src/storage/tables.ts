@@ -27,6 +27,9 @@ export interface LeadsTable {
 	stage_changed_at: Timestamp | null;
 	mql_cooldown_until: Timestamp | null;
 	score_reset_at: Timestamp | null;
+	/** first-touch source: campaign source, else the referring site */
+	source: string | null;
+	source_at: Timestamp | null;
 	first_seen_at: Timestamp;
 	last_seen_at: Timestamp;
 	created_at: Generated<Date>;
