@@ -102,4 +102,39 @@ describe.each(backends())("users, sessions and roles on $name", (backend) => {
 		expect(weak.status).toBe(400);
 		expect((await weak.json()).error.problems[0].field).toBe("password");
 	});
+
+	it("lets an admin manage API keys and users from a session, and keeps the last admin", async () => {
+		const admin = await signIn("ada@example.com", "correct horse battery");
+		const marketing = await signIn("mo@mkt.io", "marketing pass 1");
+		const created = await as(admin, "POST", "/v1/api-keys", { kind: "write", name: "website" });
+		expect(created.status).toBe(201);
+		const { id, key, prefix } = await created.json();
+		expect(key.startsWith(prefix)).toBe(true);
+		const listed = await (await as(admin, "GET", "/v1/api-keys")).json();
+		expect(listed.data.find((k: { id: string }) => k.id === id)).not.toHaveProperty("key");
+		const send = () =>
+			app.request("/v1/track", {
+				method: "POST",
+				headers: { authorization: `Basic ${Buffer.from(`${key}:`).toString("base64")}`, "content-type": "application/json" },
+				body: JSON.stringify({ userId: "k1", event: "Signed Up" }),
+			});
+		expect((await send()).status).toBe(200);
+		expect((await as(admin, "DELETE", `/v1/api-keys/${id}`)).status).toBe(204);
+		expect((await send()).status).toBe(401);
+		expect((await as(admin, "DELETE", `/v1/api-keys/${id}`)).status).toBe(404);
+		expect((await as(marketing, "GET", "/v1/api-keys")).status).toBe(403);
+		expect((await as(admin, "POST", "/v1/api-keys", { kind: "root", name: "" })).status).toBe(400);
+
+		const users = (await (await as(admin, "GET", "/v1/users")).json()).data as Array<{ id: string; email: string }>;
+		const ada = users.find((u) => u.email === "ada@example.com")?.id;
+		const mo = users.find((u) => u.email === "mo@mkt.io")?.id;
+		const demote = await as(admin, "PATCH", `/v1/users/${ada}`, { role: "sales" });
+		expect(demote.status).toBe(409);
+		expect((await as(admin, "DELETE", `/v1/users/${ada}`)).status).toBe(409);
+		const promoted = await as(admin, "PATCH", `/v1/users/${mo}`, { role: "admin", name: "Mo <b>" });
+		expect(await promoted.json()).toMatchObject({ role: "admin", name: "Mo <b>" });
+		expect((await as(marketing, "GET", "/v1/api-keys")).status).toBe(200); // the role is read on every request
+		expect((await as(admin, "PATCH", `/v1/users/${ada}`, { role: "marketing" })).status).toBe(200);
+		expect((await as(admin, "GET", "/v1/users")).status).toBe(403);
+	});
 });

@@ -42,7 +42,7 @@ const FIRST_ID = "00000000-0000-0000-0000-000000000000";
 const LAST_ID = "ffffffff-ffff-ffff-ffff-ffffffffffff";
 
 /** Lead-id ranges (lower bound excluded) of about `size` live leads each, from one index scan. */
-async function chunkRanges(db: Db, size: number): Promise<Array<[string, string]>> {
+export async function chunkRanges(db: Db, size: number): Promise<Array<[string, string]>> {
 	const bounds = await sql<{ id: string }>`select id from (
 			select id, row_number() over (order by id) as n from leads where merged_into is null) as numbered
 		where n % ${size} = 0 order by id`.execute(db);

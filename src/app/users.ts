@@ -121,8 +121,49 @@ export async function signOut(db: Db, token: string): Promise<void> {
 	await db.deleteFrom("sessions").where("id", "=", hashOf(token)).execute();
 }
 
+/** Someone must always be able to administer Qualify. */
+async function refuseLastAdmin(db: Db, id: string): Promise<void> {
+	const admins = await db
+		.selectFrom("users")
+		.select("id")
+		.where("role", "=", "admin")
+		.where("disabled_at", "is", null)
+		.execute();
+	if (admins.length === 1 && admins[0]?.id === id)
+		throw new AppError("conflict", "This is the last admin: make someone else an admin first.");
+}
+
+/** Changes a user's name, role or sales owner; the last admin keeps their role. */
+export async function updateUser(
+	db: Db,
+	id: string,
+	patch: { name?: string; role?: Role; ownerId?: string | null },
+): Promise<User> {
+	if (!isUuid(id)) throw new AppError("not_found", `No user ${id}.`);
+	if (patch.role && patch.role !== "admin") await refuseLastAdmin(db, id);
+	const row = await db
+		.updateTable("users")
+		.set({
+			...(patch.name === undefined ? {} : { name: patch.name }),
+			...(patch.role === undefined ? {} : { role: patch.role }),
+			...(patch.ownerId === undefined ? {} : { owner_id: patch.ownerId }),
+		})
+		.where("id", "=", id)
+		.where("disabled_at", "is", null)
+		.returningAll()
+		.executeTakeFirst()
+		.catch((error) => {
+			if (errorCode(error) === "23503")
+				throw new AppError("validation_failed", "No such sales owner.", [{ field: "ownerId", message: "no such owner" }]);
+			throw error;
+		});
+	if (!row) throw new AppError("not_found", `No user ${id}.`);
+	return { id: row.id, email: row.email, name: row.name, role: row.role, ownerId: row.owner_id };
+}
+
 export async function disableUser(db: Db, id: string): Promise<void> {
 	if (!isUuid(id)) throw new AppError("not_found", `No user ${id}.`);
+	await refuseLastAdmin(db, id);
 	const updated = await db
 		.updateTable("users")
 		.set({ disabled_at: sql`now()` })

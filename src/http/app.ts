@@ -3,6 +3,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Logger } from "pino";
 import { AppError } from "../domain/errors.js";
 import type { Db } from "../storage/database.js";
+import { registerApiKeyRoutes } from "./api-key-routes.js";
 import { renderApiReference } from "./api-reference.js";
 import type { AuthEnv } from "./auth.js";
 import { problemsOf, respondToError } from "./errors.js";
@@ -57,6 +58,7 @@ export function createApp({ db, logger, version = "0.1.0", webRoot }: AppDeps) {
 	registerWebhookRoutes(app, db);
 	registerSalesRoutes(app, db);
 	registerMetricsRoutes(app, db);
+	registerApiKeyRoutes(app, db);
 
 	const document = () =>
 		app.getOpenAPI31Document({

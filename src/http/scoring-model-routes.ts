@@ -16,6 +16,7 @@ import {
 	ValidationReport,
 } from "../schemas/scoring-model.js";
 import { scoringModelJsonSchema } from "../schemas/scoring-model-json-schema.js";
+import { previewPublish } from "../app/preview-publish.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole } from "./auth.js";
 import { ErrorResponse, json, jsonBody, pathId, secretKey } from "./route-helpers.js";
@@ -141,6 +142,38 @@ export function registerScoringModelRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 			responses: { 200: json(ScoringModelWithDocument, "The draft"), 400: invalid, 404: notFound, 409: immutable },
 		}),
 		async (c) => c.json(await updateDraft(db, c.req.valid("param").id, c.req.valid("json")), 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/scoring-models/{id}/publish-preview",
+			tags,
+			summary: "What publishing would change",
+			description:
+				"Scores every live lead under the model from its whole history, as the publish's rescore will, and compares with the active model: how many leads would become MQLs (stage changes), qualify, or change grade or temperature. Writes nothing.",
+			security,
+			request: { params: ModelId },
+			responses: {
+				200: json(
+					z.object({
+						leads: z.number(),
+						newMqls: z.number(),
+						qualifiedNow: z.number(),
+						qualifiedAfter: z.number(),
+						gradeChanges: z.number(),
+						temperatureChanges: z.number(),
+						byGrade: z.record(z.string(), z.number()),
+						byTemperature: z.record(z.string(), z.number()),
+						examples: z.array(z.object({ id: z.string(), email: z.string().nullable(), reason: z.string() })),
+						elapsedMs: z.number(),
+					}),
+					"The preview",
+				),
+				404: notFound,
+			},
+		}),
+		async (c) => c.json(await previewPublish(db, c.req.valid("param").id), 200),
 	);
 
 	app.openapi(

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { countUsers, createUser, disableUser, listUsers, signIn, signOut } from "../app/users.js";
+import { countUsers, createUser, disableUser, listUsers, signIn, signOut, updateUser } from "../app/users.js";
 import { AppError } from "../domain/errors.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole, SESSION_COOKIE } from "./auth.js";
@@ -21,6 +21,10 @@ const UserInput = z
 	})
 	.strict()
 	.openapi("UserInput");
+const UserPatch = z
+	.object({ name: z.string().min(1).max(200).optional(), role: Role.optional(), ownerId: z.uuid().nullable().optional() })
+	.strict()
+	.openapi("UserPatch");
 const Session = z.object({ user: User, csrfToken: z.string(), expiresAt: z.string() }).openapi("Session");
 const Credentials = z.object({ email: z.string().max(320), password: z.string().max(200) }).strict();
 
@@ -150,5 +154,22 @@ export function registerSessionRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 			await disableUser(db, c.req.valid("param").id);
 			return c.body(null, 204);
 		},
+	);
+	app.openapi(
+		createRoute({
+			method: "patch",
+			path: "/v1/users/{id}",
+			tags,
+			summary: "Change a user's name, role or sales owner",
+			description: "The last admin cannot lose the admin role.",
+			security: secretKey,
+			request: { params: pathId("9d0b…"), body: jsonBody(UserPatch) },
+			responses: {
+				200: json(User, "The user"),
+				404: json(ErrorResponse, "No such user"),
+				409: json(ErrorResponse, "The last admin"),
+			},
+		}),
+		async (c) => c.json(await updateUser(db, c.req.valid("param").id, c.req.valid("json")), 200),
 	);
 }
