@@ -91,8 +91,12 @@ describe.each(backends())("the dashboard's numbers on $name", (backend) => {
 			{ step: "customer", count: 1, fromPrevious: 1, fromTop: 1 / 6 },
 		]);
 		expect(body.series).toHaveLength(30);
-		// MQLs and SQLs count when the system or sales moved them: today, not in November 2025
-		expect(body.series.reduce((n: number, b: { mqls: number }) => n + b.mqls, 0)).toBe(0);
+		// an MQL counts when the event that qualified it happened; sales accepted ann today
+		const nonZero = body.series.filter((b: { mqls: number; sqls: number }) => b.mqls + b.sqls > 0);
+		expect(nonZero).toEqual([
+			{ bucket: "2025-11-02", mqls: 2, sqls: 0 },
+			{ bucket: "2025-11-03", mqls: 1, sqls: 0 },
+		]);
 		expect(body.sources).toEqual([
 			{ source: "google", leads: 3, mqls: 1, sqls: 0, customers: 0, leadToMql: 1 / 3, mqlToSql: 0 },
 			{ source: "linkedin", leads: 2, mqls: 2, sqls: 1, customers: 1, leadToMql: 1, mqlToSql: 0.5 },
@@ -101,7 +105,7 @@ describe.each(backends())("the dashboard's numbers on $name", (backend) => {
 		const t = body.temperatures;
 		expect(t.hot + t.warm + t.cold + t.unscored).toBe(6);
 		expect(body.handoffs).toMatchObject({ handoffs: 0, touched: 0 }); // handed off today
-		expect(body.mqlToSql).toEqual({ mqls: 0, sqls: 0, rate: null });
+		expect(body.mqlToSql).toEqual({ mqls: 3, sqls: 1, rate: 1 / 3 });
 
 		// every number links to the leads behind it
 		const window = "firstSeenAfter=2025-10-31T23:00:00.000Z&firstSeenBefore=2025-11-30T23:00:00.000Z";
@@ -118,12 +122,21 @@ describe.each(backends())("the dashboard's numbers on $name", (backend) => {
 		);
 	});
 
-	it("reports the MQLs made in a period and what sales did with them", async () => {
-		const today = new Date().toISOString().slice(0, 10);
-		const { body } = await get(`/v1/metrics/funnel?from=${today}&to=${today}`);
+	it("buckets by week over a long period, and counts handoffs when sales was told", async () => {
+		const { body } = await get("/v1/metrics/funnel?from=2025-09-01&to=2025-11-30");
+		expect(body.period.interval).toBe("week");
+		expect(body.series[0].bucket).toBe("2025-09-01");
+		expect(body.series.find((b: { bucket: string }) => b.bucket === "2025-10-06")).toEqual({
+			bucket: "2025-10-06",
+			mqls: 1,
+			sqls: 0,
+		});
 		expect(body.mqlToSql).toEqual({ mqls: 4, sqls: 0, rate: 0 });
-		expect(body.series).toEqual([{ bucket: today, mqls: 4, sqls: 0 }]);
-		expect(body.handoffs).toMatchObject({ handoffs: 4, touched: 0, speedToLeadMedian: null, acceptanceRate: null });
+		expect(body.handoffs.handoffs).toBe(0);
+		const today = new Date().toISOString().slice(0, 10);
+		const now = (await get(`/v1/metrics/funnel?from=${today}&to=${today}`)).body;
+		expect(now.handoffs).toMatchObject({ handoffs: 4, touched: 0, speedToLeadMedian: null, acceptanceRate: null });
+		expect(now.mqlToSql).toEqual({ mqls: 0, sqls: 0, rate: null });
 	});
 
 	it("names the field of a bad period", async () => {
@@ -160,5 +173,22 @@ describe.each(backends())("the dashboard's numbers on $name", (backend) => {
 		const detail = (await get(`/v1/leads/${await idOf("ann")}`)).body;
 		expect(detail.owner).toMatchObject({ name: "Sam", team: "Global", handoffStatus: "open" });
 		expect(detail.source).toBe("linkedin");
+	});
+
+	it("keeps the source of the earliest touch, whatever order events arrive in", async () => {
+		const touch = (id: string, at: string, context: Record<string, unknown>) => ({
+			type: "page",
+			messageId: id,
+			userId: "zoe",
+			timestamp: at,
+			context,
+		});
+		await ingestBatch(database.db, [touch("z2", "2025-06-02T00:00:00Z", { campaign: { source: "twitter" } })]);
+		await ingestBatch(database.db, [
+			touch("z1", "2025-06-01T00:00:00Z", { page: { referrer: "https://www.g2.com/x", url: "https://q.dev/" } }),
+			touch("z3", "2025-06-03T00:00:00Z", { campaign: { source: "newsletter" } }),
+		]);
+		const zoe = (await get("/v1/leads?q=zoe")).body.data[0];
+		expect(zoe.source).toBe("g2.com");
 	});
 });

@@ -36,7 +36,12 @@ describe.each(backends())("previewing a publish on $name", (backend) => {
 		// Twelve leads, each a few pricing visits apart: none qualifies under the default model.
 		const now = Date.now();
 		const events = Array.from({ length: 12 }, (_, i) => [
-			{ type: "identify", messageId: `i${i}`, userId: `u${i}`, traits: { email: `u${i}@corp${i}.com`, title: "VP Sales" } },
+			{
+				type: "identify",
+				messageId: `i${i}`,
+				userId: `u${i}`,
+				traits: { email: `u${i}@corp${i}.com`, title: "VP Sales" },
+			},
 			...Array.from({ length: i % 4 }, (_, d) => ({
 				type: "page",
 				messageId: `p${i}-${d}`,
@@ -74,6 +79,8 @@ describe.each(backends())("previewing a publish on $name", (backend) => {
 	});
 
 	it("refuses to preview a model that does not exist", async () => {
-		expect((await call("GET", "/v1/scoring-models/00000000-0000-4000-8000-000000000000/publish-preview")).status).toBe(404);
+		expect((await call("GET", "/v1/scoring-models/00000000-0000-4000-8000-000000000000/publish-preview")).status).toBe(
+			404,
+		);
 	});
 });

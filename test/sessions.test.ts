@@ -115,7 +115,10 @@ describe.each(backends())("users, sessions and roles on $name", (backend) => {
 		const send = () =>
 			app.request("/v1/track", {
 				method: "POST",
-				headers: { authorization: `Basic ${Buffer.from(`${key}:`).toString("base64")}`, "content-type": "application/json" },
+				headers: {
+					authorization: `Basic ${Buffer.from(`${key}:`).toString("base64")}`,
+					"content-type": "application/json",
+				},
 				body: JSON.stringify({ userId: "k1", event: "Signed Up" }),
 			});
 		expect((await send()).status).toBe(200);

@@ -47,8 +47,7 @@ export async function assignHandoff(
 	if (!team) return null;
 	const ownerId = matched?.ownerId ?? pickOwner(await ownerLoads(trx, teamId))?.id ?? null;
 	const due = new Date(slaDueAt(now.getTime(), team.slaMinutes, team.hours));
-	const source = await sql<{ source: string | null }>`select context -> 'campaign' ->> 'source' as source from events
-		where lead_id = ${leadId}::uuid and context ? 'campaign' order by timestamp limit 1`.execute(trx);
+	const source = await sql<{ source: string | null }>`select source from leads where id = ${leadId}::uuid`.execute(trx);
 	const id = randomUUID();
 	await trx
 		.insertInto("handoffs")

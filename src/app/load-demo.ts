@@ -1,5 +1,6 @@
 import { type DemoOptions, demoFunnel } from "../domain/demo-funnel.js";
 import type { Db } from "../storage/database.js";
+import { type DemoSalesSummary, ensureDemoTeam, playDemoSales } from "./demo-sales.js";
 import { ingestBatch } from "./ingest-batch.js";
 
 export interface DemoSummary {
@@ -8,10 +9,13 @@ export interface DemoSummary {
 	stored: number;
 	duplicates: number;
 	converters: number;
+	/** what the demo sales team did, when the demo made the team (a store without one) */
+	sales: DemoSalesSummary | null;
 }
 
 /**
- * Loads the demo funnel through the same ingest path as real events, in batches of 100.
+ * Loads the demo funnel through the same ingest path as real events, in batches of 100. On a
+ * store without a sales team it also makes a demo team and plays its part (see demo-sales.ts).
  * Message ids come from the seed, so loading the same demo twice stores nothing new.
  */
 export async function loadDemo(
@@ -19,7 +23,8 @@ export async function loadDemo(
 	options: DemoOptions,
 	onProgress: (summary: DemoSummary) => void = () => {},
 ): Promise<DemoSummary> {
-	const summary: DemoSummary = { leads: 0, events: 0, stored: 0, duplicates: 0, converters: 0 };
+	const summary: DemoSummary = { leads: 0, events: 0, stored: 0, duplicates: 0, converters: 0, sales: null };
+	const madeTeam = await ensureDemoTeam(db);
 	let batch: Record<string, unknown>[] = [];
 	const flush = async () => {
 		if (batch.length === 0) return;
@@ -40,5 +45,6 @@ export async function loadDemo(
 		}
 	}
 	await flush();
+	if (madeTeam) summary.sales = await playDemoSales(db, options.now);
 	return summary;
 }

@@ -8,8 +8,8 @@ import { activeVersion } from "../storage/active-version.js";
 import type { Db } from "../storage/database.js";
 import { historiesOf } from "../storage/score-rows.js";
 import { chunkRanges } from "./rescore.js";
-import { getModel } from "./scoring-models.js";
 import { leadForScoring, type ProfileRow } from "./score-leads.js";
+import { getModel } from "./scoring-models.js";
 
 export interface PublishPreview {
 	leads: number;
@@ -40,7 +40,8 @@ export async function previewPublish(db: Db, id: string, now = new Date()): Prom
 	const started = performance.now();
 	const { document } = await getModel(db, id);
 	const compiled = compileModel(document);
-	if (!compiled.ok) throw new AppError("validation_failed", "The model has problems; fix them first.", compiled.problems);
+	if (!compiled.ok)
+		throw new AppError("validation_failed", "The model has problems; fix them first.", compiled.problems);
 	const model = compiled.model;
 	const preview: PublishPreview = {
 		leads: 0,

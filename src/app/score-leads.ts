@@ -58,13 +58,16 @@ export async function scoreTouchedLeads(trx: Transaction<Tables>, touched: Touch
 		rows.push({ leadId, state, score: scoreOnly(model, state, profile, now.getTime()) });
 	}
 	await writeScores(trx, version, rows);
-	const causes = new Map<string, string | null>();
+	const causes = new Map<string, { messageId: string; at: Date } | null>();
 	for (const [leadId, events] of touched.events) {
 		const last = events.reduce<ScorableEvent | undefined>(
 			(a, e) => (!a || e.timestamp >= a.timestamp ? e : a),
 			undefined,
 		);
-		causes.set(leadId, last?.messageId ?? null);
+		causes.set(
+			leadId,
+			last ? { messageId: last.messageId, at: new Date(Math.min(last.timestamp, now.getTime())) } : null,
+		);
 	}
 	await promoteCrossings(trx, { rows, leads: touched.profiles, wasQualified: qualified, version, causes, now });
 }
@@ -81,7 +84,8 @@ export async function promoteCrossings(
 		leads: ReadonlyMap<string, LeadForScoring>;
 		wasQualified: ReadonlySet<string>;
 		version: number;
-		causes: ReadonlyMap<string, string | null>;
+		/** the latest event of the lead's batch: the crossing happened then */
+		causes: ReadonlyMap<string, { messageId: string; at: Date } | null>;
 		now: Date;
 	},
 ): Promise<number> {
@@ -104,7 +108,8 @@ export async function promoteCrossings(
 			actor: "automation",
 			reason: score.qualification.reason,
 			modelVersion: batch.version,
-			messageId: batch.causes.get(leadId) ?? null,
+			messageId: batch.causes.get(leadId)?.messageId ?? null,
+			at: batch.causes.get(leadId)?.at ?? null,
 			context: { lead: leadSummary(leadId, lead), score: scoreSummary(score, batch.version) },
 		});
 		promoted++;

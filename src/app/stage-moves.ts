@@ -25,6 +25,8 @@ export interface StageMove {
 	cooldownDays?: number | null;
 	/** score and profile for the webhook message */
 	context?: Record<string, unknown>;
+	/** when it happened, if not now: the time of the event that caused it */
+	at?: Date | null;
 }
 
 const EVENT_OF: Partial<Record<Stage, WebhookEventType>> = {
@@ -40,7 +42,8 @@ const EVENT_OF: Partial<Record<Stage, WebhookEventType>> = {
  */
 export async function applyMove(trx: Transaction<Tables>, move: StageMove): Promise<void> {
 	const cooldown = move.to === "recycled" && move.cooldownDays ? move.cooldownDays : null;
-	await sql`update leads set stage = ${move.to}, stage_changed_at = now(), updated_at = now(),
+	const at = move.at ?? sql`now()`;
+	await sql`update leads set stage = ${move.to}, stage_changed_at = ${at}, updated_at = now(),
 			mql_cooldown_until = ${cooldown === null ? null : sql`now() + ${`${cooldown} days`}::interval`}
 		where id = ${move.leadId}::uuid`.execute(trx);
 	await trx
@@ -56,6 +59,7 @@ export async function applyMove(trx: Transaction<Tables>, move: StageMove): Prom
 			note: move.note ?? null,
 			model_version: move.modelVersion ?? null,
 			message_id: move.messageId ?? null,
+			...(move.at ? { at: move.at } : {}),
 		})
 		.execute();
 	await followHandoff(trx, move);

@@ -154,7 +154,9 @@ export async function updateUser(
 		.executeTakeFirst()
 		.catch((error) => {
 			if (errorCode(error) === "23503")
-				throw new AppError("validation_failed", "No such sales owner.", [{ field: "ownerId", message: "no such owner" }]);
+				throw new AppError("validation_failed", "No such sales owner.", [
+					{ field: "ownerId", message: "no such owner" },
+				]);
 			throw error;
 		});
 	if (!row) throw new AppError("not_found", `No user ${id}.`);

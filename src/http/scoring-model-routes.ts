@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { previewPublish } from "../app/preview-publish.js";
 import {
 	archiveModel,
 	createDraft,
@@ -16,7 +17,6 @@ import {
 	ValidationReport,
 } from "../schemas/scoring-model.js";
 import { scoringModelJsonSchema } from "../schemas/scoring-model-json-schema.js";
-import { previewPublish } from "../app/preview-publish.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole } from "./auth.js";
 import { ErrorResponse, json, jsonBody, pathId, secretKey } from "./route-helpers.js";

@@ -22,7 +22,11 @@ const UserInput = z
 	.strict()
 	.openapi("UserInput");
 const UserPatch = z
-	.object({ name: z.string().min(1).max(200).optional(), role: Role.optional(), ownerId: z.uuid().nullable().optional() })
+	.object({
+		name: z.string().min(1).max(200).optional(),
+		role: Role.optional(),
+		ownerId: z.uuid().nullable().optional(),
+	})
 	.strict()
 	.openapi("UserPatch");
 const Session = z.object({ user: User, csrfToken: z.string(), expiresAt: z.string() }).openapi("Session");

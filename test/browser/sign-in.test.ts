@@ -1,48 +1,30 @@
-import { mkdirSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
-import { serve } from "@hono/node-server";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../../src/app/api-keys.js";
 import { createUser } from "../../src/app/users.js";
-import { createApp } from "../../src/http/app.js";
 import type { Database } from "../../src/storage/database.js";
 import { backends } from "../support/backends.js";
+import { launchChromium, SHOTS, serveApp } from "../support/browser.js";
 import { teamWithOwner } from "../support/sales-team.js";
 
-const SHOTS = "test-artifacts/screenshots";
 const pglite = backends()[0];
 
 describe("the web app in Chromium", () => {
 	let database: Database;
 	let browser: Browser;
-	let server: ReturnType<typeof serve>;
+	let server: Awaited<ReturnType<typeof serveApp>>;
 	let base: string;
 
 	beforeAll(async () => {
 		if (!pglite) throw new Error("PGlite backend missing");
 		database = await pglite.open();
-		const webRoot = fileURLToPath(new URL("../../web/dist", import.meta.url));
-		server = serve({ fetch: createApp({ db: database.db, webRoot }).fetch, port: 0, hostname: "127.0.0.1" });
-		await new Promise((resolve) => server.once("listening", resolve));
-		base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-		browser = await chromium.launch({
-			executablePath: "/usr/bin/chromium",
-			args: [
-				"--no-sandbox",
-				"--disable-gpu",
-				"--disable-background-networking",
-				"--disable-component-update",
-				"--disable-sync",
-				"--no-first-run",
-			],
-		});
-		mkdirSync(SHOTS, { recursive: true });
+		server = await serveApp(database.db);
+		base = server.base;
+		browser = await launchChromium();
 	});
 	afterAll(async () => {
 		await browser?.close();
-		await new Promise((resolve) => server?.close(resolve));
+		await server?.close();
 		await database?.close();
 	});
 
@@ -81,6 +63,7 @@ describe("the web app in Chromium", () => {
 		expect(new URL(page.url()).pathname).toBe("/scoring");
 
 		// an admin subscribes a webhook: the secret is shown once, the endpoint listed
+		await page.getByRole("link", { name: "Settings" }).click();
 		await page.getByRole("link", { name: "Webhooks" }).click();
 		await page.getByLabel("URL").fill("https://hooks.example.com/qualify");
 		await page.getByLabel("handoff.assigned").check();
@@ -167,7 +150,7 @@ describe("the web app in Chromium", () => {
 		await page.screenshot({ path: `${SHOTS}/queue-worked.png` });
 
 		// sales has no webhook settings: no link, and the API refuses the page's requests
-		expect(await page.getByRole("link", { name: "Webhooks" }).count()).toBe(0);
+		expect(await page.getByRole("link", { name: "Settings" }).count()).toBe(0);
 		await page.evaluate(() => {
 			window.history.pushState(null, "", "/settings/webhooks");
 			window.dispatchEvent(new PopStateEvent("popstate"));

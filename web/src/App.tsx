@@ -1,10 +1,13 @@
 import { type FormEvent, useEffect, useState } from "react";
-import { ApiError, currentSession, type Session, signIn, signOut } from "./api";
+import { ApiError, currentSession, type Session, signIn, signOut, type User } from "./api";
+import { Link, Navigate, useLocation } from "./nav";
+import { Dashboard } from "./pages/Dashboard";
+import { DraftEditor } from "./pages/DraftEditor";
 import { LeadDetail } from "./pages/LeadDetail";
 import { Leads } from "./pages/Leads";
 import { Queue } from "./pages/Queue";
 import { Scoring } from "./pages/Scoring";
-import { Webhooks } from "./pages/Webhooks";
+import { Settings } from "./pages/Settings";
 
 function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
 	const [email, setEmail] = useState("");
@@ -58,94 +61,76 @@ function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
 	);
 }
 
-/** The page path, kept in step with the browser's history. */
-function usePath(): [string, (to: string) => void] {
-	const [path, setPath] = useState(window.location.pathname);
-	useEffect(() => {
-		const onPop = () => setPath(window.location.pathname);
-		window.addEventListener("popstate", onPop);
-		return () => window.removeEventListener("popstate", onPop);
-	}, []);
-	const navigate = (to: string) => {
-		window.history.pushState(null, "", to);
-		setPath(to);
-	};
-	return [path, navigate];
+const NAV: Array<{ to: string; label: string; roles: ReadonlyArray<User["role"]> }> = [
+	{ to: "/dashboard", label: "Dashboard", roles: ["admin", "marketing", "sales"] },
+	{ to: "/queue", label: "Sales queue", roles: ["admin", "marketing", "sales"] },
+	{ to: "/leads", label: "Leads", roles: ["admin", "marketing", "sales"] },
+	{ to: "/scoring", label: "Scoring", roles: ["admin", "marketing", "sales"] },
+	{ to: "/settings", label: "Settings", roles: ["admin"] },
+];
+
+function Page({ path, query, user }: { path: string; query: URLSearchParams; user: User }) {
+	const leadId = /^\/leads\/([0-9a-f-]{36})$/.exec(path)?.[1];
+	if (leadId) return <LeadDetail id={leadId} />;
+	const modelId = /^\/scoring\/([0-9a-f-]{36})$/.exec(path)?.[1];
+	if (modelId) return <DraftEditor id={modelId} user={user} />;
+	if (path.startsWith("/settings")) return <Settings path={path} />;
+	switch (path) {
+		case "/dashboard":
+			return <Dashboard />;
+		case "/queue":
+			return <Queue user={user} />;
+		case "/leads":
+			return <Leads query={query} />;
+		case "/scoring":
+			return <Scoring user={user} />;
+		default:
+			// sales starts at its queue, everyone else at the dashboard
+			return user.role === "sales" ? <Queue user={user} /> : <Dashboard />;
+	}
 }
 
 export function App() {
 	const [session, setSession] = useState<Session | null | undefined>(undefined);
-	const [path, navigate] = usePath();
+	const [location, navigate] = useLocation();
 	useEffect(() => {
 		currentSession().then(setSession, () => setSession(null));
 	}, []);
 	if (session === undefined) return <p className="loading">Loading…</p>;
 	if (!session) return <SignIn onSignedIn={setSession} />;
-	const leadId = /^\/leads\/([0-9a-f-]{36})$/.exec(path)?.[1];
+	const url = new URL(location, window.location.origin);
+	const section = `/${url.pathname.split("/")[1] ?? ""}`;
+	const home = session.user.role === "sales" ? "/queue" : "/dashboard";
 	return (
-		<div className="shell">
-			<header>
-				<strong>Qualify</strong>
-				<nav aria-label="Main">
-					<a
-						href="/"
-						onClick={(e) => {
-							e.preventDefault();
-							navigate("/");
-						}}
-					>
-						Sales queue
-					</a>
-					<a
-						href="/leads"
-						onClick={(e) => {
-							e.preventDefault();
-							navigate("/leads");
-						}}
-					>
-						Leads
-					</a>
-					<a
-						href="/scoring"
-						onClick={(e) => {
-							e.preventDefault();
-							navigate("/scoring");
-						}}
-					>
-						Scoring
-					</a>
-					{session.user.role === "admin" && (
-						<a
-							href="/settings/webhooks"
-							onClick={(e) => {
-								e.preventDefault();
-								navigate("/settings/webhooks");
-							}}
-						>
-							Webhooks
-						</a>
-					)}
-				</nav>
-				<span className="who">
-					{session.user.name} ({session.user.role})
-				</span>
-				<button type="button" onClick={() => signOut().then(() => setSession(null))}>
-					Sign out
-				</button>
-			</header>
-			<main>
-				{leadId ? (
-					<LeadDetail id={leadId} />
-				) : path === "/scoring" ? (
-					<Scoring />
-				) : path === "/leads" ? (
-					<Leads navigate={navigate} />
-				) : path === "/settings/webhooks" ? (
-					<Webhooks />
-				) : (
-					<Queue user={session.user} navigate={navigate} />
-				)}
-			</main>
-		</div>
+		<Navigate.Provider value={navigate}>
+			<div className="shell">
+				<a className="skip" href="#content">
+					Skip to content
+				</a>
+				<header>
+					<strong className="brand">Qualify</strong>
+					<nav aria-label="Main">
+						{NAV.filter((n) => n.roles.includes(session.user.role)).map((n) => (
+							<Link
+								key={n.to}
+								to={n.to}
+								aria-current={section === n.to || (section === "/" && n.to === home) ? "page" : undefined}
+							>
+								{n.label}
+							</Link>
+						))}
+					</nav>
+					<span className="who">
+						{session.user.name} ({session.user.role})
+					</span>
+					<button type="button" className="quiet" onClick={() => signOut().then(() => setSession(null))}>
+						Sign out
+					</button>
+				</header>
+				<main id="content">
+					<Page key={url.pathname} path={url.pathname} query={url.searchParams} user={session.user} />
+				</main>
+			</div>
+		</Navigate.Provider>
 	);
 }

@@ -28,6 +28,10 @@ export async function demoCommand(args: string[]) {
 		console.log(
 			`Demo loaded into ${store.where}: ${summary.leads} leads, ${summary.events} events (${summary.stored} new, ${summary.duplicates} already there) in ${seconds.toFixed(1)} s; ${summary.converters} hidden converters.`,
 		);
+		if (summary.sales)
+			console.log(
+				`The demo sales team (Demo sales, 3 people) accepted ${summary.sales.accepted} MQLs, won ${summary.sales.won}, rejected ${summary.sales.rejected} with a reason, and has ${summary.sales.open} open in its queue.`,
+			);
 	} finally {
 		await store.close();
 	}

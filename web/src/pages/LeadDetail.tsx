@@ -8,6 +8,9 @@ interface Lead {
 	timezone: string | null;
 	stage: string;
 	consent: { status: string; at: string | null; source: string | null };
+	source: string | null;
+	firstSeenAt: string;
+	owner: { name: string; email: string; team: string | null; handoffStatus: string; assignedAt: string } | null;
 }
 
 interface Rule {
@@ -38,6 +41,7 @@ interface Event {
 	name: string | null;
 	pagePath: string | null;
 	deviceClass: string | null;
+	properties: Record<string, unknown>;
 	timestamp: string;
 }
 
@@ -49,6 +53,23 @@ interface StageChange {
 	reason: string | null;
 	rejection: string | null;
 }
+
+const PROFILE: Array<[string, string]> = [
+	["title", "Title"],
+	["seniority", "Seniority"],
+	["company", "Company"],
+	["industry", "Industry"],
+	["companySize", "Company size"],
+	["country", "Country"],
+	["city", "City"],
+	["phone", "Phone"],
+];
+/** A few of an event's properties, as plain text. */
+const details = (properties: Record<string, unknown>) =>
+	Object.entries(properties)
+		.slice(0, 3)
+		.map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`.slice(0, 120))
+		.join(" · ");
 
 const round = (n: number) => Math.round(n * 10) / 10;
 const text = (v: unknown) => (typeof v === "string" ? v : "");
@@ -126,9 +147,40 @@ export function LeadDetail({ id }: { id: string }) {
 			<h1>{name}</h1>
 			<p className="sub">
 				{[text(t.title), text(t.company), lead.email].filter(Boolean).join(" · ")} — stage <strong>{lead.stage}</strong>
-				, consent {lead.consent.status}
 				{lead.timezone ? `, local zone ${lead.timezone}` : ""}
 			</p>
+			<dl className="profile">
+				{PROFILE.filter(([key]) => t[key] !== undefined && t[key] !== null).map(([key, label]) => (
+					<div key={key}>
+						<dt>{label}</dt>
+						<dd>{String(t[key])}</dd>
+					</div>
+				))}
+				<div>
+					<dt>Owner</dt>
+					<dd>
+						{lead.owner
+							? `${lead.owner.name}${lead.owner.team ? ` (${lead.owner.team})` : ""}, handoff ${lead.owner.handoffStatus}`
+							: "nobody yet"}
+					</dd>
+				</div>
+				<div>
+					<dt>Consent</dt>
+					<dd>
+						{lead.consent.status}
+						{lead.consent.at ? ` since ${when(lead.consent.at)}` : ""}
+						{lead.consent.source ? ` (${lead.consent.source})` : ""}
+					</dd>
+				</div>
+				<div>
+					<dt>Source</dt>
+					<dd>{lead.source ?? "(direct)"}</dd>
+				</div>
+				<div>
+					<dt>First seen</dt>
+					<dd>{when(lead.firstSeenAt)}</dd>
+				</div>
+			</dl>
 			<section className="scorecard" aria-label="Score">
 				<div>
 					<span className="big">{score.grade}</span> fit {round(score.fit)}
@@ -151,6 +203,7 @@ export function LeadDetail({ id }: { id: string }) {
 							<th scope="col">Your time</th>
 							<th scope="col">Their time</th>
 							<th scope="col">What</th>
+							<th scope="col">Details</th>
 							<th scope="col">Device</th>
 						</tr>
 					</thead>
@@ -160,6 +213,7 @@ export function LeadDetail({ id }: { id: string }) {
 								<td>{when(e.timestamp)}</td>
 								<td>{lead.timezone ? when(e.timestamp, lead.timezone) : "—"}</td>
 								<td>{e.event ?? e.pagePath ?? e.name ?? e.type}</td>
+								<td className="sub">{details(e.properties)}</td>
 								<td>{e.deviceClass ?? "—"}</td>
 							</tr>
 						))}

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import { api, type User } from "../api";
+import { Link } from "../nav";
 
 interface Handoff {
 	id: string;
@@ -76,9 +77,33 @@ function RejectForm({
 	);
 }
 
+function TouchButtons({ onTouch }: { onTouch: (kind: string) => void }) {
+	const [kind, setKind] = useState("call");
+	return (
+		<span className="touch">
+			<select aria-label="First touch" value={kind} onChange={(e) => setKind(e.target.value)}>
+				<option value="call">call</option>
+				<option value="email">email</option>
+				<option value="meeting">meeting</option>
+			</select>
+			<button type="button" className="quiet" onClick={() => onTouch(kind)}>
+				Log touch
+			</button>
+		</span>
+	);
+}
+
 /** The sales queue: open MQLs by first-touch due time, refreshed every few seconds. */
-export function Queue({ user, navigate }: { user: User; navigate: (to: string) => void }) {
+export function Queue({ user }: { user: User }) {
 	const [handoffs, setHandoffs] = useState<Handoff[]>([]);
+	const [owners, setOwners] = useState<Map<string, string>>(new Map());
+	const [focused, setFocused] = useState(0);
+	useEffect(() => {
+		api<{ data: Array<{ id: string; name: string }> }>("GET", "/v1/owners").then(
+			(r) => setOwners(new Map(r.data.map((o) => [o.id, o.name]))),
+			() => {},
+		);
+	}, []);
 	const [rejecting, setRejecting] = useState<string | null>(null);
 	const [message, setMessage] = useState<string | null>(null);
 	const load = useCallback(async () => {
@@ -91,6 +116,23 @@ export function Queue({ user, navigate }: { user: User; navigate: (to: string) =
 		const timer = setInterval(load, 3000);
 		return () => clearInterval(timer);
 	}, [load]);
+	// An inbox's keys: j and k move, a accepts, r rejects, t logs a call.
+	useEffect(() => {
+		const onKey = (event: KeyboardEvent) => {
+			const target = event.target as HTMLElement;
+			if (event.metaKey || event.ctrlKey || event.altKey || /INPUT|SELECT|TEXTAREA/.test(target.tagName)) return;
+			const current = handoffs[focused];
+			if (event.key === "j") setFocused((i) => Math.min(handoffs.length - 1, i + 1));
+			else if (event.key === "k") setFocused((i) => Math.max(0, i - 1));
+			else if (event.key === "a" && current) act(current.id, "accept", undefined, "Accepted: the lead is an SQL.");
+			else if (event.key === "r" && current) setRejecting(current.id);
+			else if (event.key === "t" && current) act(current.id, "touch", { kind: "call" }, "Logged a call.");
+			else return;
+			event.preventDefault();
+		};
+		window.addEventListener("keydown", onKey);
+		return () => window.removeEventListener("keydown", onKey);
+	});
 	async function act(id: string, path: string, body?: unknown, done?: string) {
 		await api("POST", `/v1/handoffs/${id}/${path}`, body);
 		setRejecting(null);
@@ -102,6 +144,7 @@ export function Queue({ user, navigate }: { user: User; navigate: (to: string) =
 			<h1 id="queue-title">Sales queue</h1>
 			<p className="hint">
 				{user.ownerId ? "Your open MQLs" : "Open MQLs of every owner"}, first due first. New ones appear within seconds.
+				Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>a</kbd> accept, <kbd>r</kbd> reject, <kbd>t</kbd> log a call.
 			</p>
 			{message && <output className="status">{message}</output>}
 			{handoffs.length === 0 ? (
@@ -114,28 +157,36 @@ export function Queue({ user, navigate }: { user: User; navigate: (to: string) =
 							<th scope="col">Grade</th>
 							<th scope="col">Temp.</th>
 							<th scope="col">Why</th>
+							<th scope="col">Owner</th>
 							<th scope="col">First touch due</th>
 							<th scope="col">Actions</th>
 						</tr>
 					</thead>
 					<tbody>
-						{handoffs.map((h) => (
-							<tr key={h.id} data-lead={h.lead.email ?? ""}>
+						{handoffs.map((h, i) => (
+							<tr
+								key={h.id}
+								data-lead={h.lead.email ?? ""}
+								className={i === focused ? "focused" : ""}
+								aria-current={i === focused ? "true" : undefined}
+								onClick={() => setFocused(i)}
+							>
 								<td>
-									<a
-										href={`/leads/${h.leadId}`}
-										onClick={(e) => {
-											e.preventDefault();
-											navigate(`/leads/${h.leadId}`);
-										}}
-									>
+									<Link to={`/leads/${h.leadId}`}>
 										<strong>{h.lead.name ?? h.lead.email}</strong>
-									</a>
+									</Link>
 									<div className="sub">{[h.lead.company, h.lead.email].filter(Boolean).join(" · ")}</div>
 								</td>
 								<td>{h.lead.grade ?? "—"}</td>
-								<td>{h.lead.temperature ?? "—"}</td>
+								<td>
+									{h.lead.temperature ? (
+										<span className={`temp ${h.lead.temperature}`}>{h.lead.temperature}</span>
+									) : (
+										"—"
+									)}
+								</td>
 								<td className="why">{h.lead.why}</td>
+								<td>{h.ownerId ? (owners.get(h.ownerId) ?? "—") : "unassigned"}</td>
 								<td className={h.breachedAt ? "late" : ""}>{h.firstTouchAt ? "touched" : due(h.slaDueAt)}</td>
 								<td>
 									{rejecting === h.id ? (
@@ -147,9 +198,7 @@ export function Queue({ user, navigate }: { user: User; navigate: (to: string) =
 										/>
 									) : (
 										<div className="actions">
-											<button type="button" className="quiet" onClick={() => act(h.id, "touch", { kind: "call" })}>
-												Log call
-											</button>
+											<TouchButtons onTouch={(kind) => act(h.id, "touch", { kind }, `Logged a ${kind}.`)} />
 											<button
 												type="button"
 												onClick={() => act(h.id, "accept", undefined, "Accepted: the lead is an SQL.")}

@@ -112,7 +112,7 @@ export function Webhooks() {
 	}
 	return (
 		<section aria-labelledby="webhooks-title">
-			<h1 id="webhooks-title">Webhooks</h1>
+			<h2 id="webhooks-title">Webhooks</h2>
 			<form className="filters" aria-label="New endpoint" onSubmit={create}>
 				<label>
 					URL <input type="url" required value={url} onChange={(e) => setUrl(e.target.value)} size={40} />
@@ -144,7 +144,7 @@ export function Webhooks() {
 			)}
 			{endpoints.map((e) => (
 				<article key={e.id} className="endpoint" data-endpoint={e.url}>
-					<h2>{e.url}</h2>
+					<h3>{e.url}</h3>
 					<p className="sub">
 						{e.events.join(", ")} · {e.format} · {e.enabled ? "enabled" : `disabled: ${e.disabledReason ?? ""}`}
 					</p>

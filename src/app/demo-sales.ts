@@ -1,0 +1,114 @@
+import { createHash } from "node:crypto";
+import { sql } from "kysely";
+import type { RejectionReason } from "../domain/lifecycle.js";
+import type { Db } from "../storage/database.js";
+import { inTransaction } from "../storage/transaction.js";
+import { createOwner, createTeam } from "./sales-setup.js";
+import { applyMove } from "./stage-moves.js";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const REASONS: RejectionReason[] = ["no_need_now", "bad_fit", "unreachable", "no_budget", "student", "competitor"];
+
+/** A number in [0, 1) fixed by the lead and a purpose, so that the demo is the same every time. */
+function chance(leadId: string, purpose: string): number {
+	return createHash("sha256").update(`${leadId}:${purpose}`).digest().readUInt32BE(0) / 2 ** 32;
+}
+
+/** The demo's sales team, made only on a store without one, so that MQLs have someone to go to. */
+export async function ensureDemoTeam(db: Db): Promise<boolean> {
+	if (await db.selectFrom("teams").select("id").limit(1).executeTakeFirst()) return false;
+	const team = await createTeam(db, {
+		name: "Demo sales",
+		timezone: "UTC",
+		slaMinutes: 60,
+		businessDays: [1, 2, 3, 4, 5],
+		businessStart: "08:00",
+		businessEnd: "18:00",
+		managerEmail: null,
+		escalation: "notify",
+	});
+	for (const name of ["Alex Rivera", "Sam Okafor", "Kim Lindqvist"])
+		await createOwner(db, {
+			name,
+			email: `${name.split(" ")[0]?.toLowerCase()}@demo.qualify.dev`,
+			teamId: team?.id ?? "",
+			timezone: null,
+			away: false,
+			maxOpen: 10_000,
+			active: true,
+		});
+	return true;
+}
+
+interface OpenHandoff {
+	id: string;
+	lead_id: string;
+	mql_at: Date;
+	opportunity_at: Date | null;
+	won_at: Date | null;
+}
+
+export interface DemoSalesSummary {
+	accepted: number;
+	rejected: number;
+	won: number;
+	open: number;
+}
+
+/**
+ * Plays the demo sales team's part for the MQLs the demo made: first touches minutes to hours
+ * after each MQL, accepts for the leads whose CRM later shows an opportunity, rejections with a
+ * reason for most others, and the newest left open in the queue. Every move is recorded as
+ * sales by "demo", at the time it would have happened.
+ */
+export async function playDemoSales(db: Db, now: Date): Promise<DemoSalesSummary> {
+	const summary: DemoSalesSummary = { accepted: 0, rejected: 0, won: 0, open: 0 };
+	const handoffs = await sql<OpenHandoff>`select h.id, h.lead_id,
+			(select max(c.at) from stage_changes c where c.lead_id = h.lead_id and c.to_stage = 'mql') as mql_at,
+			(select min(e.timestamp) from events e where e.lead_id = h.lead_id and e.event = 'Opportunity Created') as opportunity_at,
+			(select min(e.timestamp) from events e where e.lead_id = h.lead_id and e.event = 'Deal Won') as won_at
+		from handoffs h where h.status = 'open' order by h.lead_id`.execute(db);
+	for (const h of handoffs.rows) {
+		const mqlAt = new Date(h.mql_at).getTime();
+		const touchAt = mqlAt + (5 * 60_000 + chance(h.lead_id, "touch") ** 2 * 8 * HOUR);
+		const opportunityAt = h.opportunity_at ? new Date(h.opportunity_at).getTime() : null;
+		const decideAt = opportunityAt
+			? Math.max(touchAt, Math.min(opportunityAt - DAY, touchAt + 2 * DAY))
+			: touchAt + (1 + chance(h.lead_id, "decide") * 3) * DAY;
+		if (decideAt >= now.getTime()) {
+			summary.open++;
+			continue;
+		}
+		const won = h.won_at ? new Date(h.won_at).getTime() : null;
+		const accept = opportunityAt !== null || chance(h.lead_id, "accept") < 0.2;
+		await inTransaction(db, async (trx) => {
+			await sql`update handoffs set assigned_at = ${new Date(mqlAt)}, sla_due_at = ${new Date(mqlAt + HOUR)},
+					first_touch_at = ${new Date(touchAt)}, first_touch_kind = 'call'
+				where id = ${h.id}::uuid`.execute(trx);
+			const move = { leadId: h.lead_id, actor: "sales" as const, actorId: "demo" };
+			if (accept) {
+				await applyMove(trx, { ...move, from: "mql", to: "sql", at: new Date(decideAt) });
+				if (opportunityAt)
+					await applyMove(trx, { ...move, from: "sql", to: "opportunity", at: new Date(opportunityAt) });
+				if (opportunityAt && won)
+					await applyMove(trx, { ...move, from: "opportunity", to: "customer", at: new Date(won) });
+			} else {
+				const rejection = REASONS[Math.floor(chance(h.lead_id, "reason") * REASONS.length)] ?? "other";
+				await applyMove(trx, {
+					...move,
+					from: "mql",
+					to: "recycled",
+					rejection,
+					cooldownDays: 30,
+					at: new Date(decideAt),
+				});
+			}
+			await sql`update handoffs set outcome_at = ${new Date(decideAt)} where id = ${h.id}::uuid`.execute(trx);
+		});
+		if (accept) summary.accepted++;
+		else summary.rejected++;
+		if (accept && opportunityAt && won) summary.won++;
+	}
+	return summary;
+}

@@ -1,0 +1,216 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ingestBatch } from "../../src/app/ingest-batch.js";
+import { loadDemo } from "../../src/app/load-demo.js";
+import { previewPublish } from "../../src/app/preview-publish.js";
+import { rescoreAll } from "../../src/app/rescore.js";
+import { createDraft } from "../../src/app/scoring-models.js";
+import { createUser } from "../../src/app/users.js";
+import type { Database } from "../../src/storage/database.js";
+import { backends } from "../support/backends.js";
+import {
+	accessibilityProblems,
+	launchChromium,
+	leadTextIsInert,
+	SHOTS,
+	serveApp,
+	signInAs,
+} from "../support/browser.js";
+
+const pglite = backends()[0];
+
+/** A lead whose every text field is markup that would run if the app ever rendered it as HTML. */
+const HOSTILE = [
+	{
+		type: "identify",
+		messageId: "x-identify",
+		userId: "mallory",
+		traits: {
+			email: "mallory@evil.io",
+			firstName: "<script>window.__xss='firstName'</script>",
+			lastName: `<img src=x onerror="window.__xss='lastName'">`,
+			company: `<img src=x onerror="window.__xss='company'">`,
+			title: `<svg onload="window.__xss='title'">`,
+			industry: "Software",
+			city: `<iframe src="javascript:window.__xss='city'">`,
+		},
+		context: { campaign: { source: `<img src=x onerror="window.__xss='source'">` } },
+	},
+	{
+		type: "track",
+		messageId: "x-demo",
+		userId: "mallory",
+		event: "Demo Requested",
+		properties: {
+			note: "<script>window.__xss='property'</script>",
+			"<img src=x onerror=window.__xss='key'>": `<img src=x onerror="window.__xss='value'">`,
+		},
+	},
+];
+
+describe("every page of the web app in Chromium", () => {
+	let database: Database;
+	let browser: Browser;
+	let server: Awaited<ReturnType<typeof serveApp>>;
+	let malloryId: string;
+
+	beforeAll(async () => {
+		if (!pglite) throw new Error("PGlite backend missing");
+		database = await pglite.open();
+		const today = new Date();
+		today.setUTCHours(0, 0, 0, 0);
+		const demo = await loadDemo(database.db, { leads: 150, seed: 4, now: today });
+		expect(demo.sales?.accepted).toBeGreaterThan(0);
+		expect((await ingestBatch(database.db, HOSTILE)).errors).toEqual([]);
+		malloryId = (
+			await database.db
+				.selectFrom("leads")
+				.select("id")
+				.where("email", "=", "mallory@evil.io")
+				.executeTakeFirstOrThrow()
+		).id;
+		await createUser(database.db, {
+			email: "ada@example.com",
+			name: `Ada <img src=x onerror="window.__xss='user'">`,
+			role: "admin",
+			password: "correct horse battery",
+		});
+		await createUser(database.db, { email: "mo@mkt.io", name: "Mo", role: "marketing", password: "marketing pass 1" });
+		await createUser(database.db, { email: "sam@sales.io", name: "Sam", role: "sales", password: "sales password 1" });
+		server = await serveApp(database.db);
+		browser = await launchChromium();
+	}, 120_000);
+	afterAll(async () => {
+		await browser?.close();
+		await server?.close();
+		await database?.close();
+	});
+
+	async function visit(page: Page, name: string, path: string, ready: string) {
+		await page.goto(`${server.base}${path}`);
+		await page.locator(ready).first().waitFor();
+		await page.waitForLoadState("networkidle");
+		await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+		expect(await leadTextIsInert(page), `${name}: lead text ran or made elements`).toEqual({ ran: null, elements: 0 });
+		expect(await accessibilityProblems(page), `${name}: accessibility`).toEqual([]);
+	}
+
+	it("shows each page to an admin with lead text inert and no serious accessibility problem", async () => {
+		const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+		await signInAs(page, server.base, "ada@example.com", "correct horse battery");
+
+		await visit(page, "dashboard", "/dashboard", "ol.funnel li[data-step='customer']");
+		const funnel = await page.locator("ol.funnel .count").allTextContents();
+		const counts = funnel.map((c) => Number(c.replace(/\D/g, "")));
+		expect(counts[0]).toBeGreaterThan(counts[1] as number);
+		expect(counts[4]).toBeGreaterThan(0); // the demo's sales team won some: a living funnel
+		expect(await page.locator("canvas").count()).toBeGreaterThan(0);
+
+		// a funnel number links to the leads behind it
+		const sqls = counts[2] as number;
+		await page.locator("ol.funnel li[data-step='sql'] a").click();
+		await page.waitForURL(/reached=sql/);
+		await expect.poll(() => page.locator("tbody tr").count()).toBe(Math.min(50, sqls));
+
+		await visit(page, "queue", "/queue", "tr[data-lead='mallory@evil.io']");
+		expect(await page.locator("tr[data-lead='mallory@evil.io']").textContent()).toContain(
+			`<img src=x onerror="window.__xss='company'">`,
+		);
+		// the queue works from the keyboard, as an inbox does
+		const first = await page.locator("tbody tr").nth(1).getAttribute("data-lead");
+		expect(first).toBeTruthy();
+		await page.keyboard.press("j");
+		expect(await page.locator("tbody tr").nth(1).getAttribute("aria-current")).toBe("true");
+		await page.keyboard.press("a");
+		await page.getByText("Accepted: the lead is an SQL.").waitFor();
+		await expect.poll(() => page.locator(`tr[data-lead='${first}']`).count()).toBe(0);
+
+		await visit(page, "leads", "/leads?sort=score", "tbody tr");
+		await visit(page, "leads-hostile-source", "/leads?q=mallory", "tr[data-lead='mallory@evil.io']");
+		await visit(page, "lead-detail", `/leads/${malloryId}`, "li[data-rule='demo-request']");
+		const detail = await page.locator("main").textContent();
+		for (const field of ["window.__xss='title'", "window.__xss='property'", "window.__xss='city'"])
+			expect(detail).toContain(field);
+		expect(await page.locator("dl.profile").textContent()).toMatch(/Owner(Alex|Sam|Kim) /);
+		await visit(page, "scoring", "/scoring", "li[data-rule='pricing-visit']");
+		await visit(page, "settings-users", "/settings/users", "tr[data-user='mo@mkt.io']");
+		await visit(page, "settings-api-keys", "/settings/api-keys", "form[aria-label='Create an API key']");
+		await page.getByLabel("Name").fill("website");
+		await page.getByRole("button", { name: "Create key" }).click();
+		expect(await page.locator(".secret output").textContent()).toMatch(/^qk_w_/);
+		await page.locator("tr[data-key='website']").waitFor();
+		await page.screenshot({ path: `${SHOTS}/settings-api-key-created.png` });
+		await visit(page, "settings-teams", "/settings/teams", "article[data-team='Demo sales']");
+		await visit(page, "settings-webhooks", "/settings/webhooks", "form");
+		await page.close();
+	}, 120_000);
+
+	it("lets marketing edit a draft with problems shown beside the rule, and publish after a count of stage changes", async () => {
+		const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+		await signInAs(page, server.base, "mo@mkt.io", "marketing pass 1");
+		await page.goto(`${server.base}/scoring`);
+		await page.getByRole("button", { name: "New draft from this model" }).click();
+		await page.waitForURL(/\/scoring\/[0-9a-f-]{36}$/);
+		const draftId = page.url().split("/").pop() as string;
+
+		const rule = page.locator("[data-block='fit.0']");
+		const text = (await rule.locator("textarea").inputValue()).replace(/"points": -?\d+/, '"points": "ten"');
+		await rule.locator("textarea").fill(text);
+		await expect.poll(() => rule.locator(".problems").textContent()).toMatch(/fit\.0\.points/);
+		expect(await rule.locator("textarea").getAttribute("aria-invalid")).toBe("true");
+		expect(await page.locator("[data-block='fit.1'] .problems").count()).toBe(0);
+		expect(await page.getByRole("button", { name: "Publish…" }).isDisabled()).toBe(true);
+		await page.screenshot({ path: `${SHOTS}/scoring-draft-problem.png` });
+
+		await rule.locator("textarea").fill(text.replace('"ten"', "12"));
+		const qualification = page.locator("[data-block='qualification'] textarea");
+		await qualification.fill(JSON.stringify({ fitAtLeast: 0, engagementAtLeast: 12 }));
+		await expect.poll(() => page.locator(".problems li").count()).toBe(0);
+		await page.getByRole("button", { name: "Save draft" }).click();
+		await page.getByText("Draft saved.").waitFor();
+		// the sentence beside the rule follows the saved rule
+		expect(await rule.locator(".sentence").textContent()).toMatch(/^\+12 /);
+
+		await page.getByRole("button", { name: "Publish…" }).click();
+		const dialog = page.getByRole("dialog");
+		await dialog.waitFor();
+		const expected = await previewPublish(database.db, draftId);
+		expect(expected.newMqls).toBeGreaterThan(0);
+		expect(await dialog.getByTestId("stage-changes").textContent()).toBe(
+			`${expected.newMqls.toLocaleString("en-US")} leads will become MQLs`,
+		);
+		await page.screenshot({ path: `${SHOTS}/scoring-publish-confirmation.png` });
+		await dialog.getByRole("button", { name: "Publish", exact: true }).click();
+		await page.waitForURL(/\/scoring$/);
+		await expect.poll(() => page.locator("h1").textContent()).toMatch(/version 2, active/);
+		const summary = await rescoreAll(database.db);
+		expect(summary.newMqls).toBe(expected.newMqls);
+		await page.close();
+	}, 120_000);
+
+	it("lets sales read a draft but not edit it, in the page and in the API", async () => {
+		const draft = await createDraft(database.db, {
+			basedOn: (await database.db.selectFrom("scoring_models").select("id").executeTakeFirstOrThrow()).id,
+		});
+		const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+		await signInAs(page, server.base, "sam@sales.io", "sales password 1");
+		await page.goto(`${server.base}/scoring`);
+		await page.locator("li[data-rule]").first().waitFor();
+		expect(await page.getByRole("button", { name: "New draft from this model" }).count()).toBe(0);
+		await page.goto(`${server.base}/scoring/${draft.id}`);
+		await page.getByText("Your role (sales) may read models but not edit them.").waitFor();
+		expect(await page.locator("textarea[readonly]").count()).toBe(await page.locator("textarea").count());
+		expect(await page.getByRole("button", { name: "Publish…" }).count()).toBe(0);
+		await page.screenshot({ path: `${SHOTS}/scoring-draft-read-only.png`, fullPage: true });
+		const status = await page.evaluate(async (id) => {
+			const session = await (await fetch("/v1/session")).json();
+			const response = await fetch(`/v1/scoring-models/${id}/publish`, {
+				method: "POST",
+				headers: { "x-csrf-token": session.csrfToken },
+			});
+			return response.status;
+		}, draft.id);
+		expect(status).toBe(403);
+		await page.close();
+	}, 60_000);
+});

@@ -1,0 +1,69 @@
+import { mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { serve } from "@hono/node-server";
+import axe from "axe-core";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { createApp } from "../../src/http/app.js";
+import type { Db } from "../../src/storage/database.js";
+
+export const SHOTS = "test-artifacts/screenshots";
+
+/** Debian's Chromium, headless, with the flags this machine needs. */
+export async function launchChromium(): Promise<Browser> {
+	mkdirSync(SHOTS, { recursive: true });
+	return chromium.launch({
+		executablePath: "/usr/bin/chromium",
+		args: [
+			"--no-sandbox",
+			"--disable-gpu",
+			"--disable-background-networking",
+			"--disable-component-update",
+			"--disable-sync",
+			"--no-first-run",
+		],
+	});
+}
+
+/** The API and the built web app on a loopback port. */
+export async function serveApp(db: Db): Promise<{ base: string; close: () => Promise<void> }> {
+	const webRoot = fileURLToPath(new URL("../../web/dist", import.meta.url));
+	const server = serve({ fetch: createApp({ db, webRoot }).fetch, port: 0, hostname: "127.0.0.1" });
+	await new Promise((resolve) => server.once("listening", resolve));
+	return {
+		base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		close: () => new Promise((resolve) => server.close(() => resolve())),
+	};
+}
+
+export async function signInAs(page: Page, base: string, email: string, password: string): Promise<void> {
+	await page.goto(base);
+	await page.getByLabel("E-mail").fill(email);
+	await page.getByLabel("Password").fill(password);
+	await page.getByRole("button", { name: "Sign in" }).click();
+	await page.waitForSelector(".who");
+}
+
+/** WCAG 2 A and AA problems axe-core rates serious or critical, as "rule: element" lines. */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+	await page.addScriptTag({ content: axe.source });
+	const violations = await page.evaluate(async () => {
+		const result = await (
+			window as unknown as {
+				axe: { run: (c: Document, o: unknown) => Promise<{ violations: Array<Record<string, unknown>> }> };
+			}
+		).axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] });
+		return result.violations as Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
+	});
+	return violations
+		.filter((v) => v.impact === "serious" || v.impact === "critical")
+		.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`));
+}
+
+/** Lead-supplied markup stayed text: no script ran and no element came from it. */
+export async function leadTextIsInert(page: Page): Promise<{ ran: unknown; elements: number }> {
+	return page.evaluate(() => ({
+		ran: (window as unknown as { __xss?: unknown }).__xss ?? null,
+		elements: document.querySelectorAll("img, svg[onload], [onerror], iframe").length,
+	}));
+}
