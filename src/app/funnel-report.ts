@@ -37,11 +37,16 @@ export async function funnelReport(db: Db, period: FunnelPeriod) {
 		count(*) filter (where reached >= 4)::int as opportunities, count(*) filter (where reached >= 5)::int as customers`;
 	type Reached = { leads: number; mqls: number; sqls: number; opportunities: number; customers: number };
 
-	const totals = await sql<Reached>`with ${cohort} select ${reachedCounts} from cohort`.execute(db);
-	const t = totals.rows[0] as Reached;
-
-	const sources = await sql<Reached & { source: string }>`with ${cohort}
-		select source, ${reachedCounts} from cohort group by source order by leads desc, source limit 8`.execute(db);
+	// One pass over the cohort: the totals (the empty grouping set) and each source.
+	const grouped = await sql<Reached & { source: string | null; total: boolean }>`with ${cohort}
+		select source, grouping(source) = 1 as total, ${reachedCounts} from cohort
+		group by grouping sets ((source), ())`.execute(db);
+	const empty: Reached = { leads: 0, mqls: 0, sqls: 0, opportunities: 0, customers: 0 };
+	const t = grouped.rows.find((r) => r.total) ?? empty;
+	const topSources = grouped.rows
+		.filter((r) => !r.total)
+		.sort((a, b) => b.leads - a.leads || String(a.source).localeCompare(String(b.source)))
+		.slice(0, 8);
 
 	const series = await sql<{ bucket: string; mqls: number; sqls: number }>`
 		select to_char(date_trunc(${interval}, c.at at time zone ${period.zone}), 'YYYY-MM-DD') as bucket,
@@ -79,8 +84,8 @@ export async function funnelReport(db: Db, period: FunnelPeriod) {
 			acceptanceRate: speed?.acceptanceRate ?? null,
 			breached: speed?.breached ?? 0,
 		},
-		sources: sources.rows.map((s) => ({
-			source: s.source,
+		sources: topSources.map((s) => ({
+			source: s.source ?? "(direct)",
 			leads: s.leads,
 			mqls: s.mqls,
 			sqls: s.sqls,

@@ -1,13 +1,15 @@
 import type { Logger } from "pino";
 import { smtpMailer } from "../email/mailer.js";
-import { jobHandlers } from "../jobs/handlers.js";
+import { jobHandlers, SCORES_REFRESH } from "../jobs/handlers.js";
+import { scheduleOnce } from "../jobs/queue.js";
 import { runWorker } from "../jobs/worker.js";
 import { JOBS_CHANNEL } from "../storage/job-constants.js";
 import type { Config } from "./config.js";
 import type { Store } from "./open-store.js";
 
 /** The job worker as `serve` and `worker` run it: every handler, woken by NOTIFY at commit. */
-export function startWorker(store: Store, config: Config, logger: Logger, signal: AbortSignal): Promise<void> {
+export async function startWorker(store: Store, config: Config, logger: Logger, signal: AbortSignal): Promise<void> {
+	await scheduleOnce(store.db, SCORES_REFRESH, new Date());
 	return runWorker({
 		db: store.db,
 		handlers: jobHandlers(store.db, {

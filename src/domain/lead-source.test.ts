@@ -13,9 +13,10 @@ describe("a lead's source", () => {
 		expect(sourceOf({})).toBeNull();
 	});
 	it("keeps the earlier first touch, and a touch with a source over one without", () => {
-		const early = { source: "google", sourceAt: new Date("2026-01-01") };
-		const late = { source: "twitter", sourceAt: new Date("2026-02-01") };
-		const none = { source: null, sourceAt: null };
+		type Touch = { source: string | null; sourceAt: Date | null };
+		const early: Touch = { source: "google", sourceAt: new Date("2026-01-01") };
+		const late: Touch = { source: "twitter", sourceAt: new Date("2026-02-01") };
+		const none: Touch = { source: null, sourceAt: null };
 		expect(firstTouch(late, early)).toBe(early);
 		expect(firstTouch(early, late)).toBe(early);
 		expect(firstTouch(none, late)).toBe(late);

@@ -1,14 +1,18 @@
 import { BlockList } from "node:net";
 import type { Logger } from "pino";
 import { activeModel } from "../app/active-model.js";
+import { refreshStaleScores } from "../app/refresh-scores.js";
 import { rescoreAll } from "../app/rescore.js";
 import type { Mailer } from "../email/mailer.js";
 import type { Db } from "../storage/database.js";
 import { emailHandoff } from "./email-handoff.js";
-import { extendLease } from "./queue.js";
+import { extendLease, scheduleOnce } from "./queue.js";
 import { slaCheck } from "./sla-check.js";
 import { webhookDelivery } from "./webhook-delivery.js";
 import type { JobHandler } from "./worker.js";
+
+export const SCORES_REFRESH = "scores.refresh";
+const SCORES_REFRESH_EVERY_MS = 15 * 60_000;
 
 /**
  * Every job kind and its handler, in one place. Later features (webhook delivery, email
@@ -27,6 +31,12 @@ export function jobHandlers(
 			publicUrl: options.publicUrl ?? "http://localhost:8080",
 			logger,
 		}),
+		// Recurring: stored scores follow decay and windows, then the next run is queued.
+		[SCORES_REFRESH]: async (job) => {
+			const refreshed = await refreshStaleScores(db);
+			if (refreshed > 0) logger?.info({ job: job.id, refreshed }, "refreshed stale scores");
+			await scheduleOnce(db, SCORES_REFRESH, new Date(Date.now() + SCORES_REFRESH_EVERY_MS), job.id);
+		},
 		// Queued by a publish: rescore every lead under the model, unless a newer one has
 		// been published since (its own job does the work then).
 		rescore: async (job) => {

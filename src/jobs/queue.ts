@@ -39,6 +39,16 @@ export async function enqueueJob(
 }
 
 /**
+ * Queues a job of a recurring kind unless one is already waiting (other than `except`, the
+ * job now running that schedules its successor).
+ */
+export async function scheduleOnce(db: Db, kind: string, runAt: Date, except: number | null = null): Promise<void> {
+	await sql`insert into jobs (kind, run_at) select ${kind}, ${runAt}
+		where not exists (select 1 from jobs where kind = ${kind} and done_at is null
+			and id <> ${except ?? -1})`.execute(db);
+}
+
+/**
  * Claims due jobs for a lease. SKIP LOCKED lets many workers claim at once without waiting
  * on each other; a worker that dies loses its lease and the job is claimed again.
  */

@@ -98,6 +98,8 @@ export function Queue({ user }: { user: User }) {
 	const [handoffs, setHandoffs] = useState<Handoff[]>([]);
 	const [owners, setOwners] = useState<Map<string, string>>(new Map());
 	const [focused, setFocused] = useState(0);
+	// A long queue shows its first 50, the most urgent; the rest on demand.
+	const [shown, setShown] = useState(50);
 	useEffect(() => {
 		api<{ data: Array<{ id: string; name: string }> }>("GET", "/v1/owners").then(
 			(r) => setOwners(new Map(r.data.map((o) => [o.id, o.name]))),
@@ -122,7 +124,7 @@ export function Queue({ user }: { user: User }) {
 			const target = event.target as HTMLElement;
 			if (event.metaKey || event.ctrlKey || event.altKey || /INPUT|SELECT|TEXTAREA/.test(target.tagName)) return;
 			const current = handoffs[focused];
-			if (event.key === "j") setFocused((i) => Math.min(handoffs.length - 1, i + 1));
+			if (event.key === "j") setFocused((i) => Math.min(Math.min(shown, handoffs.length) - 1, i + 1));
 			else if (event.key === "k") setFocused((i) => Math.max(0, i - 1));
 			else if (event.key === "a" && current) act(current.id, "accept", undefined, "Accepted: the lead is an SQL.");
 			else if (event.key === "r" && current) setRejecting(current.id);
@@ -163,7 +165,7 @@ export function Queue({ user }: { user: User }) {
 						</tr>
 					</thead>
 					<tbody>
-						{handoffs.map((h, i) => (
+						{handoffs.slice(0, shown).map((h, i) => (
 							<tr
 								key={h.id}
 								data-lead={h.lead.email ?? ""}
@@ -215,6 +217,11 @@ export function Queue({ user }: { user: User }) {
 						))}
 					</tbody>
 				</table>
+			)}
+			{handoffs.length > shown && (
+				<button type="button" className="quiet" onClick={() => setShown((n) => n + 50)}>
+					Show {Math.min(50, handoffs.length - shown)} more of {handoffs.length}
+				</button>
 			)}
 		</section>
 	);
