@@ -10,9 +10,9 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const REASONS: RejectionReason[] = ["no_need_now", "bad_fit", "unreachable", "no_budget", "student", "competitor"];
 
-/** A number in [0, 1) fixed by the lead and a purpose, so that the demo is the same every time. */
-function chance(leadId: string, purpose: string): number {
-	return createHash("sha256").update(`${leadId}:${purpose}`).digest().readUInt32BE(0) / 2 ** 32;
+/** A number in [0, 1) fixed by the person and a purpose, so that the demo is the same every time. */
+function chance(person: string, purpose: string): number {
+	return createHash("sha256").update(`${person}:${purpose}`).digest().readUInt32BE(0) / 2 ** 32;
 }
 
 /** The demo's sales team, made only on a store without one, so that MQLs have someone to go to. */
@@ -44,6 +44,8 @@ export async function ensureDemoTeam(db: Db): Promise<boolean> {
 interface OpenHandoff {
 	id: string;
 	lead_id: string;
+	/** the lead's e-mail or user id: lead ids are random, the demo's people are not */
+	person: string;
 	mql_at: Date;
 	opportunity_at: Date | null;
 	won_at: Date | null;
@@ -65,23 +67,24 @@ export interface DemoSalesSummary {
 export async function playDemoSales(db: Db, now: Date): Promise<DemoSalesSummary> {
 	const summary: DemoSalesSummary = { accepted: 0, rejected: 0, won: 0, open: 0 };
 	const handoffs = await sql<OpenHandoff>`select h.id, h.lead_id,
+			coalesce((select coalesce(l.email, l.user_id) from leads l where l.id = h.lead_id), h.lead_id::text) as person,
 			(select max(c.at) from stage_changes c where c.lead_id = h.lead_id and c.to_stage = 'mql') as mql_at,
 			(select min(e.timestamp) from events e where e.lead_id = h.lead_id and e.event = 'Opportunity Created') as opportunity_at,
 			(select min(e.timestamp) from events e where e.lead_id = h.lead_id and e.event = 'Deal Won') as won_at
-		from handoffs h where h.status = 'open' order by h.lead_id`.execute(db);
+		from handoffs h where h.status = 'open' order by person`.execute(db);
 	for (const h of handoffs.rows) {
 		const mqlAt = new Date(h.mql_at).getTime();
-		const touchAt = mqlAt + (5 * 60_000 + chance(h.lead_id, "touch") ** 2 * 8 * HOUR);
+		const touchAt = mqlAt + (5 * 60_000 + chance(h.person, "touch") ** 2 * 8 * HOUR);
 		const opportunityAt = h.opportunity_at ? new Date(h.opportunity_at).getTime() : null;
 		const decideAt = opportunityAt
 			? Math.max(touchAt, Math.min(opportunityAt - DAY, touchAt + 2 * DAY))
-			: touchAt + (1 + chance(h.lead_id, "decide") * 3) * DAY;
+			: touchAt + (1 + chance(h.person, "decide") * 3) * DAY;
 		if (decideAt >= now.getTime()) {
 			summary.open++;
 			continue;
 		}
 		const won = h.won_at ? new Date(h.won_at).getTime() : null;
-		const accept = opportunityAt !== null || chance(h.lead_id, "accept") < 0.2;
+		const accept = opportunityAt !== null || chance(h.person, "accept") < 0.2;
 		await inTransaction(db, async (trx) => {
 			await sql`update handoffs set assigned_at = ${new Date(mqlAt)}, sla_due_at = ${new Date(mqlAt + HOUR)},
 					first_touch_at = ${new Date(touchAt)}, first_touch_kind = 'call'
@@ -94,7 +97,7 @@ export async function playDemoSales(db: Db, now: Date): Promise<DemoSalesSummary
 				if (opportunityAt && won)
 					await applyMove(trx, { ...move, from: "opportunity", to: "customer", at: new Date(won) });
 			} else {
-				const rejection = REASONS[Math.floor(chance(h.lead_id, "reason") * REASONS.length)] ?? "other";
+				const rejection = REASONS[Math.floor(chance(h.person, "reason") * REASONS.length)] ?? "other";
 				await applyMove(trx, {
 					...move,
 					from: "mql",

@@ -98,6 +98,18 @@ export function registerSessionRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 		},
 	);
 
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/setup-status",
+			tags,
+			summary: "Whether the first admin is still to be created",
+			description: "Open to anyone, so that the sign-in page can offer the first-run setup.",
+			responses: { 200: json(z.object({ needed: z.boolean() }), "Whether no user exists yet") },
+		}),
+		async (c) => c.json({ needed: (await countUsers(db)) === 0 }, 200),
+	);
+
 	app.use("/v1/setup", requireRole(db, { write: ["admin"] }));
 	app.openapi(
 		createRoute({

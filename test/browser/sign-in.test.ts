@@ -28,6 +28,26 @@ describe("the web app in Chromium", () => {
 		await database?.close();
 	});
 
+	it("offers the first-run setup while no user exists, only to the holder of the admin key", async () => {
+		const { key } = await createApiKey(database.db, "secret", "first run");
+		const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+		await page.goto(base);
+		await page.getByLabel("Admin secret key").fill("qk_s_guessed");
+		await page.getByLabel("Your name").fill("Grace");
+		await page.getByLabel("E-mail").fill("grace@example.com");
+		await page.getByLabel(/^Password/).fill("first admin password");
+		await page.getByRole("button", { name: "Create admin and sign in" }).click();
+		await expect.poll(() => page.getByRole("alert").textContent()).toBe("That is not the admin secret key.");
+		await page.screenshot({ path: `${SHOTS}/setup.png` });
+		await page.getByLabel("Admin secret key").fill(key);
+		await page.getByRole("button", { name: "Create admin and sign in" }).click();
+		await page.waitForSelector(".who");
+		expect(await page.textContent(".who")).toBe("Grace (admin)");
+		await page.getByRole("button", { name: "Sign out" }).click();
+		await page.waitForSelector("form[aria-label='Sign in']"); // set up once: now it is sign-in
+		await page.close();
+	});
+
 	it("signs in, shows who is signed in with their text inert, and signs out", async () => {
 		await createUser(database.db, {
 			email: "ada@example.com",

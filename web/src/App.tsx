@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useState } from "react";
-import { ApiError, currentSession, type Session, signIn, signOut, type User } from "./api";
+import { ApiError, currentSession, type Session, setUp, setupNeeded, signIn, signOut, type User } from "./api";
 import { Link, Navigate, useLocation } from "./nav";
 import { Dashboard } from "./pages/Dashboard";
 import { DraftEditor } from "./pages/DraftEditor";
@@ -61,6 +61,62 @@ function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
 	);
 }
 
+/** First run: the first admin, created with the admin secret key `serve` printed. */
+function SetUp({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
+	const [fields, setFields] = useState({ key: "", name: "", email: "", password: "" });
+	const [error, setError] = useState<string | null>(null);
+	const [busy, setBusy] = useState(false);
+	const field = (name: keyof typeof fields, label: string, type = "text", autoComplete = "off") => (
+		<>
+			<label htmlFor={`setup-${name}`}>{label}</label>
+			<input
+				id={`setup-${name}`}
+				type={type}
+				required
+				autoComplete={autoComplete}
+				value={fields[name]}
+				onChange={(e) => setFields((f) => ({ ...f, [name]: e.target.value }))}
+			/>
+		</>
+	);
+	async function submit(event: FormEvent) {
+		event.preventDefault();
+		setBusy(true);
+		setError(null);
+		try {
+			onSignedIn(await setUp(fields));
+		} catch (e) {
+			const problems = e instanceof ApiError ? e.problems.map((p) => `${p.field}: ${p.message}`).join("; ") : "";
+			setError(e instanceof ApiError ? `${e.message} ${problems}`.trim() : "Qualify could not be reached.");
+		} finally {
+			setBusy(false);
+		}
+	}
+	return (
+		<main className="signin">
+			<h1>Set up Qualify</h1>
+			<p className="hint">
+				Create the first admin. The admin secret key is the one <code>qualify serve</code> printed when it first
+				started.
+			</p>
+			<form onSubmit={submit} aria-label="Set up">
+				{field("key", "Admin secret key", "password")}
+				{field("name", "Your name", "text", "name")}
+				{field("email", "E-mail", "email", "username")}
+				{field("password", "Password (10 characters or more)", "password", "new-password")}
+				{error && (
+					<p role="alert" className="error">
+						{error}
+					</p>
+				)}
+				<button type="submit" disabled={busy}>
+					{busy ? "Setting up…" : "Create admin and sign in"}
+				</button>
+			</form>
+		</main>
+	);
+}
+
 const NAV: Array<{ to: string; label: string; roles: ReadonlyArray<User["role"]> }> = [
 	{ to: "/dashboard", label: "Dashboard", roles: ["admin", "marketing", "sales"] },
 	{ to: "/queue", label: "Sales queue", roles: ["admin", "marketing", "sales"] },
@@ -92,12 +148,24 @@ function Page({ path, query, user }: { path: string; query: URLSearchParams; use
 
 export function App() {
 	const [session, setSession] = useState<Session | null | undefined>(undefined);
+	const [firstRun, setFirstRun] = useState(false);
 	const [location, navigate] = useLocation();
 	useEffect(() => {
 		currentSession().then(setSession, () => setSession(null));
+		setupNeeded().then(setFirstRun, () => setFirstRun(false));
 	}, []);
 	if (session === undefined) return <p className="loading">Loading…</p>;
-	if (!session) return <SignIn onSignedIn={setSession} />;
+	if (!session)
+		return firstRun ? (
+			<SetUp
+				onSignedIn={(s) => {
+					setFirstRun(false);
+					setSession(s);
+				}}
+			/>
+		) : (
+			<SignIn onSignedIn={setSession} />
+		);
 	const url = new URL(location, window.location.origin);
 	const section = `/${url.pathname.split("/")[1] ?? ""}`;
 	const home = session.user.role === "sales" ? "/queue" : "/dashboard";

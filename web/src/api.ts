@@ -64,3 +64,25 @@ export async function signOut(): Promise<void> {
 	await api("DELETE", "/v1/session");
 	csrfToken = "";
 }
+
+export async function setupNeeded(): Promise<boolean> {
+	return (await api<{ needed: boolean }>("GET", "/v1/setup-status")).needed;
+}
+
+/** The first admin, with the admin secret key `serve` printed at first run; then signed in. */
+export async function setUp(input: { key: string; name: string; email: string; password: string }): Promise<Session> {
+	const response = await fetch("/v1/setup", {
+		method: "POST",
+		headers: { authorization: `Bearer ${input.key.trim()}`, "content-type": "application/json" },
+		body: JSON.stringify({ name: input.name, email: input.email, password: input.password, role: "admin" }),
+	});
+	if (!response.ok) {
+		const data = await response.json().catch(() => null);
+		throw new ApiError(
+			response.status,
+			response.status === 401 ? "That is not the admin secret key." : (data?.error?.message ?? response.statusText),
+			data?.error?.problems,
+		);
+	}
+	return signIn(input.email, input.password);
+}

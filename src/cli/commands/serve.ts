@@ -56,7 +56,8 @@ First run: created your keys. They are shown this once; keep them somewhere safe
   admin secret key: ${secret.key}
   write key:        ${write.key}   (for websites and Segment-compatible libraries)
 
-To sign in to the web app, create the first admin:
+To sign in to the web app, create the first admin: open the web app and give the admin
+secret key on its first-run page, or run
   npx qualify users create --email you@company.com --name "Your Name" --role admin
 `);
 	if (!process.stdin.isTTY) {
