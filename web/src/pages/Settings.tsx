@@ -89,6 +89,7 @@ function Users() {
 		await reload();
 	}
 	async function disable(user: User) {
+		if (!window.confirm(`Disable ${user.name}? They are signed out and cannot sign in again.`)) return;
 		setMessage(null);
 		try {
 			await api("DELETE", `/v1/users/${user.id}`);
@@ -256,6 +257,8 @@ function ApiKeys() {
 										type="button"
 										className="quiet small"
 										onClick={async () => {
+											if (!window.confirm(`Revoke "${k.name}"? Whatever uses it stops working within 5 seconds.`))
+												return;
 											await api("DELETE", `/v1/api-keys/${k.id}`);
 											await reload();
 										}}
