@@ -7,6 +7,7 @@ import { registerApiKeyRoutes } from "./api-key-routes.js";
 import { renderApiReference } from "./api-reference.js";
 import type { AuthEnv } from "./auth.js";
 import { problemsOf, respondToError } from "./errors.js";
+import type { Listen } from "./handoff-stream.js";
 import { registerIngestRoutes } from "./ingest-routes.js";
 import { registerLeadRoutes } from "./lead-routes.js";
 import { registerMetricsRoutes } from "./metrics-routes.js";
@@ -21,10 +22,14 @@ export interface AppDeps {
 	version?: string;
 	/** the built web app (web/dist), served at / with the API beside it */
 	webRoot?: string;
+	/** NOTIFY subscriptions, for the sales queue's server-sent events; without it queues poll */
+	listen?: Listen;
+	/** aborted when the server stops: open event streams end */
+	shutdown?: AbortSignal;
 }
 
 /** The whole HTTP API; tests call it through `app.request()`, `serve` puts it on a port. */
-export function createApp({ db, logger, version = "0.1.0", webRoot }: AppDeps) {
+export function createApp({ db, logger, version = "0.1.0", webRoot, listen, shutdown }: AppDeps) {
 	const app = new OpenAPIHono<AuthEnv>({
 		defaultHook: (result) => {
 			if (!result.success) {
@@ -56,7 +61,7 @@ export function createApp({ db, logger, version = "0.1.0", webRoot }: AppDeps) {
 	registerLeadRoutes(app, db);
 	registerScoringModelRoutes(app, db);
 	registerWebhookRoutes(app, db);
-	registerSalesRoutes(app, db);
+	registerSalesRoutes(app, db, { listen, shutdown });
 	registerMetricsRoutes(app, db);
 	registerApiKeyRoutes(app, db);
 

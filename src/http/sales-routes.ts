@@ -24,6 +24,7 @@ import {
 } from "../schemas/handoff.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, actorIdOf, requireRole } from "./auth.js";
+import { handoffStream, type Listen } from "./handoff-stream.js";
 import { ErrorResponse, json, jsonBody, pathId, secretKey } from "./route-helpers.js";
 
 const security = secretKey;
@@ -31,7 +32,11 @@ const Id = pathId("3f9a…");
 const notFound = json(ErrorResponse, "Not found");
 const list = <T extends z.ZodType>(schema: T) => z.object({ data: z.array(schema) });
 
-export function registerSalesRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
+export function registerSalesRoutes(
+	app: OpenAPIHono<AuthEnv>,
+	db: Db,
+	events: { listen?: Listen; shutdown?: AbortSignal } = {},
+) {
 	const policies = {
 		"/v1/teams": requireRole(db, { write: ["admin"] }),
 		"/v1/owners": requireRole(db, { write: ["admin"] }),
@@ -190,6 +195,8 @@ export function registerSalesRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 			return c.json({ data: await listHandoffs(db, filter) }, 200);
 		},
 	);
+	// Before /v1/handoffs/{id}, which would take "events" for an id.
+	if (events.listen) app.get("/v1/handoffs/events", handoffStream(events.listen, events.shutdown));
 	app.openapi(
 		createRoute({
 			method: "get",

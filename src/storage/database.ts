@@ -28,16 +28,26 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
 		const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 10 });
 		pool.on("error", () => {}); // an idle client's lost connection is replaced on next use
 		const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+		const listeners = new Set<pg.Client>();
 		const listen = async (channel: string, onNotify: () => void) => {
 			// A connection of its own: LISTEN holds its session for as long as it listens.
 			const client = new pg.Client({ connectionString: config.url });
 			client.on("error", () => {});
 			await client.connect();
+			listeners.add(client);
 			client.on("notification", onNotify);
 			await client.query(`listen ${pg.Client.prototype.escapeIdentifier(channel)}`);
-			return () => client.end();
+			return async () => {
+				if (listeners.delete(client)) await client.end();
+			};
 		};
-		return { kind: "postgres", db, listen, close: () => db.destroy() };
+		// Closing the database ends any listener still open, so that the process can exit.
+		const close = async () => {
+			await Promise.all([...listeners].map((client) => client.end()));
+			listeners.clear();
+			await db.destroy();
+		};
+		return { kind: "postgres", db, listen, close };
 	}
 	const pglite = new PGlite({ dataDir: config.dataDir, loadDataDir: config.loadDataDir });
 	await pglite.waitReady;

@@ -7,3 +7,6 @@ export const DELIVERY_SCHEDULE_MS = [
 	86_400_000,
 ];
 export const DELIVERY_ATTEMPTS = DELIVERY_SCHEDULE_MS.length + 1;
+
+/** NOTIFY channel of every change to handoffs (a trigger, migration 007). */
+export const HANDOFFS_CHANNEL = "qualify_handoffs";

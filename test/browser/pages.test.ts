@@ -77,7 +77,7 @@ describe("every page of the web app in Chromium", () => {
 		});
 		await createUser(database.db, { email: "mo@mkt.io", name: "Mo", role: "marketing", password: "marketing pass 1" });
 		await createUser(database.db, { email: "sam@sales.io", name: "Sam", role: "sales", password: "sales password 1" });
-		server = await serveApp(database.db);
+		server = await serveApp(database);
 		browser = await launchChromium();
 	}, 120_000);
 	afterAll(async () => {

@@ -5,7 +5,7 @@ import { serve } from "@hono/node-server";
 import axe from "axe-core";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { createApp } from "../../src/http/app.js";
-import type { Db } from "../../src/storage/database.js";
+import type { Database } from "../../src/storage/database.js";
 
 export const SHOTS = "test-artifacts/screenshots";
 
@@ -25,14 +25,19 @@ export async function launchChromium(): Promise<Browser> {
 	});
 }
 
-/** The API and the built web app on a loopback port. */
-export async function serveApp(db: Db): Promise<{ base: string; close: () => Promise<void> }> {
+/** The API (with its server-sent events) and the built web app on a loopback port, as `serve` runs them. */
+export async function serveApp(database: Database): Promise<{ base: string; close: () => Promise<void> }> {
 	const webRoot = fileURLToPath(new URL("../../web/dist", import.meta.url));
-	const server = serve({ fetch: createApp({ db, webRoot }).fetch, port: 0, hostname: "127.0.0.1" });
+	const app = createApp({ db: database.db, webRoot, listen: database.listen });
+	const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
 	await new Promise((resolve) => server.once("listening", resolve));
 	return {
 		base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-		close: () => new Promise((resolve) => server.close(() => resolve())),
+		close: () =>
+			new Promise((resolve) => {
+				(server as import("node:http").Server).closeAllConnections(); // open event streams too
+				server.close(() => resolve());
+			}),
 	};
 }
 

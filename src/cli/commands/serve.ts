@@ -28,7 +28,14 @@ export async function serveCommand(args: string[]) {
 	await firstRun(store);
 
 	const webRoot = fileURLToPath(new URL("../../../web/dist", import.meta.url));
-	const app = createApp({ db: store.db, logger, ...(existsSync(webRoot) ? { webRoot } : {}) });
+	const stopping = new AbortController();
+	const app = createApp({
+		db: store.db,
+		logger,
+		listen: store.listen,
+		shutdown: stopping.signal,
+		...(existsSync(webRoot) ? { webRoot } : {}),
+	});
 	const server = serve({ fetch: app.fetch, port, hostname: config.host });
 	await new Promise<void>((resolve, reject) => {
 		server.once("listening", () => resolve());
@@ -40,6 +47,7 @@ export async function serveCommand(args: string[]) {
 
 	onShutdown(async () => {
 		stopWorker.abort();
+		stopping.abort();
 		await new Promise<void>((resolve) => server.close(() => resolve()));
 		await worker;
 		await store.close();

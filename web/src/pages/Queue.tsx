@@ -113,10 +113,16 @@ export function Queue({ user }: { user: User }) {
 		const { data } = await api<{ data: Handoff[] }>("GET", `/v1/handoffs?status=open${mine}`);
 		setHandoffs(data);
 	}, [user.ownerId]);
+	// The server says when handoffs change (server-sent events); a slow poll is the safety net.
 	useEffect(() => {
 		load();
-		const timer = setInterval(load, 3000);
-		return () => clearInterval(timer);
+		const timer = setInterval(load, 20_000);
+		const events = new EventSource("/v1/handoffs/events");
+		events.addEventListener("changed", () => load());
+		return () => {
+			clearInterval(timer);
+			events.close();
+		};
 	}, [load]);
 	// An inbox's keys: j and k move, a accepts, r rejects, t logs a call.
 	useEffect(() => {
@@ -145,8 +151,9 @@ export function Queue({ user }: { user: User }) {
 		<section aria-labelledby="queue-title">
 			<h1 id="queue-title">Sales queue</h1>
 			<p className="hint">
-				{user.ownerId ? "Your open MQLs" : "Open MQLs of every owner"}, first due first. New ones appear within seconds.
-				Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>a</kbd> accept, <kbd>r</kbd> reject, <kbd>t</kbd> log a call.
+				{user.ownerId ? "Your open MQLs" : "Open MQLs of every owner"}, first due first. New ones appear the moment they
+				qualify. Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>a</kbd> accept, <kbd>r</kbd> reject, <kbd>t</kbd> log a
+				call.
 			</p>
 			{message && <output className="status">{message}</output>}
 			{handoffs.length === 0 ? (
