@@ -196,7 +196,21 @@ export function registerSalesRoutes(
 		},
 	);
 	// Before /v1/handoffs/{id}, which would take "events" for an id.
-	if (events.listen) app.get("/v1/handoffs/events", handoffStream(events.listen, events.shutdown));
+	if (events.listen) {
+		app.get("/v1/handoffs/events", handoffStream(events.listen, events.shutdown));
+		app.openAPIRegistry.registerPath({
+			method: "get",
+			path: "/v1/handoffs/events",
+			tags,
+			summary: "Changes to handoffs, as server-sent events",
+			description:
+				"An event `ready` once listening, then `changed` whenever a handoff is assigned, touched, accepted, rejected or reassigned (committed), so an open queue can reload at once; a comment every 25 s keeps the stream open.",
+			security,
+			responses: {
+				200: { description: "text/event-stream", content: { "text/event-stream": { schema: z.string() } } },
+			},
+		});
+	}
 	app.openapi(
 		createRoute({
 			method: "get",
