@@ -140,4 +140,35 @@ describe.each(backends())("users, sessions and roles on $name", (backend) => {
 		expect((await as(admin, "PATCH", `/v1/users/${ada}`, { role: "marketing" })).status).toBe(200);
 		expect((await as(admin, "GET", "/v1/users")).status).toBe(403);
 	});
+
+	it("slows down password guessing: five failures lock the e-mail out for a while, a success clears them", async () => {
+		await createUser(database.db, { email: "tim@mkt.io", name: "Tim", role: "marketing", password: "tims password 1" });
+		for (let i = 0; i < 4; i++) expect((await signIn("tim@mkt.io", `guess ${i}`)).status).toBe(401);
+		expect((await signIn("tim@mkt.io", "tims password 1")).status).toBe(200); // a person mistyping is not stopped
+		for (let i = 0; i < 5; i++) expect((await signIn("Tim@mkt.io", `guess ${i}`)).status).toBe(401);
+		const locked = await app.request("/v1/session", {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ email: "tim@mkt.io", password: "tims password 1" }),
+		});
+		expect(locked.status).toBe(429);
+		expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(800);
+		expect((await locked.json()).error.message).toMatch(/Too many failed sign-ins: try again in 15 minutes/);
+		expect((await signIn("mo@mkt.io", "marketing pass 1")).status).toBe(200); // other accounts are not affected
+	});
+
+	it("limits failures from one client address across accounts, read behind a trusted proxy", async () => {
+		const proxied = createApp({ db: database.db, trustProxy: true });
+		const attempt = (email: string, forwardedFor: string) =>
+			proxied.request("/v1/session", {
+				method: "POST",
+				headers: { "content-type": "application/json", "x-forwarded-for": forwardedFor },
+				body: JSON.stringify({ email, password: "spray password 1" }),
+			});
+		for (let i = 0; i < 30; i++)
+			expect((await attempt(`victim${i}@corp.io`, "10.9.9.9, 203.0.113.7")).status).toBe(401);
+		expect((await attempt("victim99@corp.io", "203.0.113.7")).status).toBe(429);
+		// the address a client writes first is not believed; the proxy's last entry is
+		expect((await attempt("victim99@corp.io", "203.0.113.7, 198.51.100.4")).status).toBe(401);
+	});
 });

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { AppError, errorCode } from "../domain/errors.js";
 import { isUuid } from "../domain/ids.js";
+import { SIGN_IN_RULES, waitBeforeNextTry } from "../domain/sign-in-throttle.js";
 import type { Db } from "../storage/database.js";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords.js";
 
@@ -69,7 +70,9 @@ export async function countUsers(db: Db): Promise<number> {
  * is stored), with a CSRF token the browser sends back on every change. A wrong e-mail and a
  * wrong password get the same answer, after the same work.
  */
-export async function signIn(db: Db, email: string, password: string) {
+export async function signIn(db: Db, email: string, password: string, address = "unknown") {
+	const keys = { email: `email:${email.trim().toLowerCase()}`, address: `address:${address}` };
+	await refuseIfThrottled(db, keys);
 	const row = await db
 		.selectFrom("users")
 		.selectAll()
@@ -77,7 +80,11 @@ export async function signIn(db: Db, email: string, password: string) {
 		.where("disabled_at", "is", null)
 		.executeTakeFirst();
 	const ok = await verifyPassword(password, row?.password_hash ?? "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AA==");
-	if (!row || !ok) throw new AppError("unauthorized", "Wrong e-mail or password.");
+	if (!row || !ok) {
+		await recordFailure(db, keys);
+		throw new AppError("unauthorized", "Wrong e-mail or password.");
+	}
+	await db.deleteFrom("sign_in_failures").where("key", "=", keys.email).execute();
 	const token = randomBytes(32).toString("base64url");
 	const csrfToken = randomBytes(24).toString("base64url");
 	const expires = new Date(Date.now() + IDLE_MS);
@@ -91,6 +98,48 @@ export async function signIn(db: Db, email: string, password: string) {
 		expiresAt: expires,
 		user: { id: row.id, email: row.email, name: row.name, role: row.role, ownerId: row.owner_id } satisfies User,
 	};
+}
+
+type ThrottleKeys = Record<keyof typeof SIGN_IN_RULES, string>;
+
+/** Too many recent failures for this e-mail or this client address: a 429 with when to retry. */
+async function refuseIfThrottled(db: Db, keys: ThrottleKeys): Promise<void> {
+	const rows = await db
+		.selectFrom("sign_in_failures")
+		.select(["key", "at"])
+		.where("key", "in", Object.values(keys))
+		.where("at", ">", new Date(Date.now() - SIGN_IN_RULES.email.windowMs))
+		.execute();
+	const now = Date.now();
+	const wait = Math.max(
+		...(Object.keys(keys) as Array<keyof ThrottleKeys>).map((kind) =>
+			waitBeforeNextTry(
+				rows.filter((r) => r.key === keys[kind]).map((r) => new Date(r.at).getTime()),
+				now,
+				SIGN_IN_RULES[kind],
+			),
+		),
+	);
+	if (wait > 0) {
+		const seconds = Math.ceil(wait / 1000);
+		throw new AppError(
+			"rate_limited",
+			`Too many failed sign-ins: try again in ${Math.ceil(seconds / 60)} minute${seconds > 60 ? "s" : ""}.`,
+			[],
+			seconds,
+		);
+	}
+}
+
+async function recordFailure(db: Db, keys: ThrottleKeys): Promise<void> {
+	await db
+		.insertInto("sign_in_failures")
+		.values(Object.values(keys).map((key) => ({ key })))
+		.execute();
+	await db
+		.deleteFrom("sign_in_failures")
+		.where("at", "<", new Date(Date.now() - 86_400_000))
+		.execute();
 }
 
 /** The user behind a session token, the session slid forward; null when it is unknown or expired. */

@@ -15,6 +15,8 @@ export interface Config {
 	emailFrom: string;
 	/** where people open Qualify, for links in e-mails */
 	publicUrl: string;
+	/** QUALIFY_TRUST_PROXY=1: behind a reverse proxy, the client is the address it appended to X-Forwarded-For */
+	trustProxy: boolean;
 }
 
 /** Settings from the environment; one place reads them. */
@@ -32,5 +34,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		smtpUrl: env.SMTP_URL || null,
 		emailFrom: env.QUALIFY_EMAIL_FROM ?? "Qualify <qualify@localhost>",
 		publicUrl: env.QUALIFY_PUBLIC_URL ?? `http://localhost:${port}`,
+		trustProxy: env.QUALIFY_TRUST_PROXY === "1" || env.QUALIFY_TRUST_PROXY === "true",
 	};
 }

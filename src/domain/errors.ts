@@ -5,6 +5,7 @@ export type ErrorCode =
 	| "unauthorized"
 	| "forbidden"
 	| "conflict"
+	| "rate_limited"
 	| "payload_too_large"
 	| "unsupported_media_type"
 	| "schema_too_new"
@@ -21,6 +22,8 @@ export class AppError extends Error {
 		readonly code: ErrorCode,
 		message: string,
 		readonly problems: FieldProblem[] = [],
+		/** rate_limited: when to try again */
+		readonly retryAfterSeconds?: number,
 	) {
 		super(message);
 		this.name = "AppError";

@@ -26,10 +26,12 @@ export interface AppDeps {
 	listen?: Listen;
 	/** aborted when the server stops: open event streams end */
 	shutdown?: AbortSignal;
+	/** behind a reverse proxy: the client address is the last one in X-Forwarded-For */
+	trustProxy?: boolean;
 }
 
 /** The whole HTTP API; tests call it through `app.request()`, `serve` puts it on a port. */
-export function createApp({ db, logger, version = "0.1.0", webRoot, listen, shutdown }: AppDeps) {
+export function createApp({ db, logger, version = "0.1.0", webRoot, listen, shutdown, trustProxy }: AppDeps) {
 	const app = new OpenAPIHono<AuthEnv>({
 		defaultHook: (result) => {
 			if (!result.success) {
@@ -57,7 +59,7 @@ export function createApp({ db, logger, version = "0.1.0", webRoot, listen, shut
 
 	app.get("/health", async (c) => c.json({ ok: true, version }));
 	registerIngestRoutes(app, db);
-	registerSessionRoutes(app, db);
+	registerSessionRoutes(app, db, { trustProxy: trustProxy ?? false });
 	registerLeadRoutes(app, db);
 	registerScoringModelRoutes(app, db);
 	registerWebhookRoutes(app, db);

@@ -8,6 +8,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
 	forbidden: 403,
 	not_found: 404,
 	conflict: 409,
+	rate_limited: 429,
 	payload_too_large: 413,
 	unsupported_media_type: 415,
 	schema_too_new: 500,
@@ -24,6 +25,7 @@ export function respondToError(error: unknown, c: Context, log: (error: unknown)
 		// Bearer, not Basic: a browser answers a Basic challenge with a password dialog, which
 		// would hang the web app's own requests; Segment's libraries do not read the header.
 		if (error.code === "unauthorized") c.header("WWW-Authenticate", 'Bearer realm="Qualify"');
+		if (error.retryAfterSeconds !== undefined) c.header("Retry-After", String(error.retryAfterSeconds));
 		return c.json(errorBody(error.code, error.message, error.problems), STATUS[error.code]);
 	}
 	log(error);

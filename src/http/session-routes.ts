@@ -1,3 +1,4 @@
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
@@ -37,7 +38,22 @@ function setSessionCookie(c: Context, token: string) {
 	setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: "Lax", secure, path: "/", maxAge: 7 * 86_400 });
 }
 
-export function registerSessionRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
+/**
+ * The client's address for throttling: the connecting peer, or, behind a trusted reverse
+ * proxy, the address that proxy appended last to X-Forwarded-For (earlier entries are
+ * whatever the client wrote).
+ */
+function clientAddress(c: Context, trustProxy: boolean): string {
+	const forwarded = trustProxy ? c.req.header("x-forwarded-for")?.split(",").pop()?.trim() : undefined;
+	if (forwarded) return forwarded;
+	try {
+		return getConnInfo(c).remote.address ?? "unknown";
+	} catch {
+		return "unknown"; // in-process requests (tests) have no socket
+	}
+}
+
+export function registerSessionRoutes(app: OpenAPIHono<AuthEnv>, db: Db, options: { trustProxy: boolean }) {
 	const tags = ["Users and sessions"];
 
 	app.openapi(
@@ -49,11 +65,15 @@ export function registerSessionRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 			description:
 				"Sets an httpOnly, SameSite=Lax session cookie and returns the CSRF token that every change made with the cookie must carry in `x-csrf-token`. Sessions end after 12 idle hours, and after 7 days in any case.",
 			request: { body: jsonBody(Credentials) },
-			responses: { 200: json(Session, "Signed in"), 401: json(ErrorResponse, "Wrong e-mail or password") },
+			responses: {
+				200: json(Session, "Signed in"),
+				401: json(ErrorResponse, "Wrong e-mail or password"),
+				429: json(ErrorResponse, "Too many failed tries for this e-mail or from this address; see Retry-After"),
+			},
 		}),
 		async (c) => {
 			const { email, password } = c.req.valid("json");
-			const session = await signIn(db, email, password);
+			const session = await signIn(db, email, password, clientAddress(c, options.trustProxy));
 			setSessionCookie(c, session.token);
 			return c.json(
 				{ user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() },

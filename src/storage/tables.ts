@@ -36,6 +36,11 @@ export interface LeadsTable {
 	updated_at: Generated<Date>;
 }
 
+export interface SignInFailuresTable {
+	key: string;
+	at: Generated<Date>;
+}
+
 export interface IdentitiesTable {
 	kind: "email" | "user" | "anonymous";
 	value: string;
@@ -230,6 +235,7 @@ export interface SessionsTable {
 export interface Tables {
 	api_keys: ApiKeysTable;
 	leads: LeadsTable;
+	sign_in_failures: SignInFailuresTable;
 	identities: IdentitiesTable;
 	events: EventsTable;
 	jobs: JobsTable;

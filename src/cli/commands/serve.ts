@@ -34,6 +34,7 @@ export async function serveCommand(args: string[]) {
 		logger,
 		listen: store.listen,
 		shutdown: stopping.signal,
+		trustProxy: config.trustProxy,
 		...(existsSync(webRoot) ? { webRoot } : {}),
 	});
 	const server = serve({ fetch: app.fetch, port, hostname: config.host });
