@@ -183,5 +183,40 @@ describe.each(backends())("sales handoff on $name", (backend) => {
 			.where("type", "=", "handoff.sla_breached")
 			.executeTakeFirstOrThrow();
 		expect(message.payload).toMatchObject({ data: { reassignedTo: after.ownerId, team: { name: "Global" } } });
+
+		// The new owner's due time has its own timer; a second miss escalates again.
+		const second = await database.db
+			.selectFrom("jobs")
+			.select(["id", "payload", "run_at"])
+			.where("kind", "=", "handoff.sla_check")
+			.where("id", "!=", job.id)
+			.executeTakeFirstOrThrow();
+		expect(new Date(second.run_at).getTime()).toBe(new Date(String(after.slaDueAt)).getTime());
+		const check = () =>
+			slaCheck(database.db)({
+				id: second.id,
+				kind: "handoff.sla_check",
+				payload: second.payload,
+				attempts: 1,
+				maxAttempts: 20,
+			});
+		await check(); // not due yet: nothing happens
+		expect((await handoffOf("late")).ownerId).toBe(after.ownerId);
+		// an hour on: the first breach was an hour ago, the new due time has just passed
+		await database.db
+			.updateTable("handoffs")
+			.set({ breached_at: new Date(Date.now() - 3_600_000), sla_due_at: new Date(Date.now() - 1000) })
+			.execute();
+		await check();
+		const third = await handoffOf("late");
+		expect(third.ownerId).not.toBe(after.ownerId);
+		await check(); // the same breach is not escalated twice
+		expect((await handoffOf("late")).ownerId).toBe(third.ownerId);
+		const breaches = await database.db
+			.selectFrom("webhook_messages")
+			.select("id")
+			.where("type", "=", "handoff.sla_breached")
+			.execute();
+		expect(breaches).toHaveLength(2);
 	});
 });

@@ -16,7 +16,8 @@ interface Due {
 }
 
 /**
- * Runs when a handoff's first touch falls due. Untouched and still open, it is breached:
+ * Runs when a handoff's first touch falls due. Untouched, still open and not yet breached for
+ * this due time, it is breached:
  * `handoff.sla_breached` goes out (with the team's manager) and, when the team says so, the
  * lead moves to the next available owner with a fresh SLA and a timer of its own.
  */
@@ -27,7 +28,8 @@ export function slaCheck(db: Db, logger?: Logger) {
 				await sql<Due>`select h.id, h.lead_id, h.owner_id, h.team_id, l.email
 					from handoffs h join leads l on l.id = h.lead_id
 					where h.id = ${String(job.payload.handoffId)}::uuid and h.status = 'open' and h.first_touch_at is null
-						and h.breached_at is null and h.sla_due_at <= now() and h.team_id is not null
+						and (h.breached_at is null or h.breached_at < h.sla_due_at) and h.sla_due_at <= now()
+						and h.team_id is not null
 					for update of h`.execute(trx)
 			).rows[0];
 			const team = due ? await lockTeam(trx, due.team_id) : null;
@@ -42,6 +44,8 @@ export function slaCheck(db: Db, logger?: Logger) {
 							routed_by = 'escalation: reassigned after an SLA breach'
 						where id = ${due.id}::uuid`.execute(trx);
 					await sql`update owners set last_assigned_at = now() where id = ${reassignedTo}::uuid`.execute(trx);
+					// The new owner's due time has a timer too: a second miss escalates again.
+					await enqueueJob(trx, "handoff.sla_check", { handoffId: due.id }, { runAt: next });
 				}
 			}
 			if (team.managerEmail) await enqueueJob(trx, "email.handoff", { handoffId: due.id, kind: "breached" });
