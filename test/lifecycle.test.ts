@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApiKey } from "../src/app/api-keys.js";
 import { ingestBatch } from "../src/app/ingest-batch.js";
+import { createUser } from "../src/app/users.js";
 import { createEndpoint } from "../src/app/webhook-endpoints.js";
 import { createApp } from "../src/http/app.js";
 import type { Database } from "../src/storage/database.js";
@@ -129,5 +130,25 @@ describe.each(backends())("lifecycle on $name", (backend) => {
 		expect(data.leadId).toBe(await leadId("dee"));
 		const jobs = await database.db.selectFrom("jobs").select("payload").where("kind", "=", "webhook.deliver").execute();
 		expect(jobs).toHaveLength(1);
+	});
+
+	it("offers each caller the moves the table allows them from the lead's stage", async () => {
+		await ingestBatch(database.db, [lead("moe"), demoRequest("moe")], { receivedAt: NOW });
+		const id = await leadId("moe");
+		const asAdmin = await (await call("GET", `/v1/leads/${id}/moves`)).json();
+		expect(asAdmin.stage).toBe("mql");
+		expect(asAdmin.moves).toContainEqual({ to: "sql", needs: [] });
+		expect(asAdmin.moves).toContainEqual({ to: "recycled", needs: ["rejection"] });
+		expect(asAdmin.moves).toContainEqual({ to: "customer", needs: ["reason"] }); // a correction
+		await createUser(database.db, { email: "sam@sales.io", name: "Sam", role: "sales", password: "sales password 1" });
+		const signedIn = await app.request("/v1/session", {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ email: "sam@sales.io", password: "sales password 1" }),
+		});
+		const cookie = (signedIn.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+		const asSales = await (await app.request(`/v1/leads/${id}/moves`, { headers: { cookie } })).json();
+		expect(asSales.moves.map((m: { to: string }) => m.to).sort()).toEqual(["disqualified", "recycled", "sql"]);
+		expect((await call("GET", "/v1/leads/00000000-0000-4000-8000-000000000000/moves")).status).toBe(404);
 	});
 });

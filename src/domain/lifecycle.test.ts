@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACTORS, checkMove } from "./lifecycle.js";
+import { ACTORS, checkMove, movesFor } from "./lifecycle.js";
 import { STAGES, type Stage } from "./stages.js";
 
 // Every move a person or automation may make without being an admin, spelled out: the test
@@ -99,5 +99,24 @@ describe("the lifecycle transition table", () => {
 	it("refuses a move to the same stage", () => {
 		for (const stage of STAGES)
 			for (const actor of ACTORS) expect(checkMove({ from: stage, to: stage, actor, reason: "x" }).allowed).toBe(false);
+	});
+});
+
+describe("the moves offered to a person", () => {
+	it("are exactly the moves checkMove allows them, each with what it needs", () => {
+		for (const from of STAGES)
+			for (const actor of ACTORS) {
+				const offered = movesFor(from, actor);
+				for (const to of STAGES) {
+					const move = offered.find((m) => m.to === to);
+					const withAll = checkMove({ from, to, actor, reason: "because", rejection: "bad_fit" });
+					expect(Boolean(move), `${actor}: ${from} → ${to}`).toBe(withAll.allowed);
+					if (!move) continue;
+					const bare = checkMove({ from, to, actor });
+					expect(bare.allowed, `${actor}: ${from} → ${to} with nothing`).toBe(move.needs.length === 0);
+					if (move.needs.includes("reason"))
+						expect(checkMove({ from, to, actor, rejection: "bad_fit" }).allowed).toBe(false);
+				}
+			}
 	});
 });

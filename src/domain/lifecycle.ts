@@ -1,5 +1,5 @@
 import type { FieldProblem } from "./errors.js";
-import type { Stage } from "./stages.js";
+import { STAGES, type Stage } from "./stages.js";
 
 export const ACTORS = ["automation", "marketing", "sales", "admin"] as const;
 export type Actor = (typeof ACTORS)[number];
@@ -99,6 +99,15 @@ export function checkMove(move: MoveRequest): MoveVerdict {
 			"rejection",
 		);
 	return { allowed: true };
+}
+
+/** The moves an actor may make from a stage, with what each needs; an admin may correct to any stage with a reason. */
+export function movesFor(from: Stage, actor: Actor): Array<{ to: Stage; needs: Requirement[] }> {
+	return STAGES.filter((to) => to !== from).flatMap((to) => {
+		const rule = TABLE[from]?.[to];
+		if (rule?.actors.includes(actor)) return [{ to, needs: [...rule.needs] }];
+		return actor === "admin" ? [{ to, needs: ["reason" as const] }] : [];
+	});
 }
 
 function refuse(message: string, field: string): MoveVerdict {

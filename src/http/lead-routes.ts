@@ -1,10 +1,13 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { stream } from "hono/streaming";
+import { findLive } from "../app/find-lead.js";
 import { explainLeadScore } from "../app/lead-score.js";
 import { deleteLead, getLead, leadEvents, listLeads, updateLead } from "../app/leads.js";
 import { leadsCsv } from "../app/leads-csv.js";
 import { changeStage, stageHistory } from "../app/stage-moves.js";
 import { AppError } from "../domain/errors.js";
+import { movesFor } from "../domain/lifecycle.js";
+import { isStage } from "../domain/stages.js";
 import { EventPage, EventPageQuery, LeadDetail, LeadListQuery, LeadPage, LeadPatch } from "../schemas/leads.js";
 import { StageChange, StageMoveRequest } from "../schemas/lifecycle.js";
 import { LeadScore, LeadScoreQuery } from "../schemas/scoring-model.js";
@@ -116,6 +119,35 @@ export function registerLeadRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 			responses: { 200: json(z.object({ data: z.array(StageChange) }), "Every stage change"), 404: notFound },
 		}),
 		async (c) => c.json({ data: await stageHistory(db, c.req.valid("param").id) }, 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/leads/{id}/moves",
+			tags: ["Leads", "Lifecycle"],
+			summary: "The stage moves the caller may make",
+			description:
+				"From the lead's stage, for the caller's role, each with what it needs (`reason`, `rejection`), as the transition table says.",
+			security,
+			request: { params: LeadId },
+			responses: {
+				200: json(
+					z.object({
+						stage: z.string(),
+						moves: z.array(z.object({ to: z.string(), needs: z.array(z.enum(["reason", "rejection"])) })),
+					}),
+					"The moves",
+				),
+				404: notFound,
+			},
+		}),
+		async (c) => {
+			const lead = await findLive(db, c.req.valid("param").id);
+			const actor = roleOf(c.get("principal")) ?? "sales";
+			const stage = isStage(lead.stage) ? lead.stage : "lead";
+			return c.json({ stage, moves: movesFor(stage, actor) }, 200);
+		},
 	);
 
 	app.openapi(

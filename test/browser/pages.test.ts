@@ -132,6 +132,11 @@ describe("every page of the web app in Chromium", () => {
 		for (const field of ["window.__xss='title'", "window.__xss='property'", "window.__xss='city'"])
 			expect(detail).toContain(field);
 		expect(await page.locator("dl.profile").textContent()).toMatch(/Owner(Alex|Sam|Kim) /);
+		// a stage move offered by the transition table, made from the lead's page
+		await page.getByLabel("Move to").selectOption("sql");
+		await page.getByRole("button", { name: "Move", exact: true }).click();
+		await expect.poll(() => page.locator("article.lead > p.sub strong").textContent()).toBe("sql");
+		expect(await page.locator("li", { hasText: "mql → sql by admin" }).count()).toBe(1);
 		await visit(page, "scoring", "/scoring", "li[data-rule='pricing-visit']");
 		await visit(page, "settings-users", "/settings/users", "tr[data-user='mo@mkt.io']");
 		await visit(page, "settings-api-keys", "/settings/api-keys", "form[aria-label='Create an API key']");

@@ -1,5 +1,5 @@
-import { useEffect, useState } from "react";
-import { api } from "../api";
+import { type FormEvent, useEffect, useState } from "react";
+import { ApiError, api } from "../api";
 
 interface Lead {
 	id: string;
@@ -115,6 +115,98 @@ function Rules({ title, rules }: { title: string; rules: Rule[] }) {
 	);
 }
 
+interface Move {
+	to: string;
+	needs: Array<"reason" | "rejection">;
+}
+const REJECTIONS = [
+	"bad_fit",
+	"no_budget",
+	"no_need_now",
+	"unreachable",
+	"duplicate",
+	"competitor",
+	"student",
+	"other",
+];
+
+/** The stage moves this person may make, as the lifecycle's table says, with what each needs. */
+function StageMove({ id, onMoved }: { id: string; onMoved: () => void }) {
+	const [moves, setMoves] = useState<Move[]>([]);
+	const [to, setTo] = useState("");
+	const [reason, setReason] = useState("");
+	const [rejection, setRejection] = useState("no_need_now");
+	const [error, setError] = useState<string | null>(null);
+	useEffect(() => {
+		api<{ moves: Move[] }>("GET", `/v1/leads/${id}/moves`).then(
+			(r) => setMoves(r.moves),
+			() => setMoves([]),
+		);
+	}, [id]);
+	if (moves.length === 0) return null;
+	const chosen = moves.find((m) => m.to === to);
+	async function submit(event: FormEvent) {
+		event.preventDefault();
+		setError(null);
+		try {
+			await api("POST", `/v1/leads/${id}/stage`, {
+				to,
+				...(reason ? { reason } : {}),
+				...(chosen?.needs.includes("rejection") ? { rejection } : {}),
+			});
+			setTo("");
+			setReason("");
+			onMoved();
+		} catch (e) {
+			setError(e instanceof ApiError ? e.message : "The move failed.");
+		}
+	}
+	return (
+		<form className="inline-form stage-move" aria-label="Change stage" onSubmit={submit}>
+			<label>
+				Move to{" "}
+				<select value={to} onChange={(e) => setTo(e.target.value)} required>
+					<option value="">choose…</option>
+					{moves.map((m) => (
+						<option key={m.to} value={m.to}>
+							{m.to}
+						</option>
+					))}
+				</select>
+			</label>
+			{chosen?.needs.includes("rejection") && (
+				<label>
+					Rejection{" "}
+					<select value={rejection} onChange={(e) => setRejection(e.target.value)}>
+						{REJECTIONS.map((r) => (
+							<option key={r} value={r}>
+								{r.replaceAll("_", " ")}
+							</option>
+						))}
+					</select>
+				</label>
+			)}
+			<label>
+				Reason{chosen?.needs.includes("reason") ? "" : " (optional)"}{" "}
+				<input
+					value={reason}
+					required={chosen?.needs.includes("reason") ?? false}
+					onChange={(e) => setReason(e.target.value)}
+					size={30}
+				/>
+			</label>
+			<button type="submit" disabled={!to}>
+				Move
+			</button>
+			{error && (
+				<p role="alert" className="error">
+					{error}
+				</p>
+			)}
+		</form>
+	);
+}
+
 /** One lead: profile, consent, score with the rule-by-rule explanation, timeline and stage history. */
 export function LeadDetail({ id }: { id: string }) {
 	const [lead, setLead] = useState<Lead | null>(null);
@@ -122,7 +214,9 @@ export function LeadDetail({ id }: { id: string }) {
 	const [events, setEvents] = useState<Event[]>([]);
 	const [stages, setStages] = useState<StageChange[]>([]);
 	const [error, setError] = useState<string | null>(null);
+	const [version, setVersion] = useState(0);
 	useEffect(() => {
+		void version; // a move reloads the page's data
 		Promise.all([
 			api<Lead>("GET", `/v1/leads/${id}`),
 			api<Score>("GET", `/v1/leads/${id}/score`),
@@ -137,7 +231,7 @@ export function LeadDetail({ id }: { id: string }) {
 			},
 			(e: Error) => setError(e.message),
 		);
-	}, [id]);
+	}, [id, version]);
 	if (error) return <p role="alert">{error}</p>;
 	if (!lead || !score) return <p className="loading">Loading…</p>;
 	const t = lead.traits;
@@ -222,6 +316,7 @@ export function LeadDetail({ id }: { id: string }) {
 			</section>
 			<section>
 				<h2>Stage history</h2>
+				<StageMove key={`${lead.stage}-${version}`} id={lead.id} onMoved={() => setVersion((v) => v + 1)} />
 				<ul>
 					{stages.map((s) => (
 						<li key={`${s.at}-${s.to}`}>
