@@ -9,6 +9,7 @@ import {
 	updateDraft,
 	validateDocument,
 } from "../app/scoring-models.js";
+import { AppError } from "../domain/errors.js";
 import { describeModel } from "../domain/scoring/describe-model.js";
 import {
 	ScoringModel,
@@ -18,7 +19,7 @@ import {
 } from "../schemas/scoring-model.js";
 import { scoringModelJsonSchema } from "../schemas/scoring-model-json-schema.js";
 import type { Db } from "../storage/database.js";
-import { type AuthEnv, requireRole } from "./auth.js";
+import { type AuthEnv, requireRole, roleOf } from "./auth.js";
 import { ErrorResponse, json, jsonBody, pathId, secretKey } from "./route-helpers.js";
 
 const ModelId = pathId("5a1c…");
@@ -151,7 +152,7 @@ export function registerScoringModelRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 			tags,
 			summary: "What publishing would change",
 			description:
-				"Scores every live lead under the model from its whole history, as the publish's rescore will, and compares with the active model: how many leads would become MQLs (stage changes), qualify, or change grade or temperature. Writes nothing.",
+				"Scores every live lead under the model from its whole history, as the publish's rescore will, and compares with the active model: how many leads would become MQLs (stage changes), qualify, or change grade or temperature. Writes nothing. For admins and marketing, who may publish.",
 			security,
 			request: { params: ModelId },
 			responses: {
@@ -173,7 +174,13 @@ export function registerScoringModelRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 				404: notFound,
 			},
 		}),
-		async (c) => c.json(await previewPublish(db, c.req.valid("param").id), 200),
+		async (c) => {
+			// It scores every lead: only those who may publish may ask for it.
+			const role = roleOf(c.get("principal"));
+			if (role !== "admin" && role !== "marketing")
+				throw new AppError("forbidden", `Your role (${role}) may not preview a publish.`);
+			return c.json(await previewPublish(db, c.req.valid("param").id), 200);
+		},
 	);
 
 	app.openapi(

@@ -97,7 +97,17 @@ describe("every page of the web app in Chromium", () => {
 
 	it("shows each page to an admin with lead text inert and no serious accessibility problem", async () => {
 		const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+		// signed out, the app's first GET /v1/session is an expected 401; from here on, nothing may fail
 		await signInAs(page, server.base, "ada@example.com", "correct horse battery");
+		const problems: string[] = [];
+		page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+		page.on("console", (message) => {
+			if (message.type() === "error" || message.type() === "warning")
+				problems.push(`console ${message.type()}: ${message.text()}`);
+		});
+		page.on("response", (response) => {
+			if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+		});
 
 		await visit(page, "dashboard", "/dashboard", "ol.funnel li[data-step='customer']");
 		const funnel = await page.locator("ol.funnel .count").allTextContents();
@@ -147,6 +157,8 @@ describe("every page of the web app in Chromium", () => {
 		await page.screenshot({ path: `${SHOTS}/settings-api-key-created.png` });
 		await visit(page, "settings-teams", "/settings/teams", "article[data-team='Demo sales']");
 		await visit(page, "settings-webhooks", "/settings/webhooks", "form");
+		// no script error, no React warning, no failed request on any page
+		expect(problems).toEqual([]);
 		await page.close();
 	}, 120_000);
 
@@ -216,6 +228,11 @@ describe("every page of the web app in Chromium", () => {
 			return response.status;
 		}, draft.id);
 		expect(status).toBe(403);
+		const preview = await page.evaluate(
+			async (id) => (await fetch(`/v1/scoring-models/${id}/publish-preview`)).status,
+			draft.id,
+		);
+		expect(preview).toBe(403); // it scores every lead: only for those who may publish
 		await page.close();
 	}, 60_000);
 });
