@@ -1,20 +1,18 @@
 import { useCallback, useContext, useEffect, useRef, useState } from "react";
 import { ApiError, api, type User } from "../api";
 import { Link, Navigate } from "../nav";
+import {
+	type Block,
+	blocksOf,
+	type Document,
+	documentOf,
+	type Problem,
+	problemsOf,
+	RULE_LISTS,
+	TEMPLATES,
+} from "./draft-blocks";
 import { canEditModels, type Model, type Sentence } from "./Scoring";
 
-type Document = Record<string, unknown> & {
-	name: string;
-	description?: string;
-	fit?: unknown[];
-	engagement?: unknown[];
-	handRaisers?: unknown[];
-	disqualifiers?: unknown[];
-};
-interface Problem {
-	field: string;
-	message: string;
-}
 interface Preview {
 	leads: number;
 	newMqls: number;
@@ -24,82 +22,6 @@ interface Preview {
 	temperatureChanges: number;
 	examples: Array<{ id: string; email: string | null; reason: string }>;
 }
-
-/** One editable piece of the document: a rule (`fit.2`) or a section (`bands`), as JSON text. */
-interface Block {
-	key: string;
-	title: string;
-	text: string;
-}
-
-const RULE_LISTS: Array<[keyof Document & string, string]> = [
-	["fit", "Fit rule"],
-	["engagement", "Engagement rule"],
-	["handRaisers", "Hand-raiser"],
-	["disqualifiers", "Disqualifier"],
-];
-const SECTIONS: Array<[string, string]> = [
-	["lists", "Named lists"],
-	["bands", "Grade and temperature bands"],
-	["qualification", "When a lead qualifies"],
-];
-const TEMPLATES: Record<string, unknown> = {
-	fit: {
-		id: "new-fit-rule",
-		reason: "why this matters",
-		if: { field: "industry", op: "equals", value: "Software" },
-		points: 5,
-	},
-	engagement: {
-		kind: "event",
-		id: "new-engagement-rule",
-		reason: "why this matters",
-		when: { event: "Webinar Attended" },
-		points: 10,
-		cap: "once",
-	},
-	handRaisers: { id: "new-hand-raiser", reason: "why this matters", when: { event: "Contact Sales" } },
-	disqualifiers: { id: "new-disqualifier", reason: "why this matters", if: { field: "email", op: "freeMail" } },
-};
-
-const pretty = (value: unknown) => JSON.stringify(value, null, 2);
-
-function blocksOf(document: Document): Block[] {
-	const blocks: Block[] = [];
-	for (const [list, title] of RULE_LISTS)
-		((document[list] as unknown[] | undefined) ?? []).forEach((rule, i) => {
-			blocks.push({ key: `${list}.${i}`, title: `${title} ${i + 1}`, text: pretty(rule) });
-		});
-	for (const [key, title] of SECTIONS) blocks.push({ key, title, text: pretty(document[key] ?? {}) });
-	return blocks;
-}
-
-/** The document the blocks make, or the blocks whose JSON does not parse. */
-function documentOf(
-	name: string,
-	description: string,
-	blocks: Block[],
-): { document: Document | null; problems: Problem[] } {
-	const document: Document = { name, description, fit: [], engagement: [], handRaisers: [], disqualifiers: [] };
-	const problems: Problem[] = [];
-	for (const block of blocks) {
-		let value: unknown;
-		try {
-			value = JSON.parse(block.text);
-		} catch (e) {
-			problems.push({ field: block.key, message: `not valid JSON: ${(e as Error).message}` });
-			continue;
-		}
-		const [list] = block.key.split(".");
-		if (block.key.includes(".")) (document[list as string] as unknown[]).push(value);
-		else document[block.key] = value;
-	}
-	return { document: problems.length ? null : document, problems };
-}
-
-/** The problems that belong to a block: `fit.2.if.value` belongs to `fit.2`. */
-const problemsOf = (problems: Problem[], key: string) =>
-	problems.filter((p) => p.field === key || p.field.startsWith(`${key}.`));
 
 /** A draft model, edited rule by rule, checked as you type, published after a preview of its effect. */
 export function DraftEditor({ id, user }: { id: string; user: User }) {

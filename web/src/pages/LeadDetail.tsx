@@ -1,5 +1,6 @@
-import { type FormEvent, useEffect, useState } from "react";
-import { ApiError, api } from "../api";
+import { useEffect, useState } from "react";
+import { api } from "../api";
+import { StageMove } from "./StageMove";
 
 interface Lead {
 	id: string;
@@ -112,98 +113,6 @@ function Rules({ title, rules }: { title: string; rules: Rule[] }) {
 				</ul>
 			)}
 		</section>
-	);
-}
-
-interface Move {
-	to: string;
-	needs: Array<"reason" | "rejection">;
-}
-const REJECTIONS = [
-	"bad_fit",
-	"no_budget",
-	"no_need_now",
-	"unreachable",
-	"duplicate",
-	"competitor",
-	"student",
-	"other",
-];
-
-/** The stage moves this person may make, as the lifecycle's table says, with what each needs. */
-function StageMove({ id, onMoved }: { id: string; onMoved: () => void }) {
-	const [moves, setMoves] = useState<Move[]>([]);
-	const [to, setTo] = useState("");
-	const [reason, setReason] = useState("");
-	const [rejection, setRejection] = useState("no_need_now");
-	const [error, setError] = useState<string | null>(null);
-	useEffect(() => {
-		api<{ moves: Move[] }>("GET", `/v1/leads/${id}/moves`).then(
-			(r) => setMoves(r.moves),
-			() => setMoves([]),
-		);
-	}, [id]);
-	if (moves.length === 0) return null;
-	const chosen = moves.find((m) => m.to === to);
-	async function submit(event: FormEvent) {
-		event.preventDefault();
-		setError(null);
-		try {
-			await api("POST", `/v1/leads/${id}/stage`, {
-				to,
-				...(reason ? { reason } : {}),
-				...(chosen?.needs.includes("rejection") ? { rejection } : {}),
-			});
-			setTo("");
-			setReason("");
-			onMoved();
-		} catch (e) {
-			setError(e instanceof ApiError ? e.message : "The move failed.");
-		}
-	}
-	return (
-		<form className="inline-form stage-move" aria-label="Change stage" onSubmit={submit}>
-			<label>
-				Move to{" "}
-				<select value={to} onChange={(e) => setTo(e.target.value)} required>
-					<option value="">choose…</option>
-					{moves.map((m) => (
-						<option key={m.to} value={m.to}>
-							{m.to}
-						</option>
-					))}
-				</select>
-			</label>
-			{chosen?.needs.includes("rejection") && (
-				<label>
-					Rejection{" "}
-					<select value={rejection} onChange={(e) => setRejection(e.target.value)}>
-						{REJECTIONS.map((r) => (
-							<option key={r} value={r}>
-								{r.replaceAll("_", " ")}
-							</option>
-						))}
-					</select>
-				</label>
-			)}
-			<label>
-				Reason{chosen?.needs.includes("reason") ? "" : " (optional)"}{" "}
-				<input
-					value={reason}
-					required={chosen?.needs.includes("reason") ?? false}
-					onChange={(e) => setReason(e.target.value)}
-					size={30}
-				/>
-			</label>
-			<button type="submit" disabled={!to}>
-				Move
-			</button>
-			{error && (
-				<p role="alert" className="error">
-					{error}
-				</p>
-			)}
-		</form>
 	);
 }
 

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { api } from "../api";
-import { failure, SettingsForm, useList } from "./Settings";
+import { failure, SettingsForm, useList } from "../forms";
 
 interface Team {
 	id: string;

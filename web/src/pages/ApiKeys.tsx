@@ -1,0 +1,97 @@
+import { useState } from "react";
+import { api } from "../api";
+import { SettingsForm, useList } from "../forms";
+
+interface ApiKey {
+	id: string;
+	kind: "write" | "secret";
+	name: string;
+	prefix: string;
+	createdAt: string;
+	revokedAt: string | null;
+}
+
+/** API keys: listed without their secrets, created (shown once) and revoked. */
+export function ApiKeys() {
+	const { rows: keys, reload, error } = useList<ApiKey>("/v1/api-keys");
+	const [name, setName] = useState("");
+	const [kind, setKind] = useState<ApiKey["kind"]>("write");
+	const [created, setCreated] = useState<string | null>(null);
+	return (
+		<section aria-labelledby="keys-title">
+			<h2 id="keys-title">API keys</h2>
+			<p className="hint">
+				Write keys may only send events (give them to your website and tools); secret keys act as an admin. Qualify
+				keeps only a hash: a key is shown once.
+			</p>
+			{error && <p role="alert">{error}</p>}
+			<SettingsForm
+				label="Create an API key"
+				submit="Create key"
+				onSubmit={async () => {
+					const key = await api<{ key: string }>("POST", "/v1/api-keys", { name, kind });
+					setCreated(key.key);
+					setName("");
+					await reload();
+				}}
+			>
+				<label>
+					Name <input required value={name} onChange={(e) => setName(e.target.value)} placeholder="website" />
+				</label>
+				<label>
+					Kind{" "}
+					<select value={kind} onChange={(e) => setKind(e.target.value as ApiKey["kind"])}>
+						<option value="write">write (events only)</option>
+						<option value="secret">secret (everything)</option>
+					</select>
+				</label>
+			</SettingsForm>
+			{created && (
+				<p className="secret">
+					Copy it now, it is not shown again: <output>{created}</output>
+				</p>
+			)}
+			<table className="queue">
+				<thead>
+					<tr>
+						<th scope="col">Name</th>
+						<th scope="col">Kind</th>
+						<th scope="col">Starts with</th>
+						<th scope="col">Created</th>
+						<th scope="col">State</th>
+					</tr>
+				</thead>
+				<tbody>
+					{keys.map((k) => (
+						<tr key={k.id} data-key={k.name}>
+							<td>{k.name}</td>
+							<td>{k.kind}</td>
+							<td>
+								<code>{k.prefix}…</code>
+							</td>
+							<td>{new Date(k.createdAt).toLocaleString()}</td>
+							<td>
+								{k.revokedAt ? (
+									`revoked ${new Date(k.revokedAt).toLocaleDateString()}`
+								) : (
+									<button
+										type="button"
+										className="quiet small"
+										onClick={async () => {
+											if (!window.confirm(`Revoke "${k.name}"? Whatever uses it stops working within 5 seconds.`))
+												return;
+											await api("DELETE", `/v1/api-keys/${k.id}`);
+											await reload();
+										}}
+									>
+										Revoke
+									</button>
+								)}
+							</td>
+						</tr>
+					))}
+				</tbody>
+			</table>
+		</section>
+	);
+}
