@@ -53,7 +53,7 @@ describe.each(backends())("leads list filters and CSV export on $name", (backend
 		expect(response.headers.get("content-disposition")).toMatch(/attachment; filename="qualify-leads.csv"/);
 		const lines = (await response.text()).trim().split("\n");
 		expect(lines[0]).toBe(
-			"id,email,first_name,last_name,title,company,country,stage,grade,temperature,fit,engagement,qualified,consent,created_at,last_seen_at",
+			"id,email,first_name,last_name,title,company,country,stage,grade,temperature,fit,engagement,qualified,consent,source,owner_id,created_at,last_seen_at",
 		);
 		expect(lines).toHaveLength(4);
 		const evil = lines.find((l) => l.includes("p1@acme.io")) ?? "";

@@ -17,6 +17,8 @@ const COLUMNS = [
 	"engagement",
 	"qualified",
 	"consent",
+	"source",
+	"owner_id",
 	"created_at",
 	"last_seen_at",
 ] as const;
@@ -62,6 +64,8 @@ export async function* leadsCsv(db: Db, query: Omit<LeadListQuery, "cursor" | "l
 				lead.score ? Math.round(lead.score.engagement * 100) / 100 : null,
 				lead.score?.qualified,
 				lead.consent.status,
+				lead.source,
+				lead.ownerId,
 				lead.createdAt,
 				lead.lastSeenAt,
 			];

@@ -50,7 +50,7 @@ async function scoresOf(db: Db, ids: readonly string[]): Promise<Map<string, Lea
 	);
 }
 
-export function toLead(row: LeadRow, score: LeadScoreSummary | null = null): Lead {
+export function toLead(row: LeadRow & { owner_id?: string | null }, score: LeadScoreSummary | null = null): Lead {
 	return {
 		id: row.id,
 		email: row.email,
@@ -64,6 +64,7 @@ export function toLead(row: LeadRow, score: LeadScoreSummary | null = null): Lea
 		createdAt: row.created_at.toISOString(),
 		updatedAt: row.updated_at.toISOString(),
 		source: row.source,
+		ownerId: row.owner_id ?? null,
 		score,
 	};
 }
@@ -73,6 +74,10 @@ const SCORE_EXPRESSIONS = {
 	fit: sql<number>`s.fit`,
 	engagement: sql<number>`s.engagement`,
 } as const;
+/** The owner of the lead's latest handoff. */
+const OWNER = sql<string | null>`(select h.owner_id from handoffs h where h.lead_id = leads.id
+	order by h.assigned_at desc limit 1)`;
+
 /** Unscored leads sort below every score. */
 const NO_SCORE = -1e12;
 
@@ -89,7 +94,12 @@ export async function listLeads(db: Db, query: LeadListQuery): Promise<{ data: L
 	const byTime = query.sort in SORT_COLUMNS;
 	const value = sortValue(query.sort);
 	const direction = query.order;
-	let select = db.selectFrom("leads").selectAll().select(value.as("sort_value")).where("merged_into", "is", null);
+	let select = db
+		.selectFrom("leads")
+		.selectAll()
+		.select(value.as("sort_value"))
+		.select(OWNER.as("owner_id"))
+		.where("merged_into", "is", null);
 	if (query.stage) select = select.where("stage", "=", query.stage);
 	if (query.consent) select = select.where("consent_status", "=", query.consent);
 	if (query.source)
@@ -102,8 +112,7 @@ export async function listLeads(db: Db, query: LeadListQuery): Promise<{ data: L
 		select = select.where(
 			query.owner === "none"
 				? sql<boolean>`not exists (select 1 from handoffs h where h.lead_id = leads.id)`
-				: sql<boolean>`(select h.owner_id from handoffs h where h.lead_id = leads.id
-					order by h.assigned_at desc limit 1) = ${query.owner}::uuid`,
+				: sql<boolean>`${OWNER} = ${query.owner}::uuid`,
 		);
 	if (query.grade || query.temperature)
 		select = select.where(
@@ -183,6 +192,7 @@ export async function getLead(db: Db, id: string): Promise<LeadDetail> {
 	const latest = owner.rows[0];
 	return {
 		...toLead(row, scores.get(row.id) ?? null),
+		ownerId: latest?.id ?? null,
 		owner: latest
 			? {
 					id: latest.id,

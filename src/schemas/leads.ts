@@ -31,6 +31,7 @@ export const Lead = z
 		createdAt: z.string(),
 		updatedAt: z.string(),
 		source: z.string().nullable().openapi({ description: "first touch: campaign source, else the referring site" }),
+		ownerId: z.uuid().nullable().openapi({ description: "the owner of the latest handoff, if any" }),
 		score: LeadScoreSummary.nullable().openapi({ description: "under the active model; null until scored" }),
 	})
 	.openapi("Lead");

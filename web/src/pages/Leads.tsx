@@ -8,6 +8,7 @@ interface LeadRow {
 	traits: Record<string, unknown>;
 	stage: string;
 	source: string | null;
+	ownerId: string | null;
 	lastSeenAt: string;
 	score: { grade: string; temperature: string; fit: number; engagement: number; qualified: boolean } | null;
 }
@@ -169,6 +170,7 @@ export function Leads({ query }: { query: URLSearchParams }) {
 							Engagement
 						</th>
 						<th scope="col">Source</th>
+						<th scope="col">Owner</th>
 						<th scope="col">Last seen</th>
 					</tr>
 				</thead>
@@ -191,6 +193,7 @@ export function Leads({ query }: { query: URLSearchParams }) {
 									{l.source ?? "(direct)"}
 								</button>
 							</td>
+							<td>{l.ownerId ? (owners.find((o) => o.id === l.ownerId)?.name ?? "—") : "—"}</td>
 							<td>{new Date(l.lastSeenAt).toLocaleString()}</td>
 						</tr>
 					))}
