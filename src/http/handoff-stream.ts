@@ -16,6 +16,9 @@ export function handoffStream(listen: Listen, shutdown?: AbortSignal) {
 	return (c: Context) => {
 		listening ??= listen(HANDOFFS_CHANNEL, () => {
 			for (const notify of subscribers) notify();
+		}).catch((error) => {
+			listening = null; // the next stream tries again
+			throw error;
 		});
 		return streamSSE(c, async (stream) => {
 			let wake: () => void = () => {};
