@@ -86,8 +86,10 @@ export async function playDemoSales(db: Db, now: Date): Promise<DemoSalesSummary
 		const won = h.won_at ? new Date(h.won_at).getTime() : null;
 		const accept = opportunityAt !== null || chance(h.person, "accept") < 0.2;
 		await inTransaction(db, async (trx) => {
-			await sql`update handoffs set assigned_at = ${new Date(mqlAt)}, sla_due_at = ${new Date(mqlAt + HOUR)},
-					first_touch_at = ${new Date(touchAt)}, first_touch_kind = 'call'
+			const due = mqlAt + HOUR; // the demo team's SLA, counted plainly
+			await sql`update handoffs set assigned_at = ${new Date(mqlAt)}, sla_due_at = ${new Date(due)},
+					first_touch_at = ${new Date(touchAt)}, first_touch_kind = 'call',
+					breached_at = ${touchAt > due ? new Date(due) : null}
 				where id = ${h.id}::uuid`.execute(trx);
 			const move = { leadId: h.lead_id, actor: "sales" as const, actorId: "demo" };
 			if (accept) {

@@ -115,6 +115,10 @@ describe("every page of the web app in Chromium", () => {
 		expect(counts[0]).toBeGreaterThan(counts[1] as number);
 		expect(counts[4]).toBeGreaterThan(0); // the demo's sales team won some: a living funnel
 		expect(await page.locator("canvas").count()).toBeGreaterThan(0);
+		// the demo team's people, with their speed to lead, and why sales rejected MQLs
+		await page.locator("tr[data-owner='Alex Rivera']").waitFor();
+		expect(await page.locator("tr[data-owner]").count()).toBe(3);
+		expect(await page.locator("ul.reasons li").count()).toBeGreaterThan(0);
 
 		// a funnel number links to the leads behind it
 		const sqls = counts[2] as number;

@@ -3,6 +3,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { api } from "../api";
 import { Link } from "../nav";
+import { duration, SalesTeamCard } from "./SalesTeamCard";
 
 type Rate = number | null;
 interface Report {
@@ -41,13 +42,6 @@ const isoDay = (d: Date) =>
 	`${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 const daysBack = (n: number) => isoDay(new Date(Date.now() - (n - 1) * 86_400_000));
 const percent = (r: Rate) => (r === null ? "—" : `${Math.round(r * 1000) / 10}%`);
-
-function duration(seconds: number | null): string {
-	if (seconds === null) return "—";
-	if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-	if (seconds < 86_400) return `${Math.round(seconds / 360) / 10} h`;
-	return `${Math.round(seconds / 8640) / 10} d`;
-}
 
 /** MQLs and SQLs per day or week, as bars; the same numbers are in a table for screen readers. */
 function SeriesChart({ series, interval }: { series: Report["series"]; interval: string }) {
@@ -201,7 +195,7 @@ export function Dashboard() {
 							<h2 id="series-title">MQLs and SQLs over time</h2>
 							<SeriesChart series={report.series} interval={report.period.interval} />
 						</section>
-						<section className="card" aria-labelledby="sources-title">
+						<section className="card sources" aria-labelledby="sources-title">
 							<h2 id="sources-title">Top sources</h2>
 							<table className="compact">
 								<thead>
@@ -255,6 +249,7 @@ export function Dashboard() {
 								</li>
 							</ul>
 						</section>
+						<SalesTeamCard start={report.period.start} end={report.period.end} />
 					</div>
 				</>
 			)}

@@ -1,0 +1,120 @@
+import { useEffect, useState } from "react";
+import { api } from "../api";
+
+interface OwnerRow {
+	key: string | null;
+	label: string | null;
+	handoffs: number;
+	touched: number;
+	accepted: number;
+	rejected: number;
+	acceptanceRate: number | null;
+	speedToLeadMedian: number | null;
+	breached: number;
+	rejections: Record<string, number>;
+}
+
+const percent = (r: number | null) => (r === null ? "—" : `${Math.round(r * 100)}%`);
+export function duration(seconds: number | null): string {
+	if (seconds === null) return "—";
+	if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+	if (seconds < 86_400) return `${Math.round(seconds / 360) / 10} h`;
+	return `${Math.round(seconds / 8640) / 10} d`;
+}
+
+/**
+ * How each person on the sales team handled the MQLs handed to them in the period — speed to
+ * lead, acceptance, missed SLAs — and why sales turned leads down, which is what the scoring
+ * model should learn from.
+ */
+export function SalesTeamCard({ start, end }: { start: string; end: string }) {
+	const [rows, setRows] = useState<OwnerRow[] | null>(null);
+	useEffect(() => {
+		api<{ data: OwnerRow[] }>(
+			"GET",
+			`/v1/metrics/handoffs?by=owner&from=${encodeURIComponent(start)}&to=${encodeURIComponent(end)}`,
+		).then(
+			(r) => setRows(r.data),
+			() => setRows([]),
+		);
+	}, [start, end]);
+	if (!rows) return null;
+	const reasons = new Map<string, number>();
+	for (const row of rows)
+		for (const [reason, n] of Object.entries(row.rejections)) reasons.set(reason, (reasons.get(reason) ?? 0) + n);
+	const rejected = [...reasons].sort((a, b) => b[1] - a[1]);
+	const totalRejected = rejected.reduce((n, [, count]) => n + count, 0);
+	return (
+		<>
+			<section className="card wide" aria-labelledby="team-title">
+				<h2 id="team-title">Sales team: MQLs handed off in the period</h2>
+				{rows.length === 0 ? (
+					<p className="empty">No handoffs in this period.</p>
+				) : (
+					<table className="compact">
+						<thead>
+							<tr>
+								<th scope="col">Owner</th>
+								<th scope="col" className="num">
+									Handed off
+								</th>
+								<th scope="col" className="num">
+									Touched
+								</th>
+								<th scope="col" className="num">
+									Speed to lead (median)
+								</th>
+								<th scope="col" className="num">
+									Missed SLA
+								</th>
+								<th scope="col" className="num">
+									Accepted
+								</th>
+								<th scope="col" className="num">
+									Rejected
+								</th>
+								<th scope="col" className="num">
+									Acceptance
+								</th>
+							</tr>
+						</thead>
+						<tbody>
+							{rows.map((r) => (
+								<tr key={r.key ?? "unassigned"} data-owner={r.label ?? ""}>
+									<td>{r.label ?? "unassigned"}</td>
+									<td className="num">{r.handoffs}</td>
+									<td className="num">{r.touched}</td>
+									<td className="num">{duration(r.speedToLeadMedian)}</td>
+									<td className="num">{r.breached}</td>
+									<td className="num">{r.accepted}</td>
+									<td className="num">{r.rejected}</td>
+									<td className="num">{percent(r.acceptanceRate)}</td>
+								</tr>
+							))}
+						</tbody>
+					</table>
+				)}
+			</section>
+			<section className="card" aria-labelledby="reasons-title">
+				<h2 id="reasons-title">Why sales rejected MQLs</h2>
+				{rejected.length === 0 ? (
+					<p className="empty">No rejections in this period.</p>
+				) : (
+					<ul className="reasons">
+						{rejected.map(([reason, n]) => (
+							<li key={reason}>
+								<span>{reason.replaceAll("_", " ")}</span>
+								<span className="bar" aria-hidden="true">
+									<span style={{ width: `${(100 * n) / totalRejected}%` }} />
+								</span>
+								<span className="num">
+									{n} ({percent(n / totalRejected)})
+								</span>
+							</li>
+						))}
+					</ul>
+				)}
+			</section>
+		</>
+	);
+}
