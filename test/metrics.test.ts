@@ -106,6 +106,10 @@ describe.each(backends())("the dashboard's numbers on $name", (backend) => {
 		expect(t.hot + t.warm + t.cold + t.unscored).toBe(6);
 		expect(body.handoffs).toMatchObject({ handoffs: 0, touched: 0 }); // handed off today
 		expect(body.mqlToSql).toEqual({ mqls: 3, sqls: 1, rate: 1 / 3 });
+		const made = `mqlAfter=${body.period.start}&mqlBefore=${body.period.end}`;
+		const emails = (rows: Array<{ email: string }>) => rows.map((l) => l.email).sort();
+		expect(emails((await get(`/v1/leads?${made}`)).body.data)).toEqual(["ann@acme.io", "bob@acme.io", "cat@acme.io"]);
+		expect(emails((await get(`/v1/leads?reached=sql&${made}`)).body.data)).toEqual(["ann@acme.io"]);
 
 		// every number links to the leads behind it
 		const window = "firstSeenAfter=2025-10-31T23:00:00.000Z&firstSeenBefore=2025-11-30T23:00:00.000Z";

@@ -122,6 +122,12 @@ export async function listLeads(db: Db, query: LeadListQuery): Promise<{ data: L
 				and (${query.temperature ?? null}::text is null or s.temperature = ${query.temperature ?? null}::text))`,
 		);
 	if (query.reached) select = select.where(sql<boolean>`${reachedRank("leads")} >= ${REACH_RANK[query.reached]}`);
+	if (query.mqlAfter || query.mqlBefore)
+		select = select.where(
+			sql<boolean>`exists (select 1 from stage_changes c where c.lead_id = leads.id and c.to_stage = 'mql'
+				and c.at >= coalesce(${query.mqlAfter ?? null}::timestamptz, '-infinity')
+				and c.at < coalesce(${query.mqlBefore ?? null}::timestamptz, 'infinity'))`,
+		);
 	if (query.firstSeenAfter) select = select.where("first_seen_at", ">=", new Date(query.firstSeenAfter));
 	if (query.firstSeenBefore) select = select.where("first_seen_at", "<", new Date(query.firstSeenBefore));
 	if (query.createdAfter) select = select.where("created_at", ">=", new Date(query.createdAfter));

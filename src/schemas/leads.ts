@@ -77,6 +77,11 @@ export const LeadListQuery = z.object({
 		.enum(["mql", "sql", "opportunity", "customer"])
 		.optional()
 		.openapi({ description: "leads that ever held this stage or a later one (the dashboard's funnel)" }),
+	mqlAfter: z.iso
+		.datetime({ offset: true })
+		.optional()
+		.openapi({ description: "leads that became MQLs at or after this time (with mqlBefore: in a window)" }),
+	mqlBefore: z.iso.datetime({ offset: true }).optional(),
 	firstSeenAfter: z.iso.datetime({ offset: true }).optional(),
 	firstSeenBefore: z.iso.datetime({ offset: true }).optional(),
 	createdAfter: z.iso.datetime({ offset: true }).optional(),

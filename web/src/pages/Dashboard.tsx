@@ -112,6 +112,7 @@ export function Dashboard() {
 		);
 	}, [from, to]);
 	const window = report ? `firstSeenAfter=${report.period.start}&firstSeenBefore=${report.period.end}` : "";
+	const made = report ? `mqlAfter=${report.period.start}&mqlBefore=${report.period.end}` : "";
 	const top = report?.funnel[0]?.count ?? 0;
 	return (
 		<section aria-labelledby="dashboard-title" className="dashboard">
@@ -178,8 +179,9 @@ export function Dashboard() {
 							<h2 id="sql-rate-title">MQL → SQL</h2>
 							<p className="big">{percent(report.mqlToSql.rate)}</p>
 							<p className="sub">
-								{report.mqlToSql.sqls} of the {report.mqlToSql.mqls} MQLs made in the period were accepted by sales so
-								far.
+								<Link to={`/leads?reached=sql&${made}`}>{report.mqlToSql.sqls}</Link> of the{" "}
+								<Link to={`/leads?${made}`}>{report.mqlToSql.mqls} MQLs made in the period</Link> were accepted by sales
+								so far.
 							</p>
 						</section>
 						<section className="card" aria-labelledby="speed-title">

@@ -34,6 +34,8 @@ const FILTERS = [
 	"owner",
 	"source",
 	"reached",
+	"mqlAfter",
+	"mqlBefore",
 	"firstSeenAfter",
 	"firstSeenBefore",
 	"sort",
@@ -99,7 +101,7 @@ export function Leads({ query }: { query: URLSearchParams }) {
 		</label>
 	);
 	const pairs = (values: string[]) => values.map((v) => [v, v] as [string, string]);
-	const cohort = filters.reached || filters.firstSeenAfter;
+	const cohort = filters.reached || filters.firstSeenAfter || filters.mqlAfter;
 	const exportQuery = encode({ ...filters, sort: undefined });
 	return (
 		<section aria-labelledby="leads-title">
@@ -146,11 +148,23 @@ export function Leads({ query }: { query: URLSearchParams }) {
 					{filters.reached ? `Reached ${filters.reached} or later` : "All leads"}
 					{filters.firstSeenAfter && filters.firstSeenBefore
 						? `, first seen ${day(filters.firstSeenAfter)} – ${day(new Date(Date.parse(filters.firstSeenBefore) - 1).toISOString())}`
+						: ""}
+					{filters.mqlAfter && filters.mqlBefore
+						? `, became MQLs ${day(filters.mqlAfter)} – ${day(new Date(Date.parse(filters.mqlBefore) - 1).toISOString())}`
 						: ""}{" "}
 					<button
 						type="button"
 						className="quiet small"
-						onClick={() => setFilters((f) => ({ ...f, reached: "", firstSeenAfter: "", firstSeenBefore: "" }))}
+						onClick={() =>
+							setFilters((f) => ({
+								...f,
+								reached: "",
+								firstSeenAfter: "",
+								firstSeenBefore: "",
+								mqlAfter: "",
+								mqlBefore: "",
+							}))
+						}
 					>
 						Clear
 					</button>
