@@ -4,7 +4,7 @@ import { createApiKey } from "../../src/app/api-keys.js";
 import { createUser } from "../../src/app/users.js";
 import type { Database } from "../../src/storage/database.js";
 import { backends } from "../support/backends.js";
-import { launchChromium, SHOTS, serveApp } from "../support/browser.js";
+import { accessibilityProblems, launchChromium, SHOTS, serveApp } from "../support/browser.js";
 import { teamWithOwner } from "../support/sales-team.js";
 
 const pglite = backends()[0];
@@ -39,6 +39,7 @@ describe("the web app in Chromium", () => {
 		await page.getByRole("button", { name: "Create admin and sign in" }).click();
 		await expect.poll(() => page.getByRole("alert").textContent()).toBe("That is not the admin secret key.");
 		await page.screenshot({ path: `${SHOTS}/setup.png` });
+		expect(await accessibilityProblems(page)).toEqual([]);
 		await page.getByLabel("Admin secret key").fill(key);
 		await page.getByRole("button", { name: "Create admin and sign in" }).click();
 		await page.waitForSelector(".who");
@@ -62,6 +63,7 @@ describe("the web app in Chromium", () => {
 		await page.getByRole("button", { name: "Sign in" }).click();
 		await expect.poll(() => page.getByRole("alert").textContent()).toBe("Wrong e-mail or password.");
 		await page.screenshot({ path: `${SHOTS}/sign-in-refused.png` });
+		expect(await accessibilityProblems(page)).toEqual([]);
 
 		await page.getByLabel("Password").fill("correct horse battery");
 		await page.keyboard.press("Enter");
