@@ -134,7 +134,7 @@ describe("every page of the web app in Chromium", () => {
 		const first = await page.locator("tbody tr").nth(1).getAttribute("data-lead");
 		expect(first).toBeTruthy();
 		await page.keyboard.press("j");
-		expect(await page.locator("tbody tr").nth(1).getAttribute("aria-current")).toBe("true");
+		await expect.poll(() => page.locator("tbody tr").nth(1).getAttribute("aria-current")).toBe("true");
 		await page.keyboard.press("a");
 		await page.getByText("Accepted: the lead is an SQL.").waitFor();
 		await expect.poll(() => page.locator(`tr[data-lead='${first}']`).count()).toBe(0);
