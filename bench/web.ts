@@ -174,6 +174,7 @@ await sql`update handoffs set status = 'closed' where status = 'open'`.execute(d
 const { key } = await createApiKey(database.db, "write", "bench");
 await page.goto(`${base}/queue`);
 await page.getByText("No open MQLs.").waitFor();
+await page.locator("section[data-live='true']").waitFor();
 const arrivals: number[] = [];
 for (let i = 0; i < 20; i++) {
 	const email = `hand-raiser-${i}-${Date.now()}@bench.io`;

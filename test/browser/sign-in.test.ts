@@ -125,6 +125,7 @@ describe("the web app in Chromium", () => {
 		await page.getByLabel("Password").fill("sales password 1");
 		await page.getByRole("button", { name: "Sign in" }).click();
 		await page.getByText("No open MQLs.").waitFor();
+		await page.locator("section[data-live='true']").waitFor(); // the queue's event stream is listening
 
 		// two leads ask for a demo through the public ingest API, as a website would
 		const send = (user: string, traits: Record<string, unknown>) =>

@@ -114,11 +114,19 @@ export function Queue({ user }: { user: User }) {
 		setHandoffs(data);
 	}, [user.ownerId]);
 	// The server says when handoffs change (server-sent events); a slow poll is the safety net.
+	// Once the stream is listening the list is read again, so nothing that changed while it
+	// connected is missed.
+	const [live, setLive] = useState(false);
 	useEffect(() => {
 		load();
 		const timer = setInterval(load, 20_000);
 		const events = new EventSource("/v1/handoffs/events");
+		events.addEventListener("ready", () => {
+			setLive(true);
+			load();
+		});
 		events.addEventListener("changed", () => load());
+		events.addEventListener("error", () => setLive(false));
 		return () => {
 			clearInterval(timer);
 			events.close();
@@ -148,7 +156,7 @@ export function Queue({ user }: { user: User }) {
 		await load();
 	}
 	return (
-		<section aria-labelledby="queue-title">
+		<section aria-labelledby="queue-title" data-live={live}>
 			<h1 id="queue-title">Sales queue</h1>
 			<p className="hint">
 				{user.ownerId ? "Your open MQLs" : "Open MQLs of every owner"}, first due first. New ones appear the moment they
