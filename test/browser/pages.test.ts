@@ -151,6 +151,14 @@ describe("every page of the web app in Chromium", () => {
 		await page.getByRole("button", { name: "Move", exact: true }).click();
 		await expect.poll(() => page.locator("article.lead > p.sub strong").textContent()).toBe("sql");
 		expect(await page.locator("li", { hasText: "mql → sql by admin" }).count()).toBe(1);
+		// the profile corrected by hand, and an unsubscribe recorded
+		await page.getByRole("button", { name: "Edit profile" }).click();
+		const form = page.getByRole("form", { name: "Edit profile" });
+		await form.getByLabel("Company", { exact: true }).fill("Initech");
+		await form.getByLabel("Consent").selectOption("unsubscribed");
+		await form.getByRole("button", { name: "Save profile" }).click();
+		await expect.poll(() => page.locator("dl.profile").textContent()).toMatch(/CompanyInitech/);
+		expect(await page.locator("dl.profile").textContent()).toMatch(/Consentunsubscribed since .* \(web app\)/);
 		await visit(page, "scoring", "/scoring", "li[data-rule='pricing-visit']");
 		await visit(page, "settings-users", "/settings/users", "tr[data-user='mo@mkt.io']");
 		await visit(page, "settings-api-keys", "/settings/api-keys", "form[aria-label='Create an API key']");

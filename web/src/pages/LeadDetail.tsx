@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { api } from "../api";
+import { ProfileEdit } from "./ProfileEdit";
 import { StageMove } from "./StageMove";
 
 interface Lead {
@@ -184,6 +185,13 @@ export function LeadDetail({ id }: { id: string }) {
 					<dd>{when(lead.firstSeenAt)}</dd>
 				</div>
 			</dl>
+			<ProfileEdit
+				key={`profile-${version}`}
+				id={lead.id}
+				traits={t}
+				consent={lead.consent.status}
+				onSaved={() => setVersion((v) => v + 1)}
+			/>
 			<section className="scorecard" aria-label="Score">
 				<div>
 					<span className="big">{score.grade}</span> fit {round(score.fit)}

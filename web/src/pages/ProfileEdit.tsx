@@ -1,0 +1,96 @@
+import { type FormEvent, useState } from "react";
+import { api } from "../api";
+import { failure } from "../forms";
+
+const FIELDS: Array<[string, string]> = [
+	["firstName", "First name"],
+	["lastName", "Last name"],
+	["title", "Title"],
+	["company", "Company"],
+	["industry", "Industry"],
+	["companySize", "Company size"],
+	["country", "Country"],
+	["phone", "Phone"],
+];
+const CONSENT = ["subscribed", "unsubscribed", "bounced"];
+
+/** Corrects a lead's profile and records a consent change by hand; the score follows at once. */
+export function ProfileEdit({
+	id,
+	traits,
+	consent,
+	onSaved,
+}: {
+	id: string;
+	traits: Record<string, unknown>;
+	consent: string;
+	onSaved: () => void;
+}) {
+	const [open, setOpen] = useState(false);
+	const [values, setValues] = useState<Record<string, string>>(() =>
+		Object.fromEntries(FIELDS.map(([key]) => [key, typeof traits[key] === "string" ? (traits[key] as string) : ""])),
+	);
+	const [status, setStatus] = useState(consent);
+	const [error, setError] = useState<string | null>(null);
+	if (!open)
+		return (
+			<button type="button" className="quiet small" onClick={() => setOpen(true)}>
+				Edit profile
+			</button>
+		);
+	async function save(event: FormEvent) {
+		event.preventDefault();
+		setError(null);
+		// an emptied field removes the trait
+		const changed = Object.fromEntries(
+			FIELDS.flatMap(([key]) => {
+				const before = typeof traits[key] === "string" ? traits[key] : "";
+				const after = values[key]?.trim() ?? "";
+				return after === before ? [] : [[key, after === "" ? null : after]];
+			}),
+		);
+		try {
+			await api("PATCH", `/v1/leads/${id}`, {
+				...(Object.keys(changed).length ? { traits: changed } : {}),
+				...(status !== consent ? { consent: { status, source: "web app" } } : {}),
+			});
+			setOpen(false);
+			onSaved();
+		} catch (e) {
+			setError(failure(e));
+		}
+	}
+	return (
+		<form className="inline-form" aria-label="Edit profile" onSubmit={save}>
+			{FIELDS.map(([key, label]) => (
+				<label key={key}>
+					{label}{" "}
+					<input
+						value={values[key] ?? ""}
+						onChange={(e) => setValues((v) => ({ ...v, [key]: e.target.value }))}
+						size={16}
+					/>
+				</label>
+			))}
+			<label>
+				Consent{" "}
+				<select value={status} onChange={(e) => setStatus(e.target.value)}>
+					{CONSENT.map((c) => (
+						<option key={c} value={c}>
+							{c}
+						</option>
+					))}
+				</select>
+			</label>
+			<button type="submit">Save profile</button>
+			<button type="button" className="quiet" onClick={() => setOpen(false)}>
+				Cancel
+			</button>
+			{error && (
+				<p role="alert" className="error">
+					{error}
+				</p>
+			)}
+		</form>
+	);
+}
