@@ -11,7 +11,6 @@ import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import { serve } from "@hono/node-server";
-import pg from "pg";
 import { createApiKey } from "../src/app/api-keys.js";
 import { allowListOf } from "../src/app/outbound-http.js";
 import { setUpStore } from "../src/app/set-up-store.js";
@@ -21,26 +20,10 @@ import { jobHandlers } from "../src/jobs/handlers.js";
 import { runWorker } from "../src/jobs/worker.js";
 import { openDatabase } from "../src/storage/database.js";
 import { JOBS_CHANNEL } from "../src/storage/job-constants.js";
+import { freshDatabase, quantile } from "./bench-database.js";
 import { demoMessages } from "./demo-events.js";
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
-const baseUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-
-async function freshDatabase(name: string) {
-	const admin = new pg.Client({ connectionString: baseUrl });
-	await admin.connect();
-	await admin.query(`drop database if exists ${name} with (force)`);
-	await admin.query(`create database ${name}`);
-	await admin.end();
-	const url = new URL(baseUrl);
-	url.pathname = `/${name}`;
-	return url.toString();
-}
-
-const quantile = (values: number[], q: number) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-};
 
 async function main() {
 	const url = await freshDatabase("qualify_bench_latency");

@@ -10,7 +10,6 @@ import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import { serve } from "@hono/node-server";
 import { sql } from "kysely";
-import pg from "pg";
 import { createApiKey } from "../src/app/api-keys.js";
 import { validateMessages } from "../src/app/ingest-batch.js";
 import { setUpStore } from "../src/app/set-up-store.js";
@@ -18,24 +17,15 @@ import { createApp } from "../src/http/app.js";
 import type { Database } from "../src/storage/database.js";
 import { openDatabase } from "../src/storage/database.js";
 import { ensureEventPartitions } from "../src/storage/event-partitions.js";
+import { freshDatabase } from "./bench-database.js";
 import { demoMessages } from "./demo-events.js";
 import { insertEventsByUnnest } from "./unnest-writer.js";
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 200_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
-const baseUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const benchDb = "qualify_bench";
 
-async function recreateDatabase() {
-	const admin = new pg.Client({ connectionString: baseUrl });
-	await admin.connect();
-	await admin.query(`drop database if exists ${benchDb} with (force)`);
-	await admin.query(`create database ${benchDb}`);
-	await admin.end();
-	const url = new URL(baseUrl);
-	url.pathname = `/${benchDb}`;
-	return url.toString();
-}
+const recreateDatabase = () => freshDatabase(benchDb);
 
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
 

@@ -15,20 +15,14 @@ import { demoFunnel } from "../src/domain/demo-funnel.js";
 import { openDatabase } from "../src/storage/database.js";
 import { ensureEventPartitions } from "../src/storage/event-partitions.js";
 import { insertEvents } from "../src/storage/event-rows.js";
+import { benchDatabaseUrl, freshDatabase } from "./bench-database.js";
 import { BENCH_NOW } from "./demo-events.js";
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 5_000_000);
-const baseUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const benchDb = "qualify_bench_rescore";
 
-function urlOf(name: string) {
-	const url = new URL(baseUrl);
-	url.pathname = `/${name}`;
-	return url.toString();
-}
-
 async function eventCount(): Promise<number> {
-	const client = new pg.Client({ connectionString: urlOf(benchDb) });
+	const client = new pg.Client({ connectionString: benchDatabaseUrl(benchDb) });
 	try {
 		await client.connect();
 		return Number((await client.query("select count(*) as n from events")).rows[0].n);
@@ -41,12 +35,7 @@ async function eventCount(): Promise<number> {
 
 /** Demo leads and their events, written in bulk; progress on stdout. */
 async function load() {
-	const admin = new pg.Client({ connectionString: baseUrl });
-	await admin.connect();
-	await admin.query(`drop database if exists ${benchDb} with (force)`);
-	await admin.query(`create database ${benchDb}`);
-	await admin.end();
-	const database = await openDatabase({ url: urlOf(benchDb), poolSize: 2 });
+	const database = await openDatabase({ url: await freshDatabase(benchDb), poolSize: 2 });
 	await setUpStore(database.db);
 	let stored = 0;
 	let messages: Record<string, unknown>[] = [];
@@ -97,7 +86,7 @@ async function load() {
 /** Runs one phase in a fresh process, so that its peak RSS is its own. */
 function phase(name: "read" | "rescore"): { events: number; ms: number; maxRssMb: number } {
 	const output = execFileSync(process.execPath, ["--import", "tsx", "bench/rescore-phase.ts", name], {
-		env: { ...process.env, BENCH_PHASE_URL: urlOf(benchDb) },
+		env: { ...process.env, BENCH_PHASE_URL: benchDatabaseUrl(benchDb) },
 		encoding: "utf8",
 		stdio: ["ignore", "pipe", "inherit"],
 		maxBuffer: 1 << 20,

@@ -13,33 +13,16 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { sql } from "kysely";
-import pg from "pg";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../scripts/chromium.js";
 import { createApiKey } from "../src/app/api-keys.js";
 import { loadDemo } from "../src/app/load-demo.js";
 import { setUpStore } from "../src/app/set-up-store.js";
 import { createUser } from "../src/app/users.js";
 import { createApp } from "../src/http/app.js";
 import { openDatabase } from "../src/storage/database.js";
+import { freshDatabase, quantile } from "./bench-database.js";
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 10_000);
-const baseUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-
-async function freshDatabase(name: string) {
-	const admin = new pg.Client({ connectionString: baseUrl });
-	await admin.connect();
-	await admin.query(`drop database if exists ${name} with (force)`);
-	await admin.query(`create database ${name}`);
-	await admin.end();
-	const url = new URL(baseUrl);
-	url.pathname = `/${name}`;
-	return url.toString();
-}
-
-const quantile = (values: number[], q: number) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-};
 
 const database = await openDatabase({ url: await freshDatabase("qualify_bench_web"), poolSize: 8 });
 await setUpStore(database.db);
@@ -108,17 +91,7 @@ for (const [name] of requests) {
 }
 
 // The pages in Chromium.
-const browser = await chromium.launch({
-	executablePath: "/usr/bin/chromium",
-	args: [
-		"--no-sandbox",
-		"--disable-gpu",
-		"--disable-background-networking",
-		"--disable-component-update",
-		"--disable-sync",
-		"--no-first-run",
-	],
-});
+const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
 await page.addInitScript(() => {
 	const w = window as unknown as { __longest: number };

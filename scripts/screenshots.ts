@@ -7,12 +7,13 @@ import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { loadDemo } from "../src/app/load-demo.js";
 import { setUpStore } from "../src/app/set-up-store.js";
 import { createUser } from "../src/app/users.js";
 import { createApp } from "../src/http/app.js";
 import { openDatabase } from "../src/storage/database.js";
+import { launchChromium } from "./chromium.js";
 
 const OUT = fileURLToPath(new URL("../docs/screenshots", import.meta.url));
 mkdirSync(OUT, { recursive: true });
@@ -28,17 +29,7 @@ const server = serve({ fetch: createApp({ db: database.db, webRoot }).fetch, por
 await new Promise((resolve) => server.once("listening", resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-const browser = await chromium.launch({
-	executablePath: "/usr/bin/chromium",
-	args: [
-		"--no-sandbox",
-		"--disable-gpu",
-		"--disable-background-networking",
-		"--disable-component-update",
-		"--disable-sync",
-		"--no-first-run",
-	],
-});
+const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1366, height: 820 } });
 await page.goto(base);
 await page.getByLabel("E-mail").fill("ada@example.com");

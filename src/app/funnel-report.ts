@@ -1,5 +1,13 @@
 import { sql } from "kysely";
-import { bucketKeys, FUNNEL_STEPS, filledSeries, funnelRows, type Interval, intervalFor } from "../domain/funnel.js";
+import {
+	bucketKeys,
+	FUNNEL_STEPS,
+	filledSeries,
+	funnelRows,
+	type Interval,
+	intervalFor,
+	rate,
+} from "../domain/funnel.js";
 import { activeVersion } from "../storage/active-version.js";
 import type { Db } from "../storage/database.js";
 import { reachedRank } from "../storage/funnel-reach.js";
@@ -13,8 +21,6 @@ export interface FunnelPeriod {
 	zone: string;
 	interval?: Interval;
 }
-
-const rate = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 
 /**
  * The dashboard's numbers for leads first seen in the period: the stages they reached (a lead

@@ -14,7 +14,8 @@ export interface FunnelRow {
 	fromTop: number | null;
 }
 
-const rate = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
+/** part ÷ whole, or null when there is no whole to divide by. */
+export const rate = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
 /** `reached[i]` is how many leads reached FUNNEL_STEPS[i] or beyond. */
 export function funnelRows(reached: readonly number[]): FunnelRow[] {

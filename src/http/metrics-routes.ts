@@ -1,25 +1,13 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { funnelReport } from "../app/funnel-report.js";
 import { handoffMetrics } from "../app/handoff-metrics.js";
+import { isTimeZone } from "../domain/traits.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole } from "./auth.js";
 import { json, secretKey as security } from "./route-helpers.js";
 
 const Day = z.iso.date().openapi({ example: "2026-11-01" });
-const Zone = z
-	.string()
-	.max(64)
-	.refine(
-		(zone) => {
-			try {
-				new Intl.DateTimeFormat("en", { timeZone: zone });
-				return true;
-			} catch {
-				return false;
-			}
-		},
-		{ message: "not an IANA time zone such as Europe/Berlin" },
-	);
+const Zone = z.string().refine(isTimeZone, { message: "not an IANA time zone such as Europe/Berlin" });
 
 const FunnelQuery = z
 	.object({

@@ -1,16 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { REJECTION_REASONS } from "../domain/lifecycle.js";
+import { isTimeZone } from "../domain/traits.js";
 import { Condition } from "./scoring-model.js";
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time such as 09:00");
-const zone = z.string().refine((v) => {
-	try {
-		new Intl.DateTimeFormat("en", { timeZone: v });
-		return true;
-	} catch {
-		return false;
-	}
-}, "an IANA time zone such as Europe/Berlin");
+const zone = z.string().refine(isTimeZone, "an IANA time zone such as Europe/Berlin");
 
 export const TeamInput = z
 	.object({

@@ -3,26 +3,17 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import axe from "axe-core";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium as launchBrowser } from "../../scripts/chromium.js";
 import { createApp } from "../../src/http/app.js";
 import type { Database } from "../../src/storage/database.js";
 
 export const SHOTS = "test-artifacts/screenshots";
 
-/** Debian's Chromium, headless, with the flags this machine needs. */
+/** Debian's Chromium for a test, with the screenshot folder ready. */
 export async function launchChromium(): Promise<Browser> {
 	mkdirSync(SHOTS, { recursive: true });
-	return chromium.launch({
-		executablePath: "/usr/bin/chromium",
-		args: [
-			"--no-sandbox",
-			"--disable-gpu",
-			"--disable-background-networking",
-			"--disable-component-update",
-			"--disable-sync",
-			"--no-first-run",
-		],
-	});
+	return launchBrowser();
 }
 
 /** The API (with its server-sent events) and the built web app on a loopback port, as `serve` runs them. */

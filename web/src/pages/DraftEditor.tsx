@@ -1,6 +1,7 @@
 import { useCallback, useContext, useEffect, useRef, useState } from "react";
 import { ApiError, api, type User } from "../api";
 import { Link, Navigate } from "../nav";
+import { BlockEditor } from "./BlockEditor";
 import {
 	type Block,
 	blocksOf,
@@ -201,51 +202,21 @@ export function DraftEditor({ id, user }: { id: string; user: User }) {
 					<h2>{title}s</h2>
 					{blocks
 						.filter((b) => b.key.startsWith(`${list}.`))
-						.map((block) => {
-							const own = problemsOf(problems, block.key);
-							const sentence = sentences.find((s) => s.id === ruleId(block));
-							return (
-								<div key={block.key} className={`block rule${own.length ? " invalid" : ""}`} data-block={block.key}>
-									<label htmlFor={`b-${block.key}`}>{block.title}</label>
-									<textarea
-										id={`b-${block.key}`}
-										value={block.text}
-										readOnly={!editable}
-										spellCheck={false}
-										rows={Math.min(14, block.text.split("\n").length)}
-										aria-invalid={own.length > 0}
-										aria-describedby={own.length ? `p-${block.key}` : undefined}
-										onChange={(e) => edit(block.key, e.target.value)}
-									/>
-									<div className="beside">
-										{own.length > 0 ? (
-											<ul id={`p-${block.key}`} className="problems">
-												{own.map((p) => (
-													<li key={p.field + p.message}>
-														<code>{p.field}</code> {p.message}
-													</li>
-												))}
-											</ul>
-										) : (
-											sentence && !dirty && <p className="sentence">{sentence.text}</p>
-										)}
-										{editable && (
-											<button
-												type="button"
-												className="quiet small"
-												onClick={() =>
-													rebuild((d) => {
-														(d[list] as unknown[]).splice(Number(block.key.split(".")[1]), 1);
-													})
-												}
-											>
-												Remove
-											</button>
-										)}
-									</div>
-								</div>
-							);
-						})}
+						.map((block) => (
+							<BlockEditor
+								key={block.key}
+								block={block}
+								problems={problemsOf(problems, block.key)}
+								editable={editable}
+								sentence={dirty ? null : sentences.find((s) => s.id === ruleId(block))?.text}
+								onChange={(text) => edit(block.key, text)}
+								onRemove={() =>
+									rebuild((d) => {
+										(d[list] as unknown[]).splice(Number(block.key.split(".")[1]), 1);
+									})
+								}
+							/>
+						))}
 					{editable && (
 						<button
 							type="button"
@@ -261,32 +232,15 @@ export function DraftEditor({ id, user }: { id: string; user: User }) {
 				<h2>Bands, lists and qualification</h2>
 				{blocks
 					.filter((b) => !b.key.includes("."))
-					.map((block) => {
-						const own = problemsOf(problems, block.key);
-						return (
-							<div key={block.key} className={`block rule${own.length ? " invalid" : ""}`} data-block={block.key}>
-								<label htmlFor={`b-${block.key}`}>{block.title}</label>
-								<textarea
-									id={`b-${block.key}`}
-									value={block.text}
-									readOnly={!editable}
-									spellCheck={false}
-									rows={Math.min(14, block.text.split("\n").length)}
-									aria-invalid={own.length > 0}
-									onChange={(e) => edit(block.key, e.target.value)}
-								/>
-								<div className="beside">
-									<ul className="problems">
-										{own.map((p) => (
-											<li key={p.field + p.message}>
-												<code>{p.field}</code> {p.message}
-											</li>
-										))}
-									</ul>
-								</div>
-							</div>
-						);
-					})}
+					.map((block) => (
+						<BlockEditor
+							key={block.key}
+							block={block}
+							problems={problemsOf(problems, block.key)}
+							editable={editable}
+							onChange={(text) => edit(block.key, text)}
+						/>
+					))}
 			</section>
 			<dialog ref={dialog} aria-labelledby="publish-title">
 				<h2 id="publish-title">Publish “{model.name}”?</h2>

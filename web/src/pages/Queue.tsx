@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { api, type User } from "../api";
 import { Link } from "../nav";
+import { REJECTION_REASONS } from "../rejections";
 
 interface Handoff {
 	id: string;
@@ -19,17 +20,6 @@ interface Handoff {
 		why: string | null;
 	};
 }
-
-const REASONS = [
-	["bad_fit", "Bad fit"],
-	["no_budget", "No budget"],
-	["no_need_now", "No need now"],
-	["unreachable", "Unreachable"],
-	["duplicate", "Duplicate"],
-	["competitor", "Competitor"],
-	["student", "Student"],
-	["other", "Other"],
-] as const;
 
 function due(at: string | null): string {
 	if (!at) return "—";
@@ -59,7 +49,7 @@ function RejectForm({
 			<label>
 				Reason{" "}
 				<select value={reason} onChange={(e) => setReason(e.target.value)}>
-					{REASONS.map(([value, label]) => (
+					{REJECTION_REASONS.map(([value, label]) => (
 						<option key={value} value={value}>
 							{label}
 						</option>

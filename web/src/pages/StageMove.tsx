@@ -1,20 +1,11 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { ApiError, api } from "../api";
+import { REJECTION_REASONS } from "../rejections";
 
 interface Move {
 	to: string;
 	needs: Array<"reason" | "rejection">;
 }
-const REJECTIONS = [
-	"bad_fit",
-	"no_budget",
-	"no_need_now",
-	"unreachable",
-	"duplicate",
-	"competitor",
-	"student",
-	"other",
-];
 
 /** The stage moves this person may make, as the lifecycle's table says, with what each needs. */
 export function StageMove({ id, onMoved }: { id: string; onMoved: () => void }) {
@@ -64,9 +55,9 @@ export function StageMove({ id, onMoved }: { id: string; onMoved: () => void }) 
 				<label>
 					Rejection{" "}
 					<select value={rejection} onChange={(e) => setRejection(e.target.value)}>
-						{REJECTIONS.map((r) => (
-							<option key={r} value={r}>
-								{r.replaceAll("_", " ")}
+						{REJECTION_REASONS.map(([value, label]) => (
+							<option key={value} value={value}>
+								{label}
 							</option>
 						))}
 					</select>
