@@ -16,7 +16,7 @@ export function demoMessages(total: number, seed = 42): Record<string, unknown>[
 
 /** Demo events as the engine reads them, each with the index of the lead it belongs to. */
 export function demoScorableEvents(total: number): { events: ScorableEvent[]; leadOf: number[] } {
-	const { events } = validateMessages(demoMessages(total), {}, BENCH_NOW);
+	const { events } = validateMessages(demoMessages(total), { receivedAt: BENCH_NOW });
 	const leadOf = events.map((e) => Number(e.messageId.split("-")[2]));
 	return { events: events.map(scorableOfNormalized), leadOf };
 }

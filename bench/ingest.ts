@@ -31,10 +31,11 @@ const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
 
 /** Baseline: the same events, already validated, written by bulk unnest in chunks of 5,000. */
 async function rawWrite(database: Database, messages: Record<string, unknown>[]): Promise<number> {
-	const { events } = validateMessages(messages, {}, new Date("2026-11-01T00:00:00Z"));
+	const { events } = validateMessages(messages, { receivedAt: new Date("2026-11-01T00:00:00Z") });
 	await ensureEventPartitions(
 		database.db,
 		events.map((e) => e.timestamp),
+		new Date("2026-11-01T00:00:00Z"),
 	);
 	const leadIds = events.map(() => randomUUID());
 	const started = performance.now();

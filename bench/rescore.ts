@@ -41,7 +41,7 @@ async function load() {
 	let messages: Record<string, unknown>[] = [];
 	const started = performance.now();
 	const flush = async () => {
-		const { events } = validateMessages(messages, {}, BENCH_NOW);
+		const { events } = validateMessages(messages, { receivedAt: BENCH_NOW });
 		messages = [];
 		const leadIds = new Map<string, string>();
 		const leadOf = events.map((e) => {
@@ -60,6 +60,7 @@ async function load() {
 		await ensureEventPartitions(
 			database.db,
 			events.map((e) => e.timestamp),
+			BENCH_NOW,
 		);
 		const rows = [...profiles].map(([id, p]) => ({ id, email: p.email, traits: p.traits }));
 		await sql`insert into leads (id, email, traits, first_seen_at, last_seen_at)

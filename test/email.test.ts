@@ -8,6 +8,7 @@ import { emailHandoff } from "../src/jobs/email-handoff.js";
 import { claimJobs } from "../src/jobs/queue.js";
 import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
+import { received } from "./support/clock.js";
 import { teamWithOwner } from "./support/sales-team.js";
 
 /** A real SMTP server on loopback that keeps what it receives, parsed. */
@@ -44,19 +45,23 @@ describe.each(backends())("handoff e-mail on $name", (backend) => {
 
 	it("e-mails the owner about a new MQL over SMTP, with the lead's text inert", async () => {
 		await teamWithOwner(database.db, { name: "Gus", email: "gus@sales.io" }, "boss@sales.io");
-		await ingestBatch(database.db, [
-			{
-				type: "identify",
-				messageId: "x1",
-				userId: "x",
-				traits: {
-					email: "mallory@evil.io",
-					firstName: "<script>alert(1)</script>\r\nBcc: everyone@corp.io",
-					company: '<img src=x onerror="alert(2)">',
+		await ingestBatch(
+			database.db,
+			[
+				{
+					type: "identify",
+					messageId: "x1",
+					userId: "x",
+					traits: {
+						email: "mallory@evil.io",
+						firstName: "<script>alert(1)</script>\r\nBcc: everyone@corp.io",
+						company: '<img src=x onerror="alert(2)">',
+					},
 				},
-			},
-			{ type: "track", messageId: "x2", userId: "x", event: "Demo Requested" },
-		]);
+				{ type: "track", messageId: "x2", userId: "x", event: "Demo Requested" },
+			],
+			received,
+		);
 		const [job] = await claimJobs(database.db, ["email.handoff"], 5);
 		if (!job) throw new Error("an assignment must queue the owner's e-mail");
 		await emailHandoff(database.db, {

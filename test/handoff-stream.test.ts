@@ -4,6 +4,7 @@ import { ingestBatch } from "../src/app/ingest-batch.js";
 import { createApp } from "../src/http/app.js";
 import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
+import { received } from "./support/clock.js";
 import { teamWithOwner } from "./support/sales-team.js";
 
 /** Reads a server-sent event stream until an event of that name, or fails after `ms`. */
@@ -41,10 +42,14 @@ describe.each(backends())("the sales queue's event stream on $name", (backend) =
 		expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
 		const reader = (response.body as ReadableStream<Uint8Array>).getReader();
 		await nextEvent(reader, "ready");
-		const result = await ingestBatch(database.db, [
-			{ type: "identify", userId: "kim", traits: { email: "kim@acme.io" } },
-			{ type: "track", userId: "kim", event: "Demo Requested" },
-		]);
+		const result = await ingestBatch(
+			database.db,
+			[
+				{ type: "identify", userId: "kim", traits: { email: "kim@acme.io" } },
+				{ type: "track", userId: "kim", event: "Demo Requested" },
+			],
+			received,
+		);
 		expect(result.accepted).toBe(2);
 		await nextEvent(reader, "changed");
 		await reader.cancel();

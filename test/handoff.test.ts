@@ -5,6 +5,7 @@ import { createApp } from "../src/http/app.js";
 import { slaCheck } from "../src/jobs/sla-check.js";
 import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
+import { received } from "./support/clock.js";
 
 const mql = (user: string, traits: Record<string, unknown>) => [
 	{ type: "identify", messageId: `${user}-i`, userId: user, traits: { email: `${user}@acme.io`, ...traits } },
@@ -91,10 +92,10 @@ describe.each(backends())("sales handoff on $name", (backend) => {
 		expect(bad.status).toBe(400);
 		expect(bad.body.error.problems[0].field).toBe("condition.value");
 
-		await ingestBatch(database.db, mql("de", { country: "Germany" }));
-		await ingestBatch(database.db, mql("us1", { country: "United States" }));
-		await ingestBatch(database.db, mql("us2", { country: "United States" }));
-		await ingestBatch(database.db, mql("us3", { country: "United States" }));
+		await ingestBatch(database.db, mql("de", { country: "Germany" }), received);
+		await ingestBatch(database.db, mql("us1", { country: "United States" }), received);
+		await ingestBatch(database.db, mql("us2", { country: "United States" }), received);
+		await ingestBatch(database.db, mql("us3", { country: "United States" }), received);
 		expect((await handoffOf("de")).ownerId).toBe(ids.anna);
 		expect((await handoffOf("de")).routedBy).toBe("rule: DACH territory");
 		const [us1, us2, us3] = [await handoffOf("us1"), await handoffOf("us2"), await handoffOf("us3")];
@@ -113,8 +114,8 @@ describe.each(backends())("sales handoff on $name", (backend) => {
 
 	it("accepts, rejects with a reason, and reports speed to lead and acceptance", async () => {
 		await setUpTeams();
-		await ingestBatch(database.db, mql("a1", { country: "Germany" }));
-		await ingestBatch(database.db, mql("a2", { country: "Germany" }));
+		await ingestBatch(database.db, mql("a1", { country: "Germany" }), received);
+		await ingestBatch(database.db, mql("a2", { country: "Germany" }), received);
 		const first = await handoffOf("a1");
 		const second = await handoffOf("a2");
 		expect((await call("POST", `/v1/handoffs/${first.id}/touch`, { kind: "call" })).body.firstTouchKind).toBe("call");
@@ -154,7 +155,7 @@ describe.each(backends())("sales handoff on $name", (backend) => {
 
 	it("breaches the first-touch SLA, tells the webhooks and hands the lead to the next owner", async () => {
 		const ids = await setUpTeams();
-		await ingestBatch(database.db, mql("late", { country: "United States" }));
+		await ingestBatch(database.db, mql("late", { country: "United States" }), received);
 		const handoff = await handoffOf("late");
 		const job = await database.db
 			.selectFrom("jobs")

@@ -4,6 +4,7 @@ import { ingestBatch } from "../src/app/ingest-batch.js";
 import { createApp } from "../src/http/app.js";
 import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
+import { received } from "./support/clock.js";
 
 describe.each(backends())("leads list filters and CSV export on $name", (backend) => {
 	let database: Database;
@@ -21,18 +22,22 @@ describe.each(backends())("leads list filters and CSV export on $name", (backend
 			userId: `u${n}`,
 			traits: { email: `p${n}@acme.io`, ...traits },
 		});
-		await ingestBatch(database.db, [
-			identify(1, { firstName: '=HYPERLINK("http://evil.example","x")', company: 'Acme, "the" Co' }),
-			identify(2, {
-				firstName: "Vera",
-				seniority: "VP",
-				industry: "Software",
-				companySize: "201-1000",
-				country: "Germany",
-			}),
-			{ type: "track", messageId: "d2", userId: "u2", event: "Demo Requested" },
-			identify(3, { firstName: "Noor" }),
-		]);
+		await ingestBatch(
+			database.db,
+			[
+				identify(1, { firstName: '=HYPERLINK("http://evil.example","x")', company: 'Acme, "the" Co' }),
+				identify(2, {
+					firstName: "Vera",
+					seniority: "VP",
+					industry: "Software",
+					companySize: "201-1000",
+					country: "Germany",
+				}),
+				{ type: "track", messageId: "d2", userId: "u2", event: "Demo Requested" },
+				identify(3, { firstName: "Noor" }),
+			],
+			received,
+		);
 	});
 	afterAll(async () => database.close());
 

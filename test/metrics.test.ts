@@ -4,6 +4,7 @@ import { ingestBatch } from "../src/app/ingest-batch.js";
 import { createApp } from "../src/http/app.js";
 import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
+import { received } from "./support/clock.js";
 import { teamWithOwner } from "./support/sales-team.js";
 
 /** A lead first seen at `at`, from `source`, who asks for a demo (a hand-raiser) when `hot`. */
@@ -187,11 +188,19 @@ describe.each(backends())("the dashboard's numbers on $name", (backend) => {
 			timestamp: at,
 			context,
 		});
-		await ingestBatch(database.db, [touch("z2", "2025-06-02T00:00:00Z", { campaign: { source: "twitter" } })]);
-		await ingestBatch(database.db, [
-			touch("z1", "2025-06-01T00:00:00Z", { page: { referrer: "https://www.g2.com/x", url: "https://q.dev/" } }),
-			touch("z3", "2025-06-03T00:00:00Z", { campaign: { source: "newsletter" } }),
-		]);
+		await ingestBatch(
+			database.db,
+			[touch("z2", "2025-06-02T00:00:00Z", { campaign: { source: "twitter" } })],
+			received,
+		);
+		await ingestBatch(
+			database.db,
+			[
+				touch("z1", "2025-06-01T00:00:00Z", { page: { referrer: "https://www.g2.com/x", url: "https://q.dev/" } }),
+				touch("z3", "2025-06-03T00:00:00Z", { campaign: { source: "newsletter" } }),
+			],
+			received,
+		);
 		const zoe = (await get("/v1/leads?q=zoe")).body.data[0];
 		expect(zoe.source).toBe("g2.com");
 	});

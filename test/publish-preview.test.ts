@@ -5,6 +5,7 @@ import { rescoreAll } from "../src/app/rescore.js";
 import { createApp } from "../src/http/app.js";
 import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
+import { received } from "./support/clock.js";
 
 describe.each(backends())("previewing a publish on $name", (backend) => {
 	let database: Database;
@@ -51,7 +52,7 @@ describe.each(backends())("previewing a publish on $name", (backend) => {
 				timestamp: new Date(now - (d + 1) * 86_400_000).toISOString(),
 			})),
 		]).flat();
-		expect((await ingestBatch(database.db, events)).errors).toEqual([]);
+		expect((await ingestBatch(database.db, events, received)).errors).toEqual([]);
 	});
 	afterAll(async () => database.close());
 

@@ -4,6 +4,7 @@ import { refreshStaleScores } from "../src/app/refresh-scores.js";
 import { scheduleOnce } from "../src/jobs/queue.js";
 import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
+import { received } from "./support/clock.js";
 
 describe.each(backends())("refreshing stored scores on $name", (backend) => {
 	let database: Database;
@@ -27,7 +28,7 @@ describe.each(backends())("refreshing stored scores on $name", (backend) => {
 				timestamp: new Date(now - 86_400_000).toISOString(),
 			},
 		]).flat();
-		expect((await ingestBatch(database.db, events)).errors).toEqual([]);
+		expect((await ingestBatch(database.db, events, received)).errors).toEqual([]);
 		const before = await stored();
 		expect(before.every((r) => r.engagement > 0)).toBe(true);
 

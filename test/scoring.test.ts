@@ -10,6 +10,7 @@ import { jobHandlers } from "../src/jobs/handlers.js";
 import { claimJobs } from "../src/jobs/queue.js";
 import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
+import { received } from "./support/clock.js";
 import { scoreStates, shuffledBatches } from "./support/score-snapshot.js";
 
 const NOW = new Date("2026-11-01T00:00:00Z");
@@ -73,9 +74,11 @@ describe.each(backends())("scoring on $name", (backend) => {
 	});
 
 	it("rescores a lead whose traits change, in the same transaction", async () => {
-		await ingestBatch(database.db, [
-			{ type: "identify", messageId: "i1", userId: "u1", traits: { email: "bo@gmail.com" } },
-		]);
+		await ingestBatch(
+			database.db,
+			[{ type: "identify", messageId: "i1", userId: "u1", traits: { email: "bo@gmail.com" } }],
+			received,
+		);
 		const lead = await database.db.selectFrom("leads").select("id").executeTakeFirstOrThrow();
 		const fitOf = async () =>
 			(

@@ -4,6 +4,7 @@ import { claimJobs, completeJob, enqueueJob, failJob } from "../src/jobs/queue.j
 import type { Database } from "../src/storage/database.js";
 import { migrate } from "../src/storage/migrate.js";
 import { backends } from "./support/backends.js";
+import { received } from "./support/clock.js";
 
 const count = async (database: Database, table: "events" | "leads") =>
 	Number(
@@ -28,10 +29,14 @@ describe.each(backends())("storage contract on $name", (backend) => {
 	});
 
 	it("partitions events by month", async () => {
-		await ingestBatch(database.db, [
-			{ type: "track", messageId: "jan", userId: "u", event: "A", timestamp: "2025-01-15T00:00:00Z" },
-			{ type: "track", messageId: "mar", userId: "u", event: "A", timestamp: "2025-03-15T00:00:00Z" },
-		]);
+		await ingestBatch(
+			database.db,
+			[
+				{ type: "track", messageId: "jan", userId: "u", event: "A", timestamp: "2025-01-15T00:00:00Z" },
+				{ type: "track", messageId: "mar", userId: "u", event: "A", timestamp: "2025-03-15T00:00:00Z" },
+			],
+			received,
+		);
 		const parts = await database.db
 			.selectFrom("pg_inherits" as never)
 			.select((eb) => eb.fn<string>("to_regclass", [eb.val("events_p202501")]).as("jan"))
@@ -53,9 +58,9 @@ describe.each(backends())("storage contract on $name", (backend) => {
 			event: "Page Viewed",
 		}));
 		const results = await Promise.all([
-			ingestBatch(database.db, batch),
-			ingestBatch(database.db, batch),
-			ingestBatch(database.db, batch),
+			ingestBatch(database.db, batch, received),
+			ingestBatch(database.db, batch, received),
+			ingestBatch(database.db, batch, received),
 		]);
 		expect(results.reduce((sum, r) => sum + r.accepted, 0)).toBe(50);
 		expect(await count(database, "events")).toBe(50);
@@ -64,11 +69,15 @@ describe.each(backends())("storage contract on $name", (backend) => {
 	});
 
 	it("keeps two known people apart when they share a browser", async () => {
-		await ingestBatch(database.db, [
-			{ type: "identify", messageId: "s1", anonymousId: "shared", traits: { email: "one@x.io" } },
-			{ type: "identify", messageId: "s2", anonymousId: "shared", traits: { email: "two@x.io" } },
-			{ type: "page", messageId: "s3", anonymousId: "shared" },
-		]);
+		await ingestBatch(
+			database.db,
+			[
+				{ type: "identify", messageId: "s1", anonymousId: "shared", traits: { email: "one@x.io" } },
+				{ type: "identify", messageId: "s2", anonymousId: "shared", traits: { email: "two@x.io" } },
+				{ type: "page", messageId: "s3", anonymousId: "shared" },
+			],
+			received,
+		);
 		const live = await database.db
 			.selectFrom("leads")
 			.select(["id", "email"])
@@ -84,12 +93,20 @@ describe.each(backends())("storage contract on $name", (backend) => {
 	});
 
 	it("merges on alias and keeps the stricter consent", async () => {
-		await ingestBatch(database.db, [
-			{ type: "identify", messageId: "c1", userId: "old-id", traits: { email: "a@x.io", title: "CTO" } },
-			{ type: "track", messageId: "c2", userId: "old-id", event: "Unsubscribed" },
-			{ type: "identify", messageId: "c3", userId: "new-id", traits: { firstName: "Ada" } },
-		]);
-		await ingestBatch(database.db, [{ type: "alias", messageId: "c4", previousId: "old-id", userId: "new-id" }]);
+		await ingestBatch(
+			database.db,
+			[
+				{ type: "identify", messageId: "c1", userId: "old-id", traits: { email: "a@x.io", title: "CTO" } },
+				{ type: "track", messageId: "c2", userId: "old-id", event: "Unsubscribed" },
+				{ type: "identify", messageId: "c3", userId: "new-id", traits: { firstName: "Ada" } },
+			],
+			received,
+		);
+		await ingestBatch(
+			database.db,
+			[{ type: "alias", messageId: "c4", previousId: "old-id", userId: "new-id" }],
+			received,
+		);
 		const live = await database.db.selectFrom("leads").selectAll().where("merged_into", "is", null).execute();
 		expect(live).toHaveLength(1);
 		expect(live[0]).toMatchObject({ consent_status: "unsubscribed", user_id: "new-id", email: "a@x.io" });

@@ -10,6 +10,7 @@ import { runWorker } from "../src/jobs/worker.js";
 import type { Database } from "../src/storage/database.js";
 import { JOBS_CHANNEL } from "../src/storage/job-constants.js";
 import { backends } from "./support/backends.js";
+import { received } from "./support/clock.js";
 
 interface Received {
 	headers: IncomingHttpHeaders;
@@ -76,7 +77,7 @@ describe.each(backends())("webhooks on $name", (backend) => {
 			format: "standard",
 			minScoreChange: 0,
 		});
-		for (let n = 0; n < 5; n++) await ingestBatch(database.db, demoLead(n));
+		for (let n = 0; n < 5; n++) await ingestBatch(database.db, demoLead(n), received);
 		const delivered = () =>
 			new Set(receiver.received.filter((r) => r.status === 204).map((r) => r.headers["webhook-id"])).size;
 		await deliverAll("127.0.0.0/8", () => delivered() === 5);
@@ -117,7 +118,7 @@ describe.each(backends())("webhooks on $name", (backend) => {
 			format: "slack",
 			minScoreChange: 0,
 		});
-		await ingestBatch(database.db, demoLead(1));
+		await ingestBatch(database.db, demoLead(1), received);
 		await deliverAll("", async () => (await endpointAttempts(database.db, endpoint.id)).length > 0);
 		const attempts = await endpointAttempts(database.db, endpoint.id);
 		expect(receiver.received).toHaveLength(0);
@@ -137,7 +138,7 @@ describe.each(backends())("webhooks on $name", (backend) => {
 			.set({ failing_since: new Date(Date.now() - 4 * 86_400_000) })
 			.where("id", "=", endpoint.id)
 			.execute();
-		await ingestBatch(database.db, demoLead(2));
+		await ingestBatch(database.db, demoLead(2), received);
 		const disabled = async () =>
 			await database.db
 				.selectFrom("webhook_endpoints")

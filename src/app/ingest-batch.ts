@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Transaction } from "kysely";
+import { cleanMessage, withoutNulls } from "../domain/clean-input.js";
 import { consentFromEvent } from "../domain/consent.js";
-import type { FieldProblem } from "../domain/errors.js";
+import { errorCode, type FieldProblem } from "../domain/errors.js";
 import { sourceOf } from "../domain/lead-source.js";
 import { identitiesOf, type NormalizedEvent, normalizeMessage } from "../domain/normalize-message.js";
 import { type IdentityPlan, type KnownLead, keyOf, resolveIdentities } from "../domain/resolve-identities.js";
@@ -16,34 +17,57 @@ import { inTransaction } from "../storage/transaction.js";
 import { type LeadForScoring, type ProfileRow, profilesOf, scoreTouchedLeads, touchedLeads } from "./score-leads.js";
 
 export interface IngestOptions {
-	receivedAt?: Date;
+	/** when the batch arrived, from the app's clock: skew correction and scoring read it */
+	receivedAt: Date;
 	/** merged into each message's context, as Segment's batch-level context */
 	context?: Record<string, unknown>;
 	sentAt?: string;
+	/** events before this are refused (default: the year 2000); imports of history may go further back */
+	oldestEvent?: Date;
+	/** told of each event that could not be stored, with the error (the event is reported, not lost silently) */
+	onEventFailed?: (error: unknown, index: number) => void;
 }
 
-/** Validates raw messages one by one, reporting each bad one by index and field. */
+const isObject = (value: unknown): value is Record<string, unknown> =>
+	typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Validates raw messages one by one: each bad one is an error naming its index and field,
+ * each repaired value (NUL, lone surrogates, an email that is not an address) a warning.
+ */
 export function validateMessages(
 	raw: readonly unknown[],
 	options: IngestOptions,
-	receivedAt: Date,
-): { events: NormalizedEvent[]; errors: FieldProblem[] } {
+): { events: NormalizedEvent[]; indexes: number[]; errors: FieldProblem[]; warnings: FieldProblem[] } {
 	const events: NormalizedEvent[] = [];
+	const indexes: number[] = [];
 	const errors: FieldProblem[] = [];
+	const warnings: FieldProblem[] = [];
+	const batchContext = cleanMessage(options.context ?? {});
+	const sharedContext = "value" in batchContext && isObject(batchContext.value) ? batchContext.value : {};
 	raw.forEach((item, index) => {
-		const size = Buffer.byteLength(JSON.stringify(item) ?? "");
+		if (!isObject(item)) {
+			errors.push({ index, field: "", message: "each event must be a JSON object" });
+			return;
+		}
+		const cleaned = cleanMessage(withoutNulls(item));
+		if ("problem" in cleaned) {
+			errors.push({ ...cleaned.problem, index });
+			return;
+		}
+		const message = cleaned.value as Record<string, unknown>;
+		const size = Buffer.byteLength(JSON.stringify(message));
 		if (size > MAX_EVENT_BYTES) {
 			errors.push({ index, field: "", message: `event is ${size} bytes; the limit is ${MAX_EVENT_BYTES}` });
 			return;
 		}
-		const withDefaults =
-			typeof item === "object" && item !== null
-				? {
-						sentAt: options.sentAt,
-						...item,
-						context: { ...options.context, ...(item as { context?: object }).context },
-					}
-				: item;
+		warnings.push(...cleaned.warnings.map((w) => ({ ...w, index })));
+		const context = message.context === undefined ? sharedContext : message.context;
+		const withDefaults = {
+			sentAt: options.sentAt,
+			...message,
+			context: isObject(context) ? { ...sharedContext, ...context } : context,
+		};
 		const parsed = SegmentMessage.safeParse(withDefaults);
 		if (!parsed.success) {
 			for (const issue of parsed.error.issues) {
@@ -51,35 +75,87 @@ export function validateMessages(
 			}
 			return;
 		}
-		const normalized = normalizeMessage(parsed.data, receivedAt, randomUUID);
+		const normalized = normalizeMessage(parsed.data, options.receivedAt, randomUUID, options.oldestEvent);
 		if ("problems" in normalized) errors.push(...normalized.problems.map((p) => ({ ...p, index })));
-		else events.push(normalized.event);
+		else {
+			events.push(normalized.event);
+			indexes.push(index);
+			warnings.push(...normalized.warnings.map((w) => ({ ...w, index })));
+		}
 	});
-	return { events, errors };
+	return { events, indexes, errors, warnings };
 }
 
 /**
  * Stores a batch of Segment messages: valid ones are stored once each (by messageId),
- * resolved to leads, and the leads' profiles updated, all in one transaction.
+ * resolved to leads, and the leads' profiles updated, all in one transaction. If that
+ * transaction fails on what the data holds, each event is stored alone, so that one bad
+ * event costs only itself.
  */
-export async function ingestBatch(db: Db, raw: readonly unknown[], options: IngestOptions = {}): Promise<IngestResult> {
-	const receivedAt = options.receivedAt ?? new Date();
-	const { events, errors } = validateMessages(raw, options, receivedAt);
-	const stored = events.length > 0 ? await storeEvents(db, events) : 0;
+export async function ingestBatch(db: Db, raw: readonly unknown[], options: IngestOptions): Promise<IngestResult> {
+	const { events, indexes, errors, warnings } = validateMessages(raw, options);
+	const { stored, failed } = await storeOrSingleOut(db, events, indexes, options, errors);
+	errors.sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
 	return {
 		success: errors.length === 0,
 		accepted: stored,
-		duplicates: events.length - stored,
-		rejected: raw.length - events.length,
+		duplicates: events.length - stored - failed,
+		rejected: raw.length - events.length + failed,
 		errors,
+		warnings,
 	};
 }
 
-/** Stores normalized events; returns how many were new. */
-export async function storeEvents(db: Db, events: readonly NormalizedEvent[]): Promise<number> {
+async function storeOrSingleOut(
+	db: Db,
+	events: readonly NormalizedEvent[],
+	indexes: readonly number[],
+	options: IngestOptions,
+	errors: FieldProblem[],
+) {
+	if (events.length === 0) return { stored: 0, failed: 0 };
+	try {
+		return { stored: await storeEvents(db, events, options.receivedAt), failed: 0 };
+	} catch (error) {
+		if (isOperational(error)) throw error;
+	}
+	let stored = 0;
+	let failed = 0;
+	for (const [i, event] of events.entries()) {
+		const index = indexes[i] ?? i;
+		try {
+			stored += await storeEvents(db, [event], options.receivedAt);
+		} catch (error) {
+			if (isOperational(error)) throw error;
+			failed++;
+			options.onEventFailed?.(error, index);
+			errors.push({
+				index,
+				field: "",
+				message: `could not be stored (${errorCode(error) ?? "error"}); nothing of it was kept`,
+			});
+		}
+	}
+	return { stored, failed };
+}
+
+/**
+ * Whether an error is the database's or the network's rather than the data's: then the
+ * whole call fails and the client retries later, since nothing it sent was refused.
+ */
+function isOperational(error: unknown): boolean {
+	const code = errorCode(error);
+	if (code === undefined) return false;
+	if (!/^[0-9A-Z]{5}$/.test(code)) return true; // ECONNRESET and the like
+	return /^(08|40|53|57|58|XX)/.test(code);
+}
+
+/** Stores normalized events, scoring at `now`; returns how many were new. */
+export async function storeEvents(db: Db, events: readonly NormalizedEvent[], now: Date): Promise<number> {
 	await ensureEventPartitions(
 		db,
 		events.map((e) => e.timestamp),
+		now,
 	);
 	return inTransaction(db, async (trx) => {
 		await lockIdentities(trx, events);
@@ -90,7 +166,7 @@ export async function storeEvents(db: Db, events: readonly NormalizedEvent[]): P
 		for (const merge of plan.merges) await mergeLeadInto(trx, merge);
 		await pointIdentities(trx, plan);
 		await insertEvents(trx, fresh, plan.eventLeads);
-		await scoreTouchedLeads(trx, await touchedLeads(trx, fresh, plan, profiles), new Date());
+		await scoreTouchedLeads(trx, await touchedLeads(trx, fresh, plan, profiles), now);
 		return fresh.length;
 	});
 }
@@ -180,7 +256,7 @@ function leadPatches(events: readonly NormalizedEvent[], plan: IdentityPlan): Ma
 			first: time,
 			last: time,
 		};
-		if (event.type === "identify") Object.assign(patch.traits, event.traits);
+		if (event.type === "identify") patch.traits = { ...patch.traits, ...event.traits };
 		patch.timezone = event.timezone ?? patch.timezone;
 		const consent = event.type === "track" ? consentFromEvent(event.event) : null;
 		if (consent)

@@ -1,6 +1,7 @@
 import type { BlockList } from "node:net";
 import { resolve } from "node:path";
 import { allowListOf } from "../app/outbound-http.js";
+import { DEFAULT_OLDEST_EVENT } from "../domain/normalize-message.js";
 
 export interface Config {
 	databaseUrl: string | null;
@@ -17,6 +18,8 @@ export interface Config {
 	publicUrl: string;
 	/** QUALIFY_TRUST_PROXY=1: behind a reverse proxy, the client is the address it appended to X-Forwarded-For */
 	trustProxy: boolean;
+	/** QUALIFY_OLDEST_EVENT: events before this date are refused at ingest (default 2000-01-01) */
+	oldestEvent: Date;
 }
 
 /** Settings from the environment; one place reads them. */
@@ -35,5 +38,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		emailFrom: env.QUALIFY_EMAIL_FROM ?? "Qualify <qualify@localhost>",
 		publicUrl: env.QUALIFY_PUBLIC_URL ?? `http://localhost:${port}`,
 		trustProxy: env.QUALIFY_TRUST_PROXY === "1" || env.QUALIFY_TRUST_PROXY === "true",
+		oldestEvent: oldestEventOf(env.QUALIFY_OLDEST_EVENT),
 	};
+}
+
+function oldestEventOf(value: string | undefined): Date {
+	if (!value) return DEFAULT_OLDEST_EVENT;
+	const date = new Date(value);
+	if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1900)
+		throw new Error(`QUALIFY_OLDEST_EVENT must be a date from 1900 on, such as 2015-01-01, not "${value}"`);
+	return date;
 }

@@ -7,14 +7,15 @@ export function stricterConsent(a: ConsentStatus, b: ConsentStatus): ConsentStat
 	return STRICTNESS[b] > STRICTNESS[a] ? b : a;
 }
 
-const EVENT_CONSENT: Record<string, ConsentStatus> = {
-	unsubscribed: "unsubscribed",
-	"email unsubscribed": "unsubscribed",
-	"email bounced": "bounced",
-	"email marked as spam": "unsubscribed",
-};
+// A Map, not an object: an event named "constructor" must not find Object's.
+const EVENT_CONSENT = new Map<string, ConsentStatus>([
+	["unsubscribed", "unsubscribed"],
+	["email unsubscribed", "unsubscribed"],
+	["email bounced", "bounced"],
+	["email marked as spam", "unsubscribed"],
+]);
 
 /** The consent a tracked event sets, if any (Segment's spec names for email events). */
 export function consentFromEvent(eventName: string | null): ConsentStatus | null {
-	return eventName ? (EVENT_CONSENT[eventName.trim().toLowerCase()] ?? null) : null;
+	return eventName ? (EVENT_CONSENT.get(eventName.trim().toLowerCase()) ?? null) : null;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SegmentMessage } from "../schemas/segment.js";
 import { deviceClass } from "./device-class.js";
-import { correctedTimestamp, normalizeMessage } from "./normalize-message.js";
+import { correctedTimestamp, normalizeMessage, RAW_EMAIL_TRAIT } from "./normalize-message.js";
 
 const received = new Date("2026-11-22T12:00:00Z");
 
@@ -46,10 +46,38 @@ describe("normalizeMessage", () => {
 			timezone: "Europe/Paris",
 		});
 	});
-	it("names the field of a bad email", () => {
-		expect(normalize({ type: "track", event: "X", anonymousId: "a", context: { traits: { email: "nope" } } })).toEqual({
-			problems: [{ field: "context.traits.email", message: '"nope" is not an email address' }],
+	it("keeps an event whose email is not an address, warns, and keeps the value as a raw trait", () => {
+		const track = normalize({ type: "track", event: "X", anonymousId: "a", context: { traits: { email: "nope" } } });
+		expect("event" in track && track.event.email).toBe(null);
+		expect("warnings" in track && track.warnings).toEqual([
+			{ field: "context.traits.email", message: expect.stringContaining('"nope" is not an email address') },
+		]);
+		const identify = normalize({ type: "identify", userId: "u", traits: { email: "jane@gmail", title: "CTO" } });
+		expect("event" in identify && identify.event.traits).toEqual({ title: "CTO", [RAW_EMAIL_TRAIT]: "jane@gmail" });
+		expect("warnings" in identify && identify.warnings[0]?.field).toBe("traits.email");
+	});
+	it("takes the address out of a display name or mailto: link", () => {
+		for (const given of ["Jane <Jane@Acme.io>", "mailto:jane@acme.io", " jane@ACME.io "]) {
+			const result = normalize({ type: "identify", userId: "u", traits: { email: given } });
+			expect("event" in result && result.event.email).toBe("jane@acme.io");
+		}
+		for (const given of ["jane@gmail", "jane", "@acme.io", "jane@acme.io>", "a b@c.io", "jane@acme.1"]) {
+			const result = normalize({ type: "identify", userId: "u", traits: { email: given } });
+			expect("event" in result && result.event.email).toBe(null);
+		}
+	});
+	it("refuses times before the oldest accepted, years 0 to 99 included", () => {
+		for (const timestamp of ["0099-06-01T00:00:00Z", "0001-01-01T00:00:00Z", "1999-12-31T23:59:59Z"]) {
+			const result = normalize({ type: "page", anonymousId: "a", timestamp });
+			expect("problems" in result && result.problems[0]?.field).toBe("timestamp");
+		}
+		const skewed = normalize({
+			type: "page",
+			anonymousId: "a",
+			timestamp: "2026-01-01T00:00:00Z",
+			sentAt: "9999-01-01T00:00:00Z",
 		});
+		expect("problems" in skewed && skewed.problems[0]?.field).toBe("timestamp");
 	});
 	it("ignores an unknown time zone", () => {
 		const result = normalize({ type: "page", anonymousId: "a", context: { timezone: "Mars/Olympus" } });

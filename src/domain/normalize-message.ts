@@ -55,31 +55,62 @@ export function correctedTimestamp(timestamp: Date | null, sentAt: Date | null, 
 	return time.getTime() > receivedAt.getTime() ? receivedAt : time;
 }
 
-/** Turns a validated message into the stored shape; problems name the offending field. */
+/** The trait that keeps an email that is not an address, as it was given. */
+export const RAW_EMAIL_TRAIT = "emailAsGiven";
+
+/** The oldest event time accepted unless configured otherwise. */
+export const DEFAULT_OLDEST_EVENT = new Date("2000-01-01T00:00:00Z");
+
+/**
+ * Turns a validated message into the stored shape. A value that cannot be used (an email
+ * that is not an address) is a warning, not a reason to lose the event; a time outside
+ * [oldest, receivedAt] that cannot be corrected is a problem naming the field.
+ */
 export function normalizeMessage(
 	message: SegmentMessage,
 	receivedAt: Date,
 	newMessageId: () => string,
-): { event: NormalizedEvent } | { problems: FieldProblem[] } {
+	oldest: Date = DEFAULT_OLDEST_EVENT,
+): { event: NormalizedEvent; warnings: FieldProblem[] } | { problems: FieldProblem[] } {
 	const context = objectAt(message.context);
 	const rawTraits = message.type === "identify" ? objectAt(message.traits) : objectAt(context.traits);
-	const problems: FieldProblem[] = [];
+	const warnings: FieldProblem[] = [];
 	let email: string | null = null;
-	if (rawTraits.email !== undefined && rawTraits.email !== null && rawTraits.email !== "") {
-		email = normalizeEmail(rawTraits.email);
+	const emailGiven = Object.hasOwn(rawTraits, "email") ? rawTraits.email : undefined;
+	const given = emailGiven === null || emailGiven === "" ? undefined : emailGiven;
+	if (given !== undefined) {
+		email = normalizeEmail(given);
 		const field = message.type === "identify" ? "traits.email" : "context.traits.email";
-		if (!email) problems.push({ field, message: `"${String(rawTraits.email).slice(0, 80)}" is not an email address` });
+		if (!email) {
+			const kept = message.type === "identify" ? `; kept as the trait ${RAW_EMAIL_TRAIT}` : "";
+			const shown = typeof given === "string" ? given.slice(0, 80) : JSON.stringify(given)?.slice(0, 80);
+			warnings.push({ field, message: `"${shown}" is not an email address, so it does not identify the lead${kept}` });
+		}
 	}
 	const timezone = [rawTraits.timezone, context.timezone].find(isTimeZone) ?? null;
-	if (problems.length > 0) return { problems };
+	const sentAt = message.sentAt ? new Date(message.sentAt) : null;
+	const stamp = message.timestamp ?? message.originalTimestamp;
+	const timestamp = correctedTimestamp(stamp ? new Date(stamp) : null, sentAt, receivedAt);
+	if (!(timestamp.getTime() >= oldest.getTime())) {
+		const field = message.timestamp ? "timestamp" : message.originalTimestamp ? "originalTimestamp" : "sentAt";
+		const when = Number.isNaN(timestamp.getTime()) ? "out of range" : timestamp.toISOString();
+		return {
+			problems: [
+				{
+					field,
+					message: `the event's time (${when}, corrected by sentAt) is before ${oldest.toISOString()}, the oldest accepted`,
+				},
+			],
+		};
+	}
 
 	const properties = "properties" in message ? objectAt(message.properties) : {};
 	const page = objectAt(context.page);
-	const sentAt = message.sentAt ? new Date(message.sentAt) : null;
-	const stamp = message.timestamp ?? message.originalTimestamp;
 	const traits =
 		message.type === "identify" ? normalizeTraits(rawTraits) : message.type === "group" ? objectAt(message.traits) : {};
+	if (given !== undefined && message.type === "identify" && !email) traits[RAW_EMAIL_TRAIT] = given;
 	return {
+		warnings,
 		event: {
 			messageId: message.messageId ?? newMessageId(),
 			type: message.type,
@@ -95,7 +126,7 @@ export function normalizeMessage(
 			deviceClass: deviceClass(objectAt(context).userAgent),
 			pagePath: pathOf(properties.path) ?? pathOf(properties.url) ?? pathOf(page.path) ?? pathOf(page.url),
 			timezone,
-			timestamp: correctedTimestamp(stamp ? new Date(stamp) : null, sentAt, receivedAt),
+			timestamp,
 			sentAt,
 			receivedAt,
 		},

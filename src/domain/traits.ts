@@ -16,19 +16,20 @@ export const KNOWN_TRAITS = [
 
 export type Traits = Record<string, unknown>;
 
-const ALIASES: Record<string, string> = {
-	first_name: "firstName",
-	firstname: "firstName",
-	last_name: "lastName",
-	lastname: "lastName",
-	job_title: "title",
-	jobTitle: "title",
-	company_size: "companySize",
-	employees: "companySize",
-	employee_count: "companySize",
-	state: "region",
-	time_zone: "timezone",
-};
+// A Map, not an object: a trait named "constructor" or "__proto__" is an ordinary name.
+const ALIASES = new Map<string, string>([
+	["first_name", "firstName"],
+	["firstname", "firstName"],
+	["last_name", "lastName"],
+	["lastname", "lastName"],
+	["job_title", "title"],
+	["jobTitle", "title"],
+	["company_size", "companySize"],
+	["employees", "companySize"],
+	["employee_count", "companySize"],
+	["state", "region"],
+	["time_zone", "timezone"],
+]);
 
 function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -39,38 +40,52 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * `address` objects flattened. Email and ids are identities, not traits, and are dropped.
  */
 export function normalizeTraits(raw: Traits): Traits {
-	const traits: Traits = {};
+	const traits = new Map<string, unknown>();
 	for (const [key, value] of Object.entries(raw)) {
 		if (key === "email" || key === "userId" || key === "anonymousId" || key === "id") continue;
 		if (key === "company" && isObject(value)) {
-			if (value.name !== undefined) traits.company = value.name;
-			if (value.industry !== undefined) traits.industry = value.industry;
-			const size = value.employee_count ?? value.employees ?? value.size;
-			if (size !== undefined) traits.companySize = size;
+			if (Object.hasOwn(value, "name")) traits.set("company", value.name);
+			if (Object.hasOwn(value, "industry")) traits.set("industry", value.industry);
+			const size = ["employee_count", "employees", "size"].find((k) => Object.hasOwn(value, k));
+			if (size) traits.set("companySize", value[size]);
 			continue;
 		}
 		if (key === "address" && isObject(value)) {
-			if (value.city !== undefined) traits.city = value.city;
-			if (value.country !== undefined) traits.country = value.country;
-			if (value.state !== undefined) traits.region = value.state;
+			if (Object.hasOwn(value, "city")) traits.set("city", value.city);
+			if (Object.hasOwn(value, "country")) traits.set("country", value.country);
+			if (Object.hasOwn(value, "state")) traits.set("region", value.state);
 			continue;
 		}
-		if (key === "name" && typeof value === "string" && raw.firstName === undefined && raw.first_name === undefined) {
+		if (
+			key === "name" &&
+			typeof value === "string" &&
+			!Object.hasOwn(raw, "firstName") &&
+			!Object.hasOwn(raw, "first_name")
+		) {
 			const [first, ...rest] = value.trim().split(/\s+/);
-			traits.firstName = first;
-			if (rest.length > 0) traits.lastName = rest.join(" ");
+			traits.set("firstName", first);
+			if (rest.length > 0) traits.set("lastName", rest.join(" "));
 			continue;
 		}
-		traits[ALIASES[key] ?? key] = value;
+		traits.set(ALIASES.get(key) ?? key, value);
 	}
-	return traits;
+	return Object.fromEntries(traits);
 }
 
-/** Trims and lower-cases an email; null when it is not one. */
+// A local part, an @, and a domain of two or more labels whose last has two letters or more.
+const EMAIL = /^[^\s@<>()[\],;:"\\]+@(?:[^\s@<>()[\],;:"\\.]+\.)+[^\s@<>()[\],;:"\\.\d]{2,}$/u;
+
+/**
+ * The address in what a form or CRM calls an email, trimmed and lower-cased: a `mailto:`
+ * prefix and a display name (`Jane <jane@acme.io>`) are taken off. Null when no address is left.
+ */
 export function normalizeEmail(value: unknown): string | null {
-	if (typeof value !== "string") return null;
-	const email = value.trim().toLowerCase();
-	return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) && email.length <= 320 ? email : null;
+	if (typeof value !== "string" || value.length > 400) return null;
+	let email = value.trim();
+	const angle = /^[^<>]*<([^<>]+)>$/.exec(email);
+	if (angle?.[1]) email = angle[1].trim();
+	email = email.replace(/^mailto:/i, "").toLowerCase();
+	return EMAIL.test(email) && email.length <= 320 ? email : null;
 }
 
 const zoneValidity = new Map<string, boolean>();

@@ -1,6 +1,8 @@
 import { serveStatic } from "@hono/node-server/serve-static";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Logger } from "pino";
+import { systemClock } from "../app/system-clock.js";
+import type { Clock } from "../domain/clock.js";
 import { AppError } from "../domain/errors.js";
 import type { Db } from "../storage/database.js";
 import { registerApiKeyRoutes } from "./api-key-routes.js";
@@ -28,10 +30,24 @@ export interface AppDeps {
 	shutdown?: AbortSignal;
 	/** behind a reverse proxy: the client address is the last one in X-Forwarded-For */
 	trustProxy?: boolean;
+	/** the one clock: ingest, scoring and reports read it (the machine's unless a test fixes it) */
+	clock?: Clock;
+	/** events before this are refused at ingest (default: the year 2000) */
+	oldestEvent?: Date;
 }
 
 /** The whole HTTP API; tests call it through `app.request()`, `serve` puts it on a port. */
-export function createApp({ db, logger, version = "0.1.0", webRoot, listen, shutdown, trustProxy }: AppDeps) {
+export function createApp({
+	db,
+	logger,
+	version = "0.1.0",
+	webRoot,
+	listen,
+	shutdown,
+	trustProxy,
+	clock = systemClock,
+	oldestEvent,
+}: AppDeps) {
 	const app = new OpenAPIHono<AuthEnv>({
 		defaultHook: (result) => {
 			if (!result.success) {
@@ -58,7 +74,7 @@ export function createApp({ db, logger, version = "0.1.0", webRoot, listen, shut
 	});
 
 	app.get("/health", async (c) => c.json({ ok: true, version }));
-	registerIngestRoutes(app, db);
+	registerIngestRoutes(app, db, { clock, oldestEvent, logger });
 	registerSessionRoutes(app, db, { trustProxy: trustProxy ?? false });
 	registerLeadRoutes(app, db);
 	registerScoringModelRoutes(app, db);

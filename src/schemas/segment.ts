@@ -67,7 +67,7 @@ export const SingleCallBody = jsonObject.openapi("SingleCallBody", {
 
 export const BatchBody = z
 	.object({
-		batch: z.array(jsonObject).min(1).max(10_000),
+		batch: z.array(z.unknown()).min(1).max(10_000),
 		context: jsonObject.optional(),
 		sentAt: isoTime.optional(),
 	})
@@ -84,8 +84,13 @@ export const IngestResult = z
 		success: z.boolean(),
 		accepted: z.number().int().describe("events stored now"),
 		duplicates: z.number().int().describe("events whose messageId was stored before"),
-		rejected: z.number().int(),
-		errors: z.array(IngestProblem),
+		rejected: z.number().int().describe("events refused; each is named in errors"),
+		errors: z.array(IngestProblem).describe("why each refused event was refused, by index and field"),
+		warnings: z
+			.array(IngestProblem)
+			.describe(
+				"values of stored events that were repaired or not used (NUL characters, an email that is not an address)",
+			),
 	})
 	.openapi("IngestResult");
 export type IngestResult = z.infer<typeof IngestResult>;

@@ -16,6 +16,7 @@ import {
 	serveApp,
 	signInAs,
 } from "../support/browser.js";
+import { received } from "../support/clock.js";
 
 const pglite = backends()[0];
 
@@ -61,7 +62,7 @@ describe("every page of the web app in Chromium", () => {
 		today.setUTCHours(0, 0, 0, 0);
 		const demo = await loadDemo(database.db, { leads: 150, seed: 4, now: today });
 		expect(demo.sales?.accepted).toBeGreaterThan(0);
-		expect((await ingestBatch(database.db, HOSTILE)).errors).toEqual([]);
+		expect((await ingestBatch(database.db, HOSTILE, received)).errors).toEqual([]);
 		malloryId = (
 			await database.db
 				.selectFrom("leads")

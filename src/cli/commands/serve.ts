@@ -35,6 +35,7 @@ export async function serveCommand(args: string[]) {
 		listen: store.listen,
 		shutdown: stopping.signal,
 		trustProxy: config.trustProxy,
+		oldestEvent: config.oldestEvent,
 		...(existsSync(webRoot) ? { webRoot } : {}),
 	});
 	const server = serve({ fetch: app.fetch, port, hostname: config.host });
