@@ -81,7 +81,7 @@ async function rescoreRange(db: Db, model: ActiveModel, [after, upTo]: [string, 
 			leads: new Map(leads.rows.map((l) => [l.id, leadForScoring(l)])),
 			wasQualified: new Set(leads.rows.filter((l) => l.was_qualified).map((l) => l.id)),
 			version: model.version,
-			causes: new Map(),
+			causeOf: () => null,
 			now: new Date(now),
 		});
 		return { rows, events, promoted };

@@ -3,6 +3,7 @@ import { becomesMql } from "../domain/lifecycle.js";
 import type { NormalizedEvent } from "../domain/normalize-message.js";
 import type { IdentityPlan } from "../domain/resolve-identities.js";
 import { type Score, scoreOnly } from "../domain/scoring/evaluate-score.js";
+import { firstQualifyingEvent } from "../domain/scoring/qualifying-event.js";
 import { type ScorableEvent, type ScorableProfile, scorableOfNormalized } from "../domain/scoring/scorable.js";
 import { emptyState, type ScoreState } from "../domain/scoring/score-state.js";
 import { applyEvents, stateFits } from "../domain/scoring/state-from-events.js";
@@ -58,18 +59,18 @@ export async function scoreTouchedLeads(trx: Transaction<Tables>, touched: Touch
 		rows.push({ leadId, state, score: scoreOnly(model, state, profile, now.getTime()) });
 	}
 	await writeScores(trx, version, rows);
-	const causes = new Map<string, { messageId: string; at: Date } | null>();
-	for (const [leadId, events] of touched.events) {
-		const last = events.reduce<ScorableEvent | undefined>(
-			(a, e) => (!a || e.timestamp >= a.timestamp ? e : a),
-			undefined,
-		);
-		causes.set(
-			leadId,
-			last ? { messageId: last.messageId, at: new Date(Math.min(last.timestamp, now.getTime())) } : null,
-		);
-	}
-	await promoteCrossings(trx, { rows, leads: touched.profiles, wasQualified: qualified, version, causes, now });
+	const states = new Map(rows.map((r) => [r.leadId, r.state]));
+	// Only leads that cross need their moment found; each is read at its own events' times.
+	const causeOf = (leadId: string) => {
+		const profile = touched.profiles.get(leadId);
+		const state = states.get(leadId);
+		const events = [...(histories.get(leadId) ?? []), ...(touched.events.get(leadId) ?? [])];
+		const at = now.getTime();
+		const first = profile && state ? firstQualifyingEvent(model, state, profile, events, at) : undefined;
+		const cause = first ?? latestOf(touched.events.get(leadId) ?? [], at);
+		return cause ? { messageId: cause.messageId, at: new Date(Math.min(cause.timestamp, at)) } : null;
+	};
+	await promoteCrossings(trx, { rows, leads: touched.profiles, wasQualified: qualified, version, causeOf, now });
 }
 
 /**
@@ -84,8 +85,8 @@ export async function promoteCrossings(
 		leads: ReadonlyMap<string, LeadForScoring>;
 		wasQualified: ReadonlySet<string>;
 		version: number;
-		/** the latest event of the lead's batch: the crossing happened then */
-		causes: ReadonlyMap<string, { messageId: string; at: Date } | null>;
+		/** the event at which the lead crossed (null: now) */
+		causeOf: (leadId: string) => { messageId: string; at: Date } | null;
 		now: Date;
 	},
 ): Promise<number> {
@@ -101,6 +102,7 @@ export async function promoteCrossings(
 			now: batch.now.getTime(),
 		};
 		if (!becomesMql(crossing)) continue;
+		const cause = batch.causeOf(leadId);
 		await applyMove(trx, {
 			leadId,
 			from: lead.stage,
@@ -108,13 +110,20 @@ export async function promoteCrossings(
 			actor: "automation",
 			reason: score.qualification.reason,
 			modelVersion: batch.version,
-			messageId: batch.causes.get(leadId)?.messageId ?? null,
-			at: batch.causes.get(leadId)?.at ?? null,
+			messageId: cause?.messageId ?? null,
+			at: cause?.at ?? batch.now,
 			context: { lead: leadSummary(leadId, lead), score: scoreSummary(score, batch.version) },
 		});
 		promoted++;
 	}
 	return promoted;
+}
+
+function latestOf(events: readonly ScorableEvent[], now: number): ScorableEvent | undefined {
+	return events.reduce<ScorableEvent | undefined>(
+		(a, e) => (e.timestamp <= now && (!a || e.timestamp >= a.timestamp) ? e : a),
+		undefined,
+	);
 }
 
 function leadSummary(id: string, lead: ScorableProfile) {

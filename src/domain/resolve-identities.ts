@@ -109,7 +109,9 @@ export function resolveIdentities(
 		}
 
 		for (const { kind, value } of ids) {
-			if (!lookupOnly(value)) point(kind, value, survivorId);
+			// An alias's previous id that nobody has used yet is remembered, so that events
+			// arriving later under it join this lead whatever order they come in.
+			if (!lookupOnly(value) || !pointers.has(keyOf(kind, value))) point(kind, value, survivorId);
 		}
 		const before = { ...survivor };
 		if (event.email && event.type === "identify") survivor.email = event.email;

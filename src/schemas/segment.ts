@@ -6,7 +6,14 @@ export const MAX_BATCH_BYTES = 500 * 1024;
 
 const id = z.union([z.string().min(1).max(255), z.number()]).transform(String);
 const isoTime = z.iso.datetime({ offset: true, local: false }).or(z.iso.datetime({ local: true }));
-const jsonObject = z.record(z.string(), z.unknown());
+// Free-form objects pass through as parsed: z.record would rebuild them and drop a
+// "__proto__" key, which is an ordinary name in a customer's data.
+const jsonObject = z
+	.custom<Record<string, unknown>>(
+		(value) => typeof value === "object" && value !== null && !Array.isArray(value),
+		"must be a JSON object",
+	)
+	.openapi({ type: "object", additionalProperties: true });
 
 const common = {
 	messageId: z.string().min(1).max(255).optional(),
