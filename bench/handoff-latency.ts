@@ -14,6 +14,7 @@ import { serve } from "@hono/node-server";
 import { createApiKey } from "../src/app/api-keys.js";
 import { allowListOf } from "../src/app/outbound-http.js";
 import { setUpStore } from "../src/app/set-up-store.js";
+import { systemClock } from "../src/app/system-clock.js";
 import { createEndpoint } from "../src/app/webhook-endpoints.js";
 import { createApp } from "../src/http/app.js";
 import { jobHandlers } from "../src/jobs/handlers.js";
@@ -61,7 +62,7 @@ async function main() {
 	const stop = new AbortController();
 	const worker = runWorker({
 		db: database.db,
-		handlers: jobHandlers(database.db, { webhookAllow: allowListOf("127.0.0.0/8") }),
+		handlers: jobHandlers(database.db, { clock: systemClock, webhookAllow: allowListOf("127.0.0.0/8") }),
 		subscribe: (wake) => database.listen(JOBS_CHANNEL, wake),
 		signal: stop.signal,
 	});

@@ -23,7 +23,7 @@ if (process.argv[2] === "read") {
 		after = last.id;
 	}
 } else {
-	events = (await rescoreAll(database.db, { concurrency: 2 })).events;
+	events = (await rescoreAll(database.db, { concurrency: 2, now: new Date() })).events;
 }
 const ms = performance.now() - started;
 await database.close();

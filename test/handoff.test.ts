@@ -5,7 +5,7 @@ import { createApp } from "../src/http/app.js";
 import { slaCheck } from "../src/jobs/sla-check.js";
 import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
-import { received } from "./support/clock.js";
+import { received, TEST_NOW, testClock } from "./support/clock.js";
 
 const mql = (user: string, traits: Record<string, unknown>) => [
 	{ type: "identify", messageId: `${user}-i`, userId: user, traits: { email: `${user}@acme.io`, ...traits } },
@@ -21,6 +21,7 @@ const mql = (user: string, traits: Record<string, unknown>) => [
 describe.each(backends())("sales handoff on $name", (backend) => {
 	let database: Database;
 	let app: ReturnType<typeof createApp>;
+	let clock: ReturnType<typeof testClock>;
 	let secret: string;
 	const call = async (method: string, path: string, body?: unknown) => {
 		const response = await app.request(path, {
@@ -42,7 +43,8 @@ describe.each(backends())("sales handoff on $name", (backend) => {
 
 	beforeEach(async () => {
 		database = await backend.open();
-		app = createApp({ db: database.db });
+		clock = testClock();
+		app = createApp({ db: database.db, clock });
 		secret = (await createApiKey(database.db, "secret", "admin")).key;
 	});
 	afterEach(async () => {
@@ -123,6 +125,7 @@ describe.each(backends())("sales handoff on $name", (backend) => {
 		expect(accepted.body.status).toBe("accepted");
 		expect((await call("GET", `/v1/leads/${first.leadId}`)).body.stage).toBe("sql");
 		expect((await call("POST", `/v1/handoffs/${first.id}/accept`)).status).toBe(409);
+		clock.set(new Date(TEST_NOW.getTime() + 60_000)); // sales decides a minute after the events
 		const rejected = await call("POST", `/v1/handoffs/${second.id}/reject`, {
 			rejection: "no_budget",
 			note: "ask again next year",
@@ -137,8 +140,8 @@ describe.each(backends())("sales handoff on $name", (backend) => {
 		const score = (await call("GET", `/v1/leads/${second.leadId}/score`)).body;
 		expect(score.engagement).toBe(0);
 
-		const from = new Date(Date.now() - 3_600_000).toISOString();
-		const to = new Date(Date.now() + 3_600_000).toISOString();
+		const from = new Date(TEST_NOW.getTime() - 3_600_000).toISOString();
+		const to = new Date(TEST_NOW.getTime() + 3_600_000).toISOString();
 		const metrics = (await call("GET", `/v1/metrics/handoffs?by=team&from=${from}&to=${to}`)).body.data;
 		expect(metrics).toEqual([
 			expect.objectContaining({

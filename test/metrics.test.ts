@@ -4,7 +4,7 @@ import { ingestBatch } from "../src/app/ingest-batch.js";
 import { createApp } from "../src/http/app.js";
 import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
-import { received } from "./support/clock.js";
+import { received, TEST_NOW, testClock } from "./support/clock.js";
 import { teamWithOwner } from "./support/sales-team.js";
 
 /** A lead first seen at `at`, from `source`, who asks for a demo (a hand-raiser) when `hot`. */
@@ -38,12 +38,13 @@ describe.each(backends())("the dashboard's numbers on $name", (backend) => {
 
 	beforeEach(async () => {
 		database = await backend.open();
-		app = createApp({ db: database.db });
+		app = createApp({ db: database.db, clock: testClock() });
 		secret = (await createApiKey(database.db, "secret", "admin")).key;
 		const owner = await teamWithOwner(database.db, { name: "Sam", email: "sam@sales.io" });
 		expect(owner?.id).toBeTruthy();
-		// Six leads in November 2025 (Berlin), one in October; three raise their hand.
-		const now = new Date("2025-11-20T12:00:00Z");
+		// Six leads in November 2025 (Berlin), one in October; three raise their hand. Qualify
+		// learns of them today (TEST_NOW, a year on), as an import of history would.
+		const now = TEST_NOW;
 		const batch = [
 			...lead("ann", "2025-11-02T09:00:00Z", "LinkedIn", true),
 			...lead("bob", "2025-11-02T10:00:00Z", "linkedin", true),
@@ -138,7 +139,7 @@ describe.each(backends())("the dashboard's numbers on $name", (backend) => {
 		});
 		expect(body.mqlToSql).toEqual({ mqls: 4, sqls: 0, rate: 0 });
 		expect(body.handoffs.handoffs).toBe(0);
-		const today = new Date().toISOString().slice(0, 10);
+		const today = TEST_NOW.toISOString().slice(0, 10);
 		const now = (await get(`/v1/metrics/funnel?from=${today}&to=${today}`)).body;
 		expect(now.handoffs).toMatchObject({ handoffs: 4, touched: 0, speedToLeadMedian: null, acceptanceRate: null });
 		expect(now.mqlToSql).toEqual({ mqls: 0, sqls: 0, rate: null });

@@ -5,7 +5,7 @@ import { rescoreAll } from "../src/app/rescore.js";
 import { createApp } from "../src/http/app.js";
 import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
-import { received } from "./support/clock.js";
+import { received, TEST_NOW, testClock } from "./support/clock.js";
 
 describe.each(backends())("previewing a publish on $name", (backend) => {
 	let database: Database;
@@ -32,10 +32,10 @@ describe.each(backends())("previewing a publish on $name", (backend) => {
 
 	beforeAll(async () => {
 		database = await backend.open();
-		app = createApp({ db: database.db });
+		app = createApp({ db: database.db, clock: testClock() });
 		secret = (await createApiKey(database.db, "secret", "admin")).key;
 		// Twelve leads, each a few pricing visits apart: none qualifies under the default model.
-		const now = Date.now();
+		const now = TEST_NOW.getTime();
 		const events = Array.from({ length: 12 }, (_, i) => [
 			{
 				type: "identify",
@@ -73,7 +73,7 @@ describe.each(backends())("previewing a publish on $name", (backend) => {
 		expect(await mqlMoves()).toBe(before); // a preview writes nothing
 
 		expect((await call("POST", `/v1/scoring-models/${draft.id}/publish`)).status).toBe(200);
-		const summary = await rescoreAll(database.db);
+		const summary = await rescoreAll(database.db, { now: TEST_NOW });
 		expect(summary.newMqls).toBe(preview.body.newMqls);
 		expect(summary.byGrade).toEqual(preview.body.byGrade);
 		expect((await mqlMoves()) - before).toBe(preview.body.newMqls);

@@ -10,7 +10,7 @@ import { jobHandlers } from "../src/jobs/handlers.js";
 import { claimJobs } from "../src/jobs/queue.js";
 import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
-import { received } from "./support/clock.js";
+import { received, TEST_NOW, testClock } from "./support/clock.js";
 import { scoreStates, shuffledBatches } from "./support/score-snapshot.js";
 
 const NOW = new Date("2026-11-01T00:00:00Z");
@@ -89,7 +89,7 @@ describe.each(backends())("scoring on $name", (backend) => {
 					.executeTakeFirstOrThrow()
 			).fit;
 		expect(await fitOf()).toBe(-15);
-		await updateLead(database.db, lead.id, { traits: { seniority: "C-level" } });
+		await updateLead(database.db, lead.id, { traits: { seniority: "C-level" } }, TEST_NOW);
 		expect(await fitOf()).toBe(5);
 	});
 
@@ -110,7 +110,7 @@ describe.each(backends())("scoring on $name", (backend) => {
 		if (!job) throw new Error("publishing must queue a rescore");
 		// the rescore and the second half of the events run at the same time
 		await Promise.all([
-			jobHandlers(database.db).rescore?.(job),
+			jobHandlers(database.db, { clock: testClock() }).rescore?.(job),
 			(async () => {
 				for (let i = half; i < messages.length; i += 50)
 					await ingestBatch(database.db, messages.slice(i, i + 50), { receivedAt: NOW });

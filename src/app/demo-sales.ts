@@ -8,6 +8,7 @@ import { applyMove } from "./stage-moves.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+const OPEN_FOR = 14 * DAY;
 const REASONS: RejectionReason[] = ["no_need_now", "bad_fit", "unreachable", "no_budget", "student", "competitor"];
 
 /** A number in [0, 1) fixed by the person and a purpose, so that the demo is the same every time. */
@@ -79,7 +80,8 @@ export async function playDemoSales(db: Db, now: Date): Promise<DemoSalesSummary
 		const decideAt = opportunityAt
 			? Math.max(touchAt, Math.min(opportunityAt - DAY, touchAt + 2 * DAY))
 			: touchAt + (1 + chance(h.person, "decide") * 3) * DAY;
-		if (decideAt >= now.getTime()) {
+		// The last fortnight's MQLs wait in the queue, as a real team's newest would.
+		if (decideAt >= now.getTime() || mqlAt >= now.getTime() - OPEN_FOR) {
 			summary.open++;
 			continue;
 		}
@@ -91,7 +93,7 @@ export async function playDemoSales(db: Db, now: Date): Promise<DemoSalesSummary
 					first_touch_at = ${new Date(touchAt)}, first_touch_kind = 'call',
 					breached_at = ${touchAt > due ? new Date(due) : null}
 				where id = ${h.id}::uuid`.execute(trx);
-			const move = { leadId: h.lead_id, actor: "sales" as const, actorId: "demo" };
+			const move = { leadId: h.lead_id, actor: "sales" as const, actorId: "demo", now };
 			if (accept) {
 				await applyMove(trx, { ...move, from: "mql", to: "sql", at: new Date(decideAt) });
 				if (opportunityAt)

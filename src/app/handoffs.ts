@@ -99,20 +99,21 @@ export async function logTouch(
 	db: Db,
 	id: string,
 	kind: "call" | "email" | "meeting",
-	note?: string,
+	note: string | undefined,
+	now: Date,
 ): Promise<Handoff> {
 	await openHandoff(db, id);
-	await sql`update handoffs set first_touch_at = coalesce(first_touch_at, now()),
+	await sql`update handoffs set first_touch_at = coalesce(first_touch_at, ${now}),
 			first_touch_kind = coalesce(first_touch_kind, ${kind}), note = coalesce(${note ?? null}, note)
 		where id = ${id}::uuid`.execute(db);
 	return getHandoff(db, id);
 }
 
 /** Sales accepts: the lead becomes an SQL. Accepting counts as a first touch if none was logged. */
-export async function acceptHandoff(db: Db, id: string, actorId: string | null): Promise<Handoff> {
+export async function acceptHandoff(db: Db, id: string, actorId: string | null, now: Date): Promise<Handoff> {
 	const handoff = await openHandoff(db, id);
-	await sql`update handoffs set first_touch_at = coalesce(first_touch_at, now()) where id = ${id}::uuid`.execute(db);
-	await changeStage(db, handoff.leadId, { to: "sql", actor: "sales", actorId });
+	await sql`update handoffs set first_touch_at = coalesce(first_touch_at, ${now}) where id = ${id}::uuid`.execute(db);
+	await changeStage(db, handoff.leadId, { to: "sql", actor: "sales", actorId, now });
 	return getHandoff(db, id);
 }
 
@@ -128,9 +129,11 @@ export async function rejectHandoff(
 		resetScore: boolean;
 	},
 	actorId: string | null,
+	now: Date,
 ): Promise<Handoff> {
 	const handoff = await openHandoff(db, id);
 	await changeStage(db, handoff.leadId, {
+		now,
 		to: input.outcome,
 		actor: "sales",
 		actorId,
@@ -140,7 +143,7 @@ export async function rejectHandoff(
 	});
 	if (input.resetScore && input.outcome === "recycled")
 		await inTransaction(db, async (trx) => {
-			await sql`update leads set score_reset_at = now() where id = ${handoff.leadId}::uuid`.execute(trx);
+			await sql`update leads set score_reset_at = ${now} where id = ${handoff.leadId}::uuid`.execute(trx);
 			await trx.deleteFrom("lead_scores").where("lead_id", "=", handoff.leadId).execute();
 		});
 	return getHandoff(db, id);

@@ -16,13 +16,13 @@ const SHOWN_EVENTS = 50;
 export async function explainLeadScore(
 	db: Db,
 	id: string,
-	options: { at?: Date; version?: number } = {},
+	options: { at: Date; version?: number },
 ): Promise<LeadScore> {
 	const lead = await findLive(db, id);
 	const model = options.version ? await modelOfVersion(db, options.version) : await activeModel(db);
 	if (!model)
 		throw new AppError("not_found", options.version ? `no model version ${options.version}` : "no model is published");
-	const at = options.at ?? new Date();
+	const { at } = options;
 	let state = (await statesOf(db, [lead.id], model.version)).get(lead.id);
 	const scoreResetAt = lead.score_reset_at ? new Date(lead.score_reset_at).getTime() : null;
 	if (!state || !stateFits(state, { timezone: lead.timezone, scoreResetAt })) {

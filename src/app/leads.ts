@@ -252,7 +252,7 @@ export async function leadEvents(
 }
 
 /** Sets or removes traits and records a consent change, and rescores the lead. */
-export async function updateLead(db: Db, id: string, patch: LeadPatch): Promise<LeadDetail> {
+export async function updateLead(db: Db, id: string, patch: LeadPatch, now: Date): Promise<LeadDetail> {
 	const lead = await findLive(db, id);
 	const entries = Object.entries(patch.traits ?? {});
 	const set = normalizeTraits(Object.fromEntries(entries.filter(([, v]) => v !== null)));
@@ -265,7 +265,7 @@ export async function updateLead(db: Db, id: string, patch: LeadPatch): Promise<
 			.set({
 				traits: sql`(traits - ${removed}::text[]) || ${JSON.stringify(set)}::jsonb`,
 				...(patch.consent
-					? { consent_status: patch.consent.status, consent_at: sql`now()`, consent_source: patch.consent.source }
+					? { consent_status: patch.consent.status, consent_at: now, consent_source: patch.consent.source }
 					: {}),
 				updated_at: sql`now()`,
 			})
@@ -290,7 +290,7 @@ export async function updateLead(db: Db, id: string, patch: LeadPatch): Promise<
 		await scoreTouchedLeads(
 			trx,
 			{ events: new Map(), created: new Set(), profiles: new Map([[row.id, profile]]) },
-			new Date(),
+			now,
 		);
 	});
 	return getLead(db, lead.id);

@@ -36,7 +36,7 @@ interface Row extends ProfileRow {
  * What publishing a model would do, without writing anything: every live lead scored under it
  * from its whole history, as the publish's rescore will, compared with the active model.
  */
-export async function previewPublish(db: Db, id: string, now = new Date()): Promise<PublishPreview> {
+export async function previewPublish(db: Db, id: string, now: Date): Promise<PublishPreview> {
 	const started = performance.now();
 	const { document } = await getModel(db, id);
 	const compiled = compileModel(document);

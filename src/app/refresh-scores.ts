@@ -12,9 +12,9 @@ import { type ProfileRow, profilesOf, scoreTouchedLeads } from "./score-leads.js
  */
 export async function refreshStaleScores(
 	db: Db,
-	options: { staleAfterMs?: number; now?: Date; chunkSize?: number } = {},
+	options: { staleAfterMs?: number; now: Date; chunkSize?: number },
 ): Promise<number> {
-	const now = options.now ?? new Date();
+	const { now } = options;
 	const cutoff = new Date(now.getTime() - (options.staleAfterMs ?? 3_600_000));
 	let refreshed = 0;
 	let after = "00000000-0000-0000-0000-000000000000";

@@ -30,7 +30,7 @@ export interface RescoreOptions {
 	chunkSize?: number;
 	/** chunks in flight at once: while one waits on the database, another is scored */
 	concurrency?: number;
-	now?: Date;
+	now: Date;
 	onProgress?: (p: RescoreProgress) => void;
 }
 
@@ -95,7 +95,7 @@ function tally(summary: RescoreSummary, score: Score) {
 }
 
 /** Rebuilds every live lead's score under one model (the active one by default) from its whole history. */
-export async function rescoreAll(db: Db, options: RescoreOptions = {}): Promise<RescoreSummary> {
+export async function rescoreAll(db: Db, options: RescoreOptions): Promise<RescoreSummary> {
 	const model = options.version ? await modelOfVersion(db, options.version) : await activeModel(db);
 	if (!model)
 		throw new AppError("not_found", options.version ? `no model version ${options.version}` : "no model is published");
@@ -117,7 +117,7 @@ export async function rescoreAll(db: Db, options: RescoreOptions = {}): Promise<
 	const worker = async () => {
 		while (next < ranges.length) {
 			const range = ranges[next++] as [string, string];
-			const chunk = await rescoreRange(db, model, range, (options.now ?? new Date()).getTime());
+			const chunk = await rescoreRange(db, model, range, options.now.getTime());
 			summary.leads += chunk.rows.length;
 			summary.events += chunk.events;
 			summary.newMqls += chunk.promoted;

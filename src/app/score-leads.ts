@@ -112,6 +112,7 @@ export async function promoteCrossings(
 			modelVersion: batch.version,
 			messageId: cause?.messageId ?? null,
 			at: cause?.at ?? batch.now,
+			now: batch.now,
 			context: { lead: leadSummary(leadId, lead), score: scoreSummary(score, batch.version) },
 		});
 		promoted++;

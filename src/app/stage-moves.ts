@@ -27,6 +27,8 @@ export interface StageMove {
 	context?: Record<string, unknown>;
 	/** when it happened, if not now: the time of the event that caused it */
 	at?: Date | null;
+	/** the app clock's time as the move is recorded: a handoff's SLA and a cooldown start then */
+	now: Date;
 }
 
 const EVENT_OF: Partial<Record<Stage, WebhookEventType>> = {
@@ -42,9 +44,10 @@ const EVENT_OF: Partial<Record<Stage, WebhookEventType>> = {
  */
 export async function applyMove(trx: Transaction<Tables>, move: StageMove): Promise<void> {
 	const cooldown = move.to === "recycled" && move.cooldownDays ? move.cooldownDays : null;
-	const at = move.at ?? sql`now()`;
+	const at = move.at ?? move.now;
+	const cooldownUntil = cooldown === null ? null : new Date(move.now.getTime() + cooldown * 86_400_000);
 	await sql`update leads set stage = ${move.to}, stage_changed_at = ${at}, updated_at = now(),
-			mql_cooldown_until = ${cooldown === null ? null : sql`now() + ${`${cooldown} days`}::interval`}
+			mql_cooldown_until = ${cooldownUntil}
 		where id = ${move.leadId}::uuid`.execute(trx);
 	await trx
 		.insertInto("stage_changes")
@@ -59,7 +62,7 @@ export async function applyMove(trx: Transaction<Tables>, move: StageMove): Prom
 			note: move.note ?? null,
 			model_version: move.modelVersion ?? null,
 			message_id: move.messageId ?? null,
-			...(move.at ? { at: move.at } : {}),
+			at,
 		})
 		.execute();
 	await followHandoff(trx, move);
@@ -84,7 +87,7 @@ async function followHandoff(trx: Transaction<Tables>, move: StageMove): Promise
 	if (move.from === "mql" && move.to !== "mql") {
 		const status =
 			move.to === "sql" ? "accepted" : move.to === "recycled" || move.to === "disqualified" ? "rejected" : "closed";
-		await sql`update handoffs set status = ${status}, outcome_at = now(), rejection = ${move.rejection ?? null},
+		await sql`update handoffs set status = ${status}, outcome_at = ${move.at ?? move.now}, rejection = ${move.rejection ?? null},
 				note = coalesce(${move.note ?? null}, note)
 			where lead_id = ${move.leadId}::uuid and status = 'open'`.execute(trx);
 	}
@@ -101,7 +104,7 @@ async function followHandoff(trx: Transaction<Tables>, move: StageMove): Promise
 		consent: lead.consent_status,
 		stage: "mql",
 	};
-	await assignHandoff(trx, move.leadId, profile, new Date(), { ...move.context, reason: move.reason ?? null });
+	await assignHandoff(trx, move.leadId, profile, move.now, { ...move.context, reason: move.reason ?? null });
 }
 
 /** A move asked for through the API: checked against the transition table under the lead's row lock. */

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { systemClock } from "../app/system-clock.js";
 import { smtpMailer } from "../email/mailer.js";
 import { jobHandlers, SCORES_REFRESH } from "../jobs/handlers.js";
 import { scheduleOnce } from "../jobs/queue.js";
@@ -9,10 +10,12 @@ import type { Store } from "./open-store.js";
 
 /** The job worker as `serve` and `worker` run it: every handler, woken by NOTIFY at commit. */
 export async function startWorker(store: Store, config: Config, logger: Logger, signal: AbortSignal): Promise<void> {
-	await scheduleOnce(store.db, SCORES_REFRESH, new Date());
+	const clock = systemClock;
+	await scheduleOnce(store.db, SCORES_REFRESH, clock.now());
 	return runWorker({
 		db: store.db,
 		handlers: jobHandlers(store.db, {
+			clock,
 			logger,
 			webhookAllow: config.webhookAllow,
 			mailer: smtpMailer(config.smtpUrl, config.emailFrom),

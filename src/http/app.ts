@@ -76,10 +76,10 @@ export function createApp({
 	app.get("/health", async (c) => c.json({ ok: true, version }));
 	registerIngestRoutes(app, db, { clock, oldestEvent, logger });
 	registerSessionRoutes(app, db, { trustProxy: trustProxy ?? false });
-	registerLeadRoutes(app, db);
-	registerScoringModelRoutes(app, db);
+	registerLeadRoutes(app, db, clock);
+	registerScoringModelRoutes(app, db, clock);
 	registerWebhookRoutes(app, db);
-	registerSalesRoutes(app, db, { listen, shutdown });
+	registerSalesRoutes(app, db, { listen, shutdown, clock });
 	registerMetricsRoutes(app, db);
 	registerApiKeyRoutes(app, db);
 

@@ -82,6 +82,9 @@ export function registerIngestRoutes(app: OpenAPIHono<AuthEnv>, db: Db, options:
 		app.use(`/v1/${name}`, allowOrigins);
 		app.post(`/v1/${name}`, (c) => ingest(c, call));
 	}
+	// Segment's browser library posts its own delivery counters here: nothing about leads, nothing kept.
+	app.use("/v1/m", allowOrigins);
+	app.post("/v1/m", (c) => c.body(null, 204));
 
 	async function ingest(c: Context<AuthEnv>, call: MessageType | "batch") {
 		// A key in the header is checked before the body is read; one in the body, after.

@@ -5,6 +5,7 @@ import { explainLeadScore } from "../app/lead-score.js";
 import { deleteLead, getLead, leadEvents, listLeads, updateLead } from "../app/leads.js";
 import { leadsCsv } from "../app/leads-csv.js";
 import { changeStage, stageHistory } from "../app/stage-moves.js";
+import type { Clock } from "../domain/clock.js";
 import { AppError } from "../domain/errors.js";
 import { movesFor } from "../domain/lifecycle.js";
 import { isStage } from "../domain/stages.js";
@@ -19,7 +20,7 @@ const notFound = json(ErrorResponse, "No such lead");
 const LeadId = pathId("0b5f…");
 const security = secretKey;
 
-export function registerLeadRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
+export function registerLeadRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: Clock) {
 	const access = requireRole(db, { write: ["admin", "marketing", "sales"] });
 	app.use("/v1/leads", access);
 	app.use("/v1/leads/*", access);
@@ -101,7 +102,7 @@ export function registerLeadRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 		async (c) => {
 			const { at, version } = c.req.valid("query");
 			const score = await explainLeadScore(db, c.req.valid("param").id, {
-				...(at ? { at: new Date(at) } : {}),
+				at: at ? new Date(at) : clock.now(),
 				...(version ? { version } : {}),
 			});
 			return c.json(score, 200);
@@ -174,7 +175,12 @@ export function registerLeadRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 			const body = c.req.valid("json");
 			const principal = c.get("principal");
 			const actor = roleOf(principal) ?? "sales";
-			await changeStage(db, c.req.valid("param").id, { ...body, actor, actorId: actorIdOf(principal) });
+			await changeStage(db, c.req.valid("param").id, {
+				...body,
+				actor,
+				actorId: actorIdOf(principal),
+				now: clock.now(),
+			});
 			return c.body(null, 204);
 		},
 	);
@@ -189,7 +195,7 @@ export function registerLeadRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 			request: { params: LeadId, body: { content: { "application/json": { schema: LeadPatch } }, required: true } },
 			responses: { 200: json(LeadDetail, "The updated lead"), 404: notFound },
 		}),
-		async (c) => c.json(await updateLead(db, c.req.valid("param").id, c.req.valid("json")), 200),
+		async (c) => c.json(await updateLead(db, c.req.valid("param").id, c.req.valid("json"), clock.now()), 200),
 	);
 
 	app.openapi(

@@ -11,6 +11,7 @@ import {
 	updateOwner,
 	updateTeam,
 } from "../app/sales-setup.js";
+import type { Clock } from "../domain/clock.js";
 import {
 	Handoff,
 	Owner,
@@ -35,8 +36,9 @@ const list = <T extends z.ZodType>(schema: T) => z.object({ data: z.array(schema
 export function registerSalesRoutes(
 	app: OpenAPIHono<AuthEnv>,
 	db: Db,
-	events: { listen?: Listen; shutdown?: AbortSignal } = {},
+	events: { listen?: Listen; shutdown?: AbortSignal; clock: Clock },
 ) {
+	const { clock } = events;
 	const policies = {
 		"/v1/teams": requireRole(db, { write: ["admin"] }),
 		"/v1/owners": requireRole(db, { write: ["admin"] }),
@@ -236,7 +238,7 @@ export function registerSalesRoutes(
 		}),
 		async (c) => {
 			const body = c.req.valid("json");
-			return c.json(await logTouch(db, c.req.valid("param").id, body.kind, body.note), 200);
+			return c.json(await logTouch(db, c.req.valid("param").id, body.kind, body.note, clock.now()), 200);
 		},
 	);
 	app.openapi(
@@ -249,7 +251,8 @@ export function registerSalesRoutes(
 			request: { params: Id },
 			responses: { 200: json(Handoff, "The handoff"), 404: notFound, 409: json(ErrorResponse, "Already decided") },
 		}),
-		async (c) => c.json(await acceptHandoff(db, c.req.valid("param").id, actorIdOf(c.get("principal"))), 200),
+		async (c) =>
+			c.json(await acceptHandoff(db, c.req.valid("param").id, actorIdOf(c.get("principal")), clock.now()), 200),
 	);
 	app.openapi(
 		createRoute({
@@ -262,6 +265,15 @@ export function registerSalesRoutes(
 			responses: { 200: json(Handoff, "The handoff"), 404: notFound, 409: json(ErrorResponse, "Already decided") },
 		}),
 		async (c) =>
-			c.json(await rejectHandoff(db, c.req.valid("param").id, c.req.valid("json"), actorIdOf(c.get("principal"))), 200),
+			c.json(
+				await rejectHandoff(
+					db,
+					c.req.valid("param").id,
+					c.req.valid("json"),
+					actorIdOf(c.get("principal")),
+					clock.now(),
+				),
+				200,
+			),
 	);
 }

@@ -9,6 +9,7 @@ import {
 	updateDraft,
 	validateDocument,
 } from "../app/scoring-models.js";
+import type { Clock } from "../domain/clock.js";
 import { AppError } from "../domain/errors.js";
 import { describeModel } from "../domain/scoring/describe-model.js";
 import {
@@ -31,7 +32,7 @@ const Published = ScoringModelWithDocument.extend({
 	rescoreJobId: z.number().int().openapi({ description: "the queued rescore of every lead" }),
 }).openapi("PublishedScoringModel");
 
-export function registerScoringModelRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
+export function registerScoringModelRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: Clock) {
 	// Everyone may read models; marketing and admins write them (sales may not).
 	const access = requireRole(db, { write: ["admin", "marketing"] });
 	app.use("/v1/scoring-models", access);
@@ -179,7 +180,7 @@ export function registerScoringModelRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 			const role = roleOf(c.get("principal"));
 			if (role !== "admin" && role !== "marketing")
 				throw new AppError("forbidden", `Your role (${role}) may not preview a publish.`);
-			return c.json(await previewPublish(db, c.req.valid("param").id), 200);
+			return c.json(await previewPublish(db, c.req.valid("param").id, clock.now()), 200);
 		},
 	);
 

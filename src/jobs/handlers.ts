@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { activeModel } from "../app/active-model.js";
 import { refreshStaleScores } from "../app/refresh-scores.js";
 import { rescoreAll } from "../app/rescore.js";
+import type { Clock } from "../domain/clock.js";
 import type { Mailer } from "../email/mailer.js";
 import type { Db } from "../storage/database.js";
 import { emailHandoff } from "./email-handoff.js";
@@ -20,9 +21,9 @@ const SCORES_REFRESH_EVERY_MS = 15 * 60_000;
  */
 export function jobHandlers(
 	db: Db,
-	options: { logger?: Logger; webhookAllow?: BlockList; mailer?: Mailer | null; publicUrl?: string } = {},
+	options: { clock: Clock; logger?: Logger; webhookAllow?: BlockList; mailer?: Mailer | null; publicUrl?: string },
 ): Record<string, JobHandler> {
-	const { logger } = options;
+	const { logger, clock } = options;
 	return {
 		"webhook.deliver": webhookDelivery(db, { allowed: options.webhookAllow ?? new BlockList(), logger }),
 		"handoff.sla_check": slaCheck(db, logger),
@@ -33,9 +34,9 @@ export function jobHandlers(
 		}),
 		// Recurring: stored scores follow decay and windows, then the next run is queued.
 		[SCORES_REFRESH]: async (job) => {
-			const refreshed = await refreshStaleScores(db);
+			const refreshed = await refreshStaleScores(db, { now: clock.now() });
 			if (refreshed > 0) logger?.info({ job: job.id, refreshed }, "refreshed stale scores");
-			await scheduleOnce(db, SCORES_REFRESH, new Date(Date.now() + SCORES_REFRESH_EVERY_MS), job.id);
+			await scheduleOnce(db, SCORES_REFRESH, new Date(clock.now().getTime() + SCORES_REFRESH_EVERY_MS), job.id);
 		},
 		// Queued by a publish: rescore every lead under the model, unless a newer one has
 		// been published since (its own job does the work then).
@@ -45,6 +46,7 @@ export function jobHandlers(
 			let lastBeat = Date.now();
 			const summary = await rescoreAll(db, {
 				version: active.version,
+				now: clock.now(),
 				onProgress: () => {
 					if (Date.now() - lastBeat < 10_000) return;
 					lastBeat = Date.now();

@@ -12,11 +12,12 @@ import {
 	accessibilityProblems,
 	launchChromium,
 	leadTextIsInert,
+	newPage,
 	SHOTS,
 	serveApp,
 	signInAs,
 } from "../support/browser.js";
-import { received } from "../support/clock.js";
+import { received, TEST_NOW } from "../support/clock.js";
 
 const pglite = backends()[0];
 
@@ -58,11 +59,16 @@ describe("every page of the web app in Chromium", () => {
 	beforeAll(async () => {
 		if (!pglite) throw new Error("PGlite backend missing");
 		database = await pglite.open();
-		const today = new Date();
-		today.setUTCHours(0, 0, 0, 0);
-		const demo = await loadDemo(database.db, { leads: 150, seed: 4, now: today });
+		const demo = await loadDemo(database.db, { leads: 150, seed: 4, now: TEST_NOW });
 		expect(demo.sales?.accepted).toBeGreaterThan(0);
 		expect((await ingestBatch(database.db, HOSTILE, received)).errors).toEqual([]);
+		// two fresh hand-raisers: the queue always has MQLs to work, whatever the demo left open
+		const fresh = ["nora", "omar"].flatMap((name) => [
+			{ type: "identify", messageId: `${name}-i`, userId: name, traits: { email: `${name}@fresh.io`, title: "CTO" } },
+			{ type: "track", messageId: `${name}-d`, userId: name, event: "Demo Requested" },
+		]);
+		const anHourEarlier = new Date(TEST_NOW.getTime() - 3_600_000); // due before mallory, who stays an MQL
+		expect((await ingestBatch(database.db, fresh, { receivedAt: anHourEarlier })).errors).toEqual([]);
 		malloryId = (
 			await database.db
 				.selectFrom("leads")
@@ -97,7 +103,7 @@ describe("every page of the web app in Chromium", () => {
 	}
 
 	it("shows each page to an admin with lead text inert and no serious accessibility problem", async () => {
-		const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+		const page = await newPage(browser);
 		// signed out, the app's first GET /v1/session is an expected 401; from here on, nothing may fail
 		await signInAs(page, server.base, "ada@example.com", "correct horse battery");
 		const problems: string[] = [];
@@ -176,7 +182,7 @@ describe("every page of the web app in Chromium", () => {
 	}, 120_000);
 
 	it("lets marketing edit a draft with problems shown beside the rule, and publish after a count of stage changes", async () => {
-		const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+		const page = await newPage(browser, { width: 1366, height: 900 });
 		await signInAs(page, server.base, "mo@mkt.io", "marketing pass 1");
 		await page.goto(`${server.base}/scoring`);
 		await page.getByRole("button", { name: "New draft from this model" }).click();
@@ -204,7 +210,7 @@ describe("every page of the web app in Chromium", () => {
 		await page.getByRole("button", { name: "Publish…" }).click();
 		const dialog = page.getByRole("dialog");
 		await dialog.waitFor();
-		const expected = await previewPublish(database.db, draftId);
+		const expected = await previewPublish(database.db, draftId, TEST_NOW);
 		expect(expected.newMqls).toBeGreaterThan(0);
 		expect(await dialog.getByTestId("stage-changes").textContent()).toBe(
 			`${expected.newMqls.toLocaleString("en-US")} leads will become MQLs`,
@@ -213,7 +219,7 @@ describe("every page of the web app in Chromium", () => {
 		await dialog.getByRole("button", { name: "Publish", exact: true }).click();
 		await page.waitForURL(/\/scoring$/);
 		await expect.poll(() => page.locator("h1").textContent()).toMatch(/version 2, active/);
-		const summary = await rescoreAll(database.db);
+		const summary = await rescoreAll(database.db, { now: TEST_NOW });
 		expect(summary.newMqls).toBe(expected.newMqls);
 		await page.close();
 	}, 120_000);
@@ -222,7 +228,7 @@ describe("every page of the web app in Chromium", () => {
 		const draft = await createDraft(database.db, {
 			basedOn: (await database.db.selectFrom("scoring_models").select("id").executeTakeFirstOrThrow()).id,
 		});
-		const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+		const page = await newPage(browser);
 		await signInAs(page, server.base, "sam@sales.io", "sales password 1");
 		await page.goto(`${server.base}/scoring`);
 		await page.locator("li[data-rule]").first().waitFor();

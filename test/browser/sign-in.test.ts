@@ -4,7 +4,7 @@ import { createApiKey } from "../../src/app/api-keys.js";
 import { createUser } from "../../src/app/users.js";
 import type { Database } from "../../src/storage/database.js";
 import { backends } from "../support/backends.js";
-import { accessibilityProblems, launchChromium, SHOTS, serveApp } from "../support/browser.js";
+import { accessibilityProblems, launchChromium, newPage, SHOTS, serveApp } from "../support/browser.js";
 import { teamWithOwner } from "../support/sales-team.js";
 
 const pglite = backends()[0];
@@ -30,7 +30,7 @@ describe("the web app in Chromium", () => {
 
 	it("offers the first-run setup while no user exists, only to the holder of the admin key", async () => {
 		const { key } = await createApiKey(database.db, "secret", "first run");
-		const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+		const page = await newPage(browser);
 		await page.goto(base);
 		await page.getByLabel("Admin secret key").fill("qk_s_guessed");
 		await page.getByLabel("Your name").fill("Grace");
@@ -56,7 +56,7 @@ describe("the web app in Chromium", () => {
 			role: "admin",
 			password: "correct horse battery",
 		});
-		const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+		const page = await newPage(browser);
 		await page.goto(base);
 		await page.getByLabel("E-mail").fill("ada@example.com");
 		await page.getByLabel("Password").fill("wrong password!");
@@ -119,7 +119,7 @@ describe("the web app in Chromium", () => {
 		await teamWithOwner(database.db, { name: "Sam", email: "sam@sales.io" });
 		await createUser(database.db, { email: "sam@sales.io", name: "Sam", role: "sales", password: "sales password 1" });
 		const { key } = await createApiKey(database.db, "write", "site");
-		const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+		const page = await newPage(browser);
 		await page.goto(base);
 		await page.getByLabel("E-mail").fill("sam@sales.io");
 		await page.getByLabel("Password").fill("sales password 1");

@@ -7,6 +7,7 @@ import type { Browser, Page } from "playwright-core";
 import { launchChromium as launchBrowser } from "../../scripts/chromium.js";
 import { createApp } from "../../src/http/app.js";
 import type { Database } from "../../src/storage/database.js";
+import { TEST_NOW, testClock } from "./clock.js";
 
 export const SHOTS = "test-artifacts/screenshots";
 
@@ -17,10 +18,17 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** The API (with its server-sent events) and the built web app on a loopback port, as `serve` runs them. */
-export async function serveApp(database: Database): Promise<{ base: string; close: () => Promise<void> }> {
+export async function serveApp(
+	database: Database,
+	/** stands in front of the app, as a flaky network would */
+	front: (request: Request, app: (request: Request) => Response | Promise<Response>) => Response | Promise<Response> = (
+		request,
+		app,
+	) => app(request),
+): Promise<{ base: string; close: () => Promise<void> }> {
 	const webRoot = fileURLToPath(new URL("../../web/dist", import.meta.url));
-	const app = createApp({ db: database.db, webRoot, listen: database.listen });
-	const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+	const app = createApp({ db: database.db, webRoot, listen: database.listen, clock: testClock() });
+	const server = serve({ fetch: (request) => front(request, app.fetch), port: 0, hostname: "127.0.0.1" });
 	await new Promise((resolve) => server.once("listening", resolve));
 	return {
 		base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -30,6 +38,13 @@ export async function serveApp(database: Database): Promise<{ base: string; clos
 				server.close(() => resolve());
 			}),
 	};
+}
+
+/** A page whose clock reads TEST_NOW, as the server's does: no browser test depends on the day it runs. */
+export async function newPage(browser: Browser, viewport = { width: 1366, height: 768 }): Promise<Page> {
+	const page = await browser.newPage({ viewport });
+	await page.clock.setFixedTime(TEST_NOW);
+	return page;
 }
 
 export async function signInAs(page: Page, base: string, email: string, password: string): Promise<void> {

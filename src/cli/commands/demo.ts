@@ -1,4 +1,5 @@
 import { loadDemo } from "../../app/load-demo.js";
+import { systemClock } from "../../app/system-clock.js";
 import { readConfig } from "../config.js";
 import { openStore } from "../open-store.js";
 import { progressReporter } from "../progress.js";
@@ -17,7 +18,7 @@ export async function demoCommand(args: string[]) {
 	const store = await openStore(readConfig());
 	const started = Date.now();
 	const progress = progressReporter();
-	const today = new Date();
+	const today = systemClock.now();
 	today.setUTCHours(0, 0, 0, 0);
 	try {
 		const summary = await loadDemo(store.db, { leads, seed, now: today }, (s) => {

@@ -1,4 +1,5 @@
 import { rescoreAll } from "../../app/rescore.js";
+import { systemClock } from "../../app/system-clock.js";
 import { readConfig } from "../config.js";
 import { openStore } from "../open-store.js";
 import { progressReporter } from "../progress.js";
@@ -28,6 +29,7 @@ export async function rescoreCommand(args: string[]) {
 			...(version > 0 ? { version } : {}),
 			chunkSize: Math.max(1, chunkSize),
 			concurrency: Math.max(1, concurrency),
+			now: systemClock.now(),
 			onProgress: (p) => {
 				const share = p.totalLeads > 0 ? Math.min(100, (p.leads / p.totalLeads) * 100) : 100;
 				const rate = p.elapsedMs > 0 ? Math.round((p.events / p.elapsedMs) * 1000) : 0;

@@ -5,6 +5,7 @@ import { serve } from "@hono/node-server";
 import pino from "pino";
 import { countApiKeys, createApiKey } from "../../app/api-keys.js";
 import { loadDemo } from "../../app/load-demo.js";
+import { systemClock } from "../../app/system-clock.js";
 import { createApp } from "../../http/app.js";
 import { readConfig } from "../config.js";
 import { openStore, type Store } from "../open-store.js";
@@ -36,6 +37,7 @@ export async function serveCommand(args: string[]) {
 		shutdown: stopping.signal,
 		trustProxy: config.trustProxy,
 		oldestEvent: config.oldestEvent,
+		clock: systemClock,
 		...(existsSync(webRoot) ? { webRoot } : {}),
 	});
 	const server = serve({ fetch: app.fetch, port, hostname: config.host });
@@ -78,7 +80,7 @@ secret key on its first-run page, or run
 	const answer = await prompt.question("The store is empty. Load a demo funnel of 2,000 leads now? [y/N] ");
 	prompt.close();
 	if (/^y/i.test(answer.trim())) {
-		const summary = await loadDemo(store.db, { leads: 2000, seed: 1, now: new Date() });
+		const summary = await loadDemo(store.db, { leads: 2000, seed: 1, now: systemClock.now() });
 		console.log(`Loaded ${summary.stored} events for ${summary.leads} demo leads.\n`);
 	}
 }
