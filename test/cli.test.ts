@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from "vitest";
 
 const children: ChildProcess[] = [];
 function qualify(args: string[], env: Record<string, string>) {
-	const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+	// The built CLI (global setup builds it once), as a user runs it: no TypeScript compiled per test.
+	const child = spawn(process.execPath, ["dist/cli/main.js", ...args], {
 		env: { ...process.env, ...env, DATABASE_URL: "" },
 		stdio: ["ignore", "pipe", "pipe"],
 	});
@@ -20,7 +21,7 @@ function qualify(args: string[], env: Record<string, string>) {
 	});
 	const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
 	const waitFor = async (pattern: RegExp) => {
-		for (let i = 0; i < 600 && !pattern.test(output); i++) await new Promise((r) => setTimeout(r, 100));
+		for (let i = 0; i < 1200 && !pattern.test(output); i++) await new Promise((r) => setTimeout(r, 100));
 		return output;
 	};
 	return { child, exited, waitFor, output: () => output };
@@ -29,7 +30,8 @@ afterAll(() => {
 	for (const child of children) child.kill("SIGKILL");
 });
 
-describe("qualify CLI", () => {
+// A busy machine (both cores taken) slows a child process several times over: generous limits.
+describe("qualify CLI", { timeout: 180_000 }, () => {
 	it("prints help for every command", async () => {
 		const help = qualify(["demo", "--help"], {});
 		expect(await help.exited).toBe(0);

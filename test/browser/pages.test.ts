@@ -1,5 +1,5 @@
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ingestBatch } from "../../src/app/ingest-batch.js";
 import { loadDemo } from "../../src/app/load-demo.js";
 import { previewPublish } from "../../src/app/preview-publish.js";
@@ -50,7 +50,7 @@ const HOSTILE = [
 	},
 ];
 
-describe("every page of the web app in Chromium", () => {
+describe.skipIf(!inject("chromium"))("every page of the web app in Chromium", () => {
 	let database: Database;
 	let browser: Browser;
 	let server: Awaited<ReturnType<typeof serveApp>>;

@@ -1,5 +1,5 @@
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createApiKey } from "../../src/app/api-keys.js";
 import { createUser } from "../../src/app/users.js";
 import type { Database } from "../../src/storage/database.js";
@@ -9,7 +9,7 @@ import { teamWithOwner } from "../support/sales-team.js";
 
 const pglite = backends()[0];
 
-describe("the web app in Chromium", () => {
+describe.skipIf(!inject("chromium"))("the web app in Chromium", () => {
 	let database: Database;
 	let browser: Browser;
 	let server: Awaited<ReturnType<typeof serveApp>>;

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createApiKey } from "../../src/app/api-keys.js";
 import type { Database } from "../../src/storage/database.js";
 import { backends } from "../support/backends.js";
@@ -31,7 +31,7 @@ async function customerSite(): Promise<{ origin: string; server: Server }> {
 	return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-describe("Segment's browser library and the browser's own senders, in Chromium", () => {
+describe.skipIf(!inject("chromium"))("Segment's browser library and the browser's own senders, in Chromium", () => {
 	let database: Database;
 	let browser: Browser;
 	let api: Awaited<ReturnType<typeof serveApp>>;

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -12,7 +13,27 @@ declare module "vitest" {
 	export interface ProvidedContext {
 		pgliteTemplate: string;
 		postgresTemplate: string | null;
+		/** Debian's Chromium is installed: the browser tests run */
+		chromium: boolean;
 	}
+}
+
+export const CHROMIUM = "/usr/bin/chromium";
+// CI sets QUALIFY_TEST_ALL=1: a suite that would be skipped fails the run instead.
+const requireAll = process.env.QUALIFY_TEST_ALL === "1";
+
+/** Says, in one line, what will not run here and how to make it run (or refuses, in CI). */
+function notice(message: string) {
+	if (requireAll) throw new Error(`QUALIFY_TEST_ALL is set, but ${message}`);
+	process.stdout.write(`\n${message}\n`);
+}
+
+/** The CLI tests run the built CLI: built once here (incrementally), never per test. */
+function buildCli() {
+	const tsc = fileURLToPath(new URL("../../node_modules/typescript/bin/tsc", import.meta.url));
+	const root = fileURLToPath(new URL("../..", import.meta.url));
+	const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: root, encoding: "utf8" });
+	if (result.status !== 0) throw new Error(`building the CLI failed:\n${result.stdout}${result.stderr}`);
 }
 
 /** Migrates once, then every test database starts as a copy: a PGlite dump, a PostgreSQL template. */
@@ -26,6 +47,13 @@ async function ensureWebBuilt() {
 
 export default async function setup(project: TestProject) {
 	await ensureWebBuilt();
+	buildCli();
+	const chromium = existsSync(CHROMIUM);
+	if (!chromium)
+		notice(
+			`Browser tests skipped: no Chromium at ${CHROMIUM}. Install it with "apt-get install -y chromium" to run them.`,
+		);
+	project.provide("chromium", chromium);
 	const dir = join(tmpdir(), `qualify-test-${process.pid}`);
 	await mkdir(dir, { recursive: true });
 	const template = join(dir, "pglite-template.tar");
@@ -36,6 +64,10 @@ export default async function setup(project: TestProject) {
 	project.provide("pgliteTemplate", template);
 
 	const url = process.env.QUALIFY_TEST_DATABASE_URL;
+	if (!url)
+		notice(
+			"PostgreSQL suites skipped (storage, ingest, HTTP and scoring run on PGlite only): set QUALIFY_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test to run them on PostgreSQL too.",
+		);
 	let postgresTemplate: string | null = null;
 	if (url) {
 		postgresTemplate = `qualify_template_${process.pid}`;
