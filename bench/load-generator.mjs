@@ -3,7 +3,7 @@
 // without it, as fast as `concurrency` clients can.
 import { parentPort, workerData } from "node:worker_threads";
 
-const { url, auth, bodies, concurrency, perSecond } = workerData;
+const { url, auth, bodies, concurrency, perSecond, headers = {} } = workerData;
 let next = 0;
 let stored = 0;
 let stopped = false;
@@ -22,7 +22,7 @@ await Promise.all(
 			}
 			const response = await fetch(url, {
 				method: "POST",
-				headers: { authorization: auth, "content-type": "application/json" },
+				headers: { authorization: auth, "content-type": "application/json", ...headers },
 				body: bodies[index],
 			});
 			const result = await response.json();
