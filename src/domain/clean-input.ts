@@ -40,7 +40,9 @@ export function cleanMessage(input: unknown, maxDepth = MAX_DEPTH): Cleaned {
 			let copy: unknown[] | null = null;
 			for (let i = 0; i < value.length; i++) {
 				const item = walk(value[i], () => join(path(), String(i)), depth + 1);
-				if (item !== value[i]) (copy ??= [...value])[i] = item;
+				if (item === value[i]) continue;
+				copy ??= [...value];
+				copy[i] = item;
 			}
 			return copy ?? value;
 		}
