@@ -124,7 +124,11 @@ async function main() {
 		await setModel(model);
 		const cpu = server.child.pid ? cpuOf(server.child.pid) : 0;
 		const started = performance.now();
-		const { stored } = await send(server.base, server.key, bodies, headers);
+		const { stored } = await send(server.base, server.key, bodies, headers).catch((error: Error) => {
+			console.log(`${label}: refused (${error.message.slice(0, 80)})`);
+			return { stored: 0 };
+		});
+		if (stored === 0) continue;
 		const seconds = (performance.now() - started) / 1000;
 		const used = (server.child.pid ? cpuOf(server.child.pid) : 0) - cpu;
 		const perEvent = used / stored;

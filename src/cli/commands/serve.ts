@@ -15,9 +15,10 @@ import { onShutdown } from "./shutdown.js";
 
 const USAGE = `Usage: qualify serve [--port N] [--no-worker]
 
-Serves the API (and, from later releases, the web app). Jobs run in this process unless
---no-worker is given; then run 'qualify worker' beside it.
-Environment: PORT (8080), HOST (0.0.0.0), DATABASE_URL, QUALIFY_DATA_DIR (./.qualify), LOG_LEVEL.`;
+Serves the API and the web app. Jobs run in this process unless --no-worker is given;
+then run 'qualify worker' beside it.
+Environment: PORT (8080), HOST (0.0.0.0), DATABASE_URL, QUALIFY_DATA_DIR (./.qualify), LOG_LEVEL,
+QUALIFY_OLDEST_EVENT (events before this date are refused; 2000-01-01).`;
 
 export async function serveCommand(args: string[]) {
 	const parsed = parseCommand(args, { port: { type: "string" }, "no-worker": { type: "boolean" } }, USAGE);
