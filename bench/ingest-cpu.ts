@@ -5,7 +5,8 @@
  * model, with the default model, and with gzip bodies. The baseline, measured in the same
  * run, is this process parsing and re-serialising the same bodies (the least any server must do).
  *
- *   npm run bench:cpu            (BENCH_EVENTS, BENCH_CONCURRENCY, BENCH_DATABASE_URL; BENCH_PROFILE=1 writes .cpuprofile files)
+ *   npm run bench:cpu     (BENCH_EVENTS, BENCH_CONCURRENCY, BENCH_DATABASE_URL, BENCH_PHASE=N for one
+ *                          phase; BENCH_PROFILE=1 writes the server's .cpuprofile)
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -118,8 +119,10 @@ async function main() {
 	// One warm-up pass, so that the JIT and the connection pool are ready before counting.
 	await setModel(true);
 	await send(server.base, server.key, json.slice(0, 100), {});
-	await send(server.base, server.key, gzipped.slice(100, 150), { "content-encoding": "gzip" });
-	for (const [label, model, bodies, headers] of phases) {
+	await send(server.base, server.key, gzipped.slice(100, 150), { "content-encoding": "gzip" }).catch(() => {});
+	// BENCH_PHASE=2 runs only the second phase (for a profile of one kind of load).
+	const only = Number(process.env.BENCH_PHASE ?? 0);
+	for (const [label, model, bodies, headers] of phases.filter((_, i) => !only || i + 1 === only)) {
 		await reset();
 		await setModel(model);
 		const cpu = server.child.pid ? cpuOf(server.child.pid) : 0;
@@ -150,5 +153,5 @@ async function main() {
 
 main().catch((error) => {
 	console.error(error);
-	process.exitCode = 1;
+	process.exit(1); // the server child would keep this process alive
 });

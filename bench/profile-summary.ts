@@ -23,7 +23,7 @@ function groupOf(node: Node): string {
 	const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
 	if (pkg) return pkg;
 	const own = /\/dist\/(.+)$/.exec(url)?.[1];
-	if (own) return own;
+	if (own) return process.env.BY_FUNCTION ? `${own} ${functionName}` : own;
 	if (url.startsWith("node:")) return url;
 	return url;
 }
