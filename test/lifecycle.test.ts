@@ -3,6 +3,7 @@ import { createApiKey } from "../src/app/api-keys.js";
 import { ingestBatch } from "../src/app/ingest-batch.js";
 import { createUser } from "../src/app/users.js";
 import { createEndpoint } from "../src/app/webhook-endpoints.js";
+import { fixedClock } from "../src/domain/clock.js";
 import { createApp } from "../src/http/app.js";
 import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
@@ -39,7 +40,7 @@ describe.each(backends())("lifecycle on $name", (backend) => {
 
 	beforeEach(async () => {
 		database = await backend.open();
-		app = createApp({ db: database.db });
+		app = createApp({ db: database.db, clock: fixedClock(NOW) });
 		secret = (await createApiKey(database.db, "secret", "admin")).key;
 	});
 	afterEach(async () => {
@@ -105,6 +106,20 @@ describe.each(backends())("lifecycle on $name", (backend) => {
 		expect(stages.data[0]).toMatchObject({ rejection: "no_need_now", note: "back in Q3", actor: "admin" });
 		const detail = await (await call("GET", `/v1/leads/${bo}`)).json();
 		expect(detail.stage).toBe("sql");
+	});
+
+	it("never dates a new MQL before the lead's last stage change, however old the event that qualified it", async () => {
+		await ingestBatch(database.db, [lead("ed"), demoRequest("ed")], { receivedAt: NOW });
+		const ed = await leadId("ed");
+		const recycle = { to: "recycled", rejection: "no_need_now" };
+		expect((await call("POST", `/v1/leads/${ed}/stage`, recycle)).status).toBe(204);
+		await database.db.updateTable("lead_scores").set({ qualified: false }).where("lead_id", "=", ed).execute();
+		// a late-arriving event from before the recycle makes the lead cross again
+		await ingestBatch(database.db, [demoRequest("ed", 2)], { receivedAt: new Date(NOW.getTime() + 3_600_000) });
+		const stages = (await (await call("GET", `/v1/leads/${ed}/stages`)).json()).data as { to: string; at: string }[];
+		expect(stages.map((s) => s.to)).toEqual(["mql", "recycled", "mql"]);
+		const [again, recycled] = stages;
+		expect(new Date(again?.at ?? 0).getTime()).toBeGreaterThanOrEqual(new Date(recycled?.at ?? 0).getTime());
 	});
 
 	it("sends lead.score_changed only when engagement moves at least the endpoint's minimum", async () => {

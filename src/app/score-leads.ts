@@ -19,6 +19,8 @@ export interface LeadForScoring extends ScorableProfile {
 	cooldownUntil: number | null;
 	/** only events from this time on count (epoch ms) */
 	scoreResetAt: number | null;
+	/** the lead's last stage change (epoch ms): a new MQL cannot be dated before it */
+	stageChangedAt: number | null;
 }
 
 export interface TouchedLeads {
@@ -60,15 +62,21 @@ export async function scoreTouchedLeads(trx: Transaction<Tables>, touched: Touch
 	}
 	await writeScores(trx, version, rows);
 	const states = new Map(rows.map((r) => [r.leadId, r.state]));
-	// Only leads that cross need their moment found; each is read at its own events' times.
+	// Only leads that cross need their moment found; each is read at its own events' times,
+	// never before its last stage change or cooldown, so the stage history stays in causal order.
 	const causeOf = (leadId: string) => {
 		const profile = touched.profiles.get(leadId);
 		const state = states.get(leadId);
-		const events = [...(histories.get(leadId) ?? []), ...(touched.events.get(leadId) ?? [])];
 		const at = now.getTime();
+		const notBefore = Math.max(profile?.stageChangedAt ?? 0, profile?.cooldownUntil ?? 0);
+		const events = [...(histories.get(leadId) ?? []), ...(touched.events.get(leadId) ?? [])].filter(
+			(e) => e.timestamp >= notBefore,
+		);
 		const first = profile && state ? firstQualifyingEvent(model, state, profile, events, at) : undefined;
 		const cause = first ?? latestOf(touched.events.get(leadId) ?? [], at);
-		return cause ? { messageId: cause.messageId, at: new Date(Math.min(cause.timestamp, at)) } : null;
+		return cause
+			? { messageId: cause.messageId, at: new Date(Math.min(Math.max(cause.timestamp, notBefore), at)) }
+			: null;
 	};
 	await promoteCrossings(trx, { rows, leads: touched.profiles, wasQualified: qualified, version, causeOf, now });
 }
@@ -159,6 +167,7 @@ export interface ProfileRow {
 	stage: string;
 	mql_cooldown_until: Date | null;
 	score_reset_at: Date | null;
+	stage_changed_at?: Date | null;
 }
 
 export function leadForScoring(r: Omit<ProfileRow, "id">): LeadForScoring {
@@ -170,6 +179,7 @@ export function leadForScoring(r: Omit<ProfileRow, "id">): LeadForScoring {
 		stage: r.stage,
 		cooldownUntil: r.mql_cooldown_until ? new Date(r.mql_cooldown_until).getTime() : null,
 		scoreResetAt: r.score_reset_at ? new Date(r.score_reset_at).getTime() : null,
+		stageChangedAt: r.stage_changed_at ? new Date(r.stage_changed_at).getTime() : null,
 	};
 }
 
@@ -197,7 +207,8 @@ export async function touchedLeads(
 	const survivors = plan.merges.map((m) => m.survivorId).filter((id) => !plan.merges.some((m) => m.mergedId === id));
 	if (survivors.length > 0) {
 		const rows =
-			await sql<ProfileRow>`select id, email, timezone, traits, consent_status, stage, mql_cooldown_until, score_reset_at from leads
+			await sql<ProfileRow>`select id, email, timezone, traits, consent_status, stage, mql_cooldown_until, score_reset_at,
+				stage_changed_at from leads
 			where id = any(${survivors}::uuid[])`.execute(trx);
 		for (const [id, profile] of profilesOf(rows.rows)) profiles.set(id, profile);
 	}
