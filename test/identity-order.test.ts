@@ -39,7 +39,7 @@ const person = fc
 		return messages.map((m, i) => ({ ...m, messageId: id(`m${i}`) }));
 	});
 
-describe.each(backends())("identity on $name", (backend) => {
+describe.each(backends())("identity on $name", { timeout: 300_000 }, (backend) => {
 	let database: Database;
 	let run = 0;
 	beforeAll(async () => {

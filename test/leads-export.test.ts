@@ -4,7 +4,7 @@ import { ingestBatch } from "../src/app/ingest-batch.js";
 import { createApp } from "../src/http/app.js";
 import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
-import { received } from "./support/clock.js";
+import { received, testClock } from "./support/clock.js";
 
 describe.each(backends())("leads list filters and CSV export on $name", (backend) => {
 	let database: Database;
@@ -14,7 +14,7 @@ describe.each(backends())("leads list filters and CSV export on $name", (backend
 
 	beforeAll(async () => {
 		database = await backend.open();
-		app = createApp({ db: database.db });
+		app = createApp({ db: database.db, clock: testClock() });
 		key = (await createApiKey(database.db, "secret", "admin")).key;
 		const identify = (n: number, traits: Record<string, unknown>) => ({
 			type: "identify",

@@ -4,6 +4,7 @@ import { DEFAULT_MODEL } from "../src/domain/scoring/default-model.js";
 import { createApp } from "../src/http/app.js";
 import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
+import { testClock } from "./support/clock.js";
 
 describe.each(backends())("scoring API on $name", (backend) => {
 	let database: Database;
@@ -19,7 +20,7 @@ describe.each(backends())("scoring API on $name", (backend) => {
 
 	beforeAll(async () => {
 		database = await backend.open();
-		app = createApp({ db: database.db });
+		app = createApp({ db: database.db, clock: testClock() });
 		secretKey = (await createApiKey(database.db, "secret", "admin")).key;
 		writeKey = (await createApiKey(database.db, "write", "site")).key;
 	});

@@ -5,6 +5,7 @@ import { DEFAULT_MODEL } from "../src/domain/scoring/default-model.js";
 import { createApp } from "../src/http/app.js";
 import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
+import { testClock } from "./support/clock.js";
 
 describe.each(backends())("users, sessions and roles on $name", (backend) => {
 	let database: Database;
@@ -34,7 +35,7 @@ describe.each(backends())("users, sessions and roles on $name", (backend) => {
 
 	beforeAll(async () => {
 		database = await backend.open();
-		app = createApp({ db: database.db });
+		app = createApp({ db: database.db, clock: testClock() });
 		adminKey = (await createApiKey(database.db, "secret", "admin")).key;
 	});
 	afterAll(async () => database.close());

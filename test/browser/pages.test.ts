@@ -253,5 +253,5 @@ describe.skipIf(!inject("chromium"))("every page of the web app in Chromium", ()
 		);
 		expect(preview).toBe(403); // it scores every lead: only for those who may publish
 		await page.close();
-	}, 60_000);
+	}, 120_000);
 });
