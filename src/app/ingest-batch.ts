@@ -310,6 +310,8 @@ async function upsertLeads(
 			first_seen_at = least(l.first_seen_at, excluded.first_seen_at),
 			last_seen_at = greatest(l.last_seen_at, excluded.last_seen_at),
 			updated_at = now()
-		returning id, email, timezone, traits, consent_status, stage, mql_cooldown_until, score_reset_at, stage_changed_at`.execute(trx);
+		returning id, email, timezone, traits, consent_status, stage, mql_cooldown_until, score_reset_at, stage_changed_at`.execute(
+			trx,
+		);
 	return profilesOf(rows.rows);
 }
