@@ -148,6 +148,28 @@ describe.each(backends())("HTTP API on $name", (backend) => {
 		expect(page).toContain("/v1/leads/{id}/events");
 	});
 
+	it("stores a Node library batch whole when one of its events carries a NUL", async () => {
+		const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+		await new Promise((resolve) => server.once("listening", resolve));
+		const address = server.address();
+		const port = typeof address === "object" && address ? address.port : 0;
+		const failures: unknown[] = [];
+		const analytics = new Analytics({ writeKey, host: `http://127.0.0.1:${port}`, flushAt: 5, maxRetries: 3 });
+		analytics.on("error", (error) => failures.push(error));
+		for (let n = 0; n < 5; n++)
+			analytics.track({ userId: "nul-1", event: `Step ${n}`, properties: n === 2 ? { note: "a\u0000b" } : {} });
+		await analytics.closeAndFlush({ timeout: 10_000 });
+		await new Promise((resolve) => server.close(resolve));
+		expect(failures).toEqual([]);
+		const stored = await database.db
+			.selectFrom("events")
+			.select(["event", "properties"])
+			.where("user_id", "=", "nul-1")
+			.execute();
+		expect(stored).toHaveLength(5);
+		expect(stored.find((e) => e.event === "Step 2")?.properties).toEqual({ note: "a\ufffdb" });
+	});
+
 	it("takes events from the real Segment Node library unchanged", async () => {
 		const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
 		await new Promise((resolve) => server.once("listening", resolve));

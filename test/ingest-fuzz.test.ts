@@ -6,7 +6,7 @@ import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
 import { testClock } from "./support/clock.js";
 
-// Cases per path; QUALIFY_FUZZ_RUNS raises it for a longer hunt.
+// Cases per single-call path, twice as many for /v1/batch; QUALIFY_FUZZ_RUNS raises it for a longer hunt.
 const RUNS = Number(process.env.QUALIFY_FUZZ_RUNS ?? 1000);
 
 const nasty = fc.constantFrom(
@@ -178,7 +178,7 @@ describe.each(backends())("ingest under arbitrary input on $name", { timeout: 60
 					await check("/v1/batch", messages, { batch: messages, ...(context ? { context } : {}) });
 				},
 			),
-			{ numRuns: RUNS },
+			{ numRuns: RUNS * 2 },
 		);
 	});
 
