@@ -166,6 +166,19 @@ describe.skipIf(!inject("chromium"))("every page of the web app in Chromium", ()
 		await form.getByRole("button", { name: "Save profile" }).click();
 		await expect.poll(() => page.locator("dl.profile").textContent()).toMatch(/CompanyInitech/);
 		expect(await page.locator("dl.profile").textContent()).toMatch(/Consentunsubscribed since .* \(web app\)/);
+		// a second edit starts from the profile as saved, and does not send the first one back
+		await page.getByRole("button", { name: "Edit profile" }).click();
+		expect(await form.getByLabel("Company", { exact: true }).inputValue()).toBe("Initech");
+		await form.getByLabel("Phone").fill("+49 30 1234");
+		await form.getByRole("button", { name: "Save profile" }).click();
+		await expect.poll(() => page.locator("dl.profile").textContent()).toMatch(/\+49 30 1234/);
+		const saved = await database.db
+			.selectFrom("leads")
+			.select(["traits", "consent_status"])
+			.where("id", "=", malloryId)
+			.executeTakeFirstOrThrow();
+		expect(saved.traits).toMatchObject({ company: "Initech", phone: "+49 30 1234" });
+		expect(saved.consent_status).toBe("unsubscribed");
 		await visit(page, "scoring", "/scoring", "li[data-rule='pricing-visit']");
 		await visit(page, "settings-users", "/settings/users", "tr[data-user='mo@mkt.io']");
 		await visit(page, "settings-api-keys", "/settings/api-keys", "form[aria-label='Create an API key']");

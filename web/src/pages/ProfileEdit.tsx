@@ -27,14 +27,22 @@ export function ProfileEdit({
 	onSaved: () => void;
 }) {
 	const [open, setOpen] = useState(false);
-	const [values, setValues] = useState<Record<string, string>>(() =>
-		Object.fromEntries(FIELDS.map(([key]) => [key, typeof traits[key] === "string" ? (traits[key] as string) : ""])),
-	);
+	const [values, setValues] = useState<Record<string, string>>({});
 	const [status, setStatus] = useState(consent);
 	const [error, setError] = useState<string | null>(null);
+	// The form starts from the profile as it is when opened, never from an earlier copy: a
+	// second edit must not send back what the first one changed.
+	const start = () => {
+		setValues(
+			Object.fromEntries(FIELDS.map(([key]) => [key, typeof traits[key] === "string" ? (traits[key] as string) : ""])),
+		);
+		setStatus(consent);
+		setError(null);
+		setOpen(true);
+	};
 	if (!open)
 		return (
-			<button type="button" className="quiet small" onClick={() => setOpen(true)}>
+			<button type="button" className="quiet small" onClick={start}>
 				Edit profile
 			</button>
 		);
