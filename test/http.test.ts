@@ -1,3 +1,5 @@
+import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
 import { serve } from "@hono/node-server";
 import { Analytics } from "@segment/analytics-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -138,6 +140,25 @@ describe.each(backends())("HTTP API on $name", (backend) => {
 		});
 		expect(erased.status).toBe(204);
 		expect((await get(`/v1/leads/${id}`)).status).toBe(404);
+	});
+
+	it("serves the web app's scripts compressed and cached by their hashed names, the page itself fresh", async () => {
+		const webRoot = fileURLToPath(new URL("../web/dist", import.meta.url));
+		const web = createApp({ db: database.db, webRoot, clock: testClock() });
+		const page = await web.request("/", { headers: { "accept-encoding": "gzip" } });
+		expect(page.headers.get("cache-control")).toBe("no-cache");
+		const script = /src="(\/assets\/[^"]+\.js)"/.exec(await page.text())?.[1];
+		expect(script).toBeTruthy();
+		const asset = await web.request(script ?? "", { headers: { "accept-encoding": "gzip" } });
+		expect(asset.headers.get("content-encoding")).toBe("gzip");
+		expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+		const bytes = Buffer.from(await asset.arrayBuffer());
+		expect(gunzipSync(bytes).toString("utf8").length).toBeGreaterThan(bytes.length);
+		const api = await web.request("/v1/leads", {
+			headers: { authorization: `Bearer ${secretKey}`, "accept-encoding": "gzip" },
+		});
+		expect(api.headers.get("cache-control")).toBe(null);
+		expect(api.headers.get("content-encoding")).toBe(null);
 	});
 
 	it("serves OpenAPI 3.1 and a readable reference", async () => {

@@ -1,5 +1,6 @@
 import { serveStatic } from "@hono/node-server/serve-static";
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { compress } from "hono/compress";
 import type { Logger } from "pino";
 import { systemClock } from "../app/system-clock.js";
 import type { Clock } from "../domain/clock.js";
@@ -35,6 +36,8 @@ export interface AppDeps {
 	/** events before this are refused at ingest (default: the year 2000) */
 	oldestEvent?: Date;
 }
+
+const staticCompression = compress();
 
 /** The whole HTTP API; tests call it through `app.request()`, `serve` puts it on a port. */
 export function createApp({
@@ -96,6 +99,15 @@ export function createApp({
 	app.get("/openapi.json", (c) => c.json(document()));
 	app.get("/docs", (c) => c.html(renderApiReference(document())));
 	if (webRoot) {
+		// The built app's files go compressed; those Vite names by their content are cached for a
+		// year, the page itself is asked for again each time so that a release is seen at once.
+		app.use("*", async (c, next) => {
+			if (c.req.path.startsWith("/v1/")) return next();
+			await next();
+			const hashed = c.req.path.startsWith("/assets/") && c.res.status === 200;
+			c.header("Cache-Control", hashed ? "public, max-age=31536000, immutable" : "no-cache");
+		});
+		app.use("*", (c, next) => (c.req.path.startsWith("/v1/") ? next() : staticCompression(c, next)));
 		// Files of the built app; any other page path gets index.html (the app routes itself).
 		const files = serveStatic({ root: webRoot });
 		const page = serveStatic({ root: webRoot, path: "index.html" });
