@@ -45,7 +45,10 @@ describe("qualify CLI", { timeout: 180_000 }, () => {
 		const port = String(20_000 + Math.floor(Math.random() * 20_000));
 		const env = { QUALIFY_DATA_DIR: dataDir, PORT: port, HOST: "127.0.0.1" };
 		const server = qualify(["serve"], env);
-		const out = await server.waitFor(/is serving/);
+		await server.waitFor(/is serving/);
+		const out = await server.waitFor(/SMTP_URL/);
+		// e-mail not configured: said once, at start, not once per e-mail
+		expect(out.match(/SMTP_URL/g)).toHaveLength(1);
 		const writeKey = /write key:\s+(\S+)/.exec(out)?.[1];
 		expect(writeKey).toMatch(/^qk_w_/);
 

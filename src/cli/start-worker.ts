@@ -11,6 +11,8 @@ import type { Store } from "./open-store.js";
 /** The job worker as `serve` and `worker` run it: every handler, woken by NOTIFY at commit. */
 export async function startWorker(store: Store, config: Config, logger: Logger, signal: AbortSignal): Promise<void> {
 	const clock = systemClock;
+	if (!config.smtpUrl)
+		logger.warn("e-mail is not configured: set SMTP_URL to send handoff and SLA e-mails; until then none is sent");
 	await scheduleOnce(store.db, SCORES_REFRESH, clock.now());
 	return runWorker({
 		db: store.db,

@@ -29,7 +29,7 @@ const text = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v : nul
 export function emailHandoff(db: Db, options: { mailer: Mailer | null; publicUrl: string; logger?: Logger }) {
 	return async (job: Job): Promise<void> => {
 		if (!options.mailer) {
-			options.logger?.info({ job: job.id }, "no SMTP_URL: handoff e-mail not sent");
+			options.logger?.debug({ job: job.id }, "no SMTP_URL: handoff e-mail not sent"); // said once at start
 			return;
 		}
 		const kind = job.payload.kind === "breached" ? "breached" : "assigned";
