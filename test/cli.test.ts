@@ -71,6 +71,32 @@ describe("qualify CLI", { timeout: 180_000 }, () => {
 		expect(existsSync(join(dataDir, "qualify.lock"))).toBe(false);
 	});
 
+	it("serves before it asks about the demo, with someone at the terminal", async () => {
+		const dataDir = mkdtempSync(join(tmpdir(), "qualify-cli-"));
+		const port = String(20_000 + Math.floor(Math.random() * 20_000));
+		// `script` gives the server a terminal, as a person starting it by hand has.
+		const child = spawn("script", ["-qfec", `${process.execPath} dist/cli/main.js serve --no-worker`, "/dev/null"], {
+			env: { ...process.env, DATABASE_URL: "", QUALIFY_DATA_DIR: dataDir, PORT: port, HOST: "127.0.0.1" },
+			stdio: ["pipe", "pipe", "pipe"],
+		});
+		children.push(child);
+		let output = "";
+		child.stdout?.on("data", (d) => {
+			output += d;
+		});
+		const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+		for (let i = 0; i < 1200 && !/Load a demo funnel/.test(output); i++) await new Promise((r) => setTimeout(r, 100));
+		expect(output).toMatch(/is serving[\s\S]*Load a demo funnel of 2,000 leads now\?/);
+		// the question is open, and the server already answers
+		expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+		child.stdin?.write("n\n");
+		await new Promise((r) => setTimeout(r, 500));
+		expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+		child.stdin?.end(); // the terminal closes: the server is told to stop
+		child.kill("SIGTERM");
+		expect(await exited).not.toBe(null);
+	});
+
 	it("validates, drafts and publishes a model file, then rescores with progress and a summary", async () => {
 		const dataDir = mkdtempSync(join(tmpdir(), "qualify-cli-"));
 		const env = { QUALIFY_DATA_DIR: dataDir };

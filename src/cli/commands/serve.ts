@@ -27,7 +27,7 @@ export async function serveCommand(args: string[]) {
 	const port = positiveInt(parsed.values.port, "port", config.port);
 	const logger = pino({ level: config.logLevel });
 	const store = await openStore(config);
-	await firstRun(store);
+	const fresh = await firstRun(store);
 
 	const webRoot = fileURLToPath(new URL("../../../web/dist", import.meta.url));
 	const stopping = new AbortController();
@@ -49,6 +49,11 @@ export async function serveCommand(args: string[]) {
 	const stopWorker = new AbortController();
 	const worker = parsed.values["no-worker"] ? Promise.resolve() : startWorker(store, config, logger, stopWorker.signal);
 	console.log(`Qualify is serving http://localhost:${port} (API reference at /docs), data in ${store.where}.`);
+	// Asked only once the server answers: a start never waits on someone at the terminal.
+	if (fresh)
+		offerDemo(store, stopping.signal).catch((error) => {
+			if (!stopping.signal.aborted) logger.error({ err: error }, "the demo could not be loaded");
+		});
 
 	onShutdown(async () => {
 		stopWorker.abort();
@@ -59,9 +64,9 @@ export async function serveCommand(args: string[]) {
 	});
 }
 
-/** On a store with no keys: make an admin secret key and a write key, and offer demo data. */
-async function firstRun(store: Store) {
-	if ((await countApiKeys(store.db)) > 0) return;
+/** On a store with no keys: make an admin secret key and a write key. Says whether it did. */
+async function firstRun(store: Store): Promise<boolean> {
+	if ((await countApiKeys(store.db)) > 0) return false;
 	const secret = await createApiKey(store.db, "secret", "admin (first run)");
 	const write = await createApiKey(store.db, "write", "default write key");
 	console.log(`
@@ -73,15 +78,24 @@ To sign in to the web app, create the first admin: open the web app and give the
 secret key on its first-run page, or run
   npx qualify users create --email you@company.com --name "Your Name" --role admin
 `);
+	return true;
+}
+
+/** On a new store, with someone at the terminal, offers demo data while the server already serves. */
+async function offerDemo(store: Store, signal: AbortSignal): Promise<void> {
 	if (!process.stdin.isTTY) {
 		console.log("Load a demo funnel with: npx qualify demo\n");
 		return;
 	}
 	const prompt = createInterface({ input: process.stdin, output: process.stdout });
-	const answer = await prompt.question("The store is empty. Load a demo funnel of 2,000 leads now? [y/N] ");
-	prompt.close();
-	if (/^y/i.test(answer.trim())) {
-		const summary = await loadDemo(store.db, { leads: 2000, seed: 1, now: systemClock.now() });
-		console.log(`Loaded ${summary.stored} events for ${summary.leads} demo leads.\n`);
+	try {
+		const answer = await prompt.question("The store is empty. Load a demo funnel of 2,000 leads now? [y/N] ", {
+			signal,
+		});
+		if (!/^y/i.test(answer.trim())) return;
+	} finally {
+		prompt.close();
 	}
+	const summary = await loadDemo(store.db, { leads: 2000, seed: 1, now: systemClock.now() });
+	console.log(`Loaded ${summary.stored} events for ${summary.leads} demo leads.\n`);
 }
