@@ -21,6 +21,14 @@ describe.each(backends())("HTTP API on $name", (backend) => {
 			headers: { authorization: basic(key), "content-type": type },
 			body: typeof body === "string" ? body : JSON.stringify(body),
 		});
+	/** The app on a loopback port, for clients that need a real server. */
+	const onLoopback = async () => {
+		const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+		await new Promise((resolve) => server.once("listening", resolve));
+		const address = server.address();
+		const port = typeof address === "object" && address ? address.port : 0;
+		return { host: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+	};
 	const get = (path: string, key = secretKey) => app.request(path, { headers: { authorization: `Bearer ${key}` } });
 
 	beforeAll(async () => {
@@ -170,17 +178,14 @@ describe.each(backends())("HTTP API on $name", (backend) => {
 	});
 
 	it("stores a Node library batch whole when one of its events carries a NUL", async () => {
-		const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
-		await new Promise((resolve) => server.once("listening", resolve));
-		const address = server.address();
-		const port = typeof address === "object" && address ? address.port : 0;
+		const { host, close } = await onLoopback();
 		const failures: unknown[] = [];
-		const analytics = new Analytics({ writeKey, host: `http://127.0.0.1:${port}`, flushAt: 5, maxRetries: 3 });
+		const analytics = new Analytics({ writeKey, host, flushAt: 5, maxRetries: 3 });
 		analytics.on("error", (error) => failures.push(error));
 		for (let n = 0; n < 5; n++)
 			analytics.track({ userId: "nul-1", event: `Step ${n}`, properties: n === 2 ? { note: "a\u0000b" } : {} });
 		await analytics.closeAndFlush({ timeout: 10_000 });
-		await new Promise((resolve) => server.close(resolve));
+		await close();
 		expect(failures).toEqual([]);
 		const stored = await database.db
 			.selectFrom("events")
@@ -192,16 +197,13 @@ describe.each(backends())("HTTP API on $name", (backend) => {
 	});
 
 	it("takes events from the real Segment Node library unchanged", async () => {
-		const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
-		await new Promise((resolve) => server.once("listening", resolve));
-		const address = server.address();
-		const port = typeof address === "object" && address ? address.port : 0;
-		const analytics = new Analytics({ writeKey, host: `http://127.0.0.1:${port}`, flushAt: 3, maxRetries: 1 });
+		const { host, close } = await onLoopback();
+		const analytics = new Analytics({ writeKey, host, flushAt: 3, maxRetries: 1 });
 		analytics.identify({ userId: "seg-1", traits: { email: "seg@client.io", title: "Head of Ops" } });
 		analytics.page({ userId: "seg-1", name: "Pricing", properties: { url: "https://client.io/pricing" } });
 		analytics.track({ userId: "seg-1", event: "Demo Requested", properties: { plan: "team" } });
 		await analytics.closeAndFlush({ timeout: 10_000 });
-		await new Promise((resolve) => server.close(resolve));
+		await close();
 		const leads = await (await get("/v1/leads?q=seg%40client.io")).json();
 		expect(leads.data).toHaveLength(1);
 		const events = await (await get(`/v1/leads/${leads.data[0].id}/events`)).json();

@@ -6,7 +6,7 @@ import { errorCode, type FieldProblem } from "../domain/errors.js";
 import { sourceOf } from "../domain/lead-source.js";
 import { identitiesOf, type NormalizedEvent, normalizeMessage } from "../domain/normalize-message.js";
 import { type IdentityPlan, type KnownLead, keyOf, resolveIdentities } from "../domain/resolve-identities.js";
-
+import { isObject } from "../domain/traits.js";
 import { type IngestResult, MAX_EVENT_BYTES, SegmentMessage } from "../schemas/segment.js";
 import type { Db } from "../storage/database.js";
 import { ensureEventPartitions } from "../storage/event-partitions.js";
@@ -27,9 +27,6 @@ export interface IngestOptions {
 	/** told of each event that could not be stored, with the error (the event is reported, not lost silently) */
 	onEventFailed?: (error: unknown, index: number) => void;
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-	typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * Validates raw messages one by one: each bad one is an error naming its index and field,

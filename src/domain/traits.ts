@@ -31,7 +31,8 @@ const ALIASES = new Map<string, string>([
 	["time_zone", "timezone"],
 ]);
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** A JSON object: not null, not an array. */
+export function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

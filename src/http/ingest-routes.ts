@@ -7,6 +7,7 @@ import { type IngestOptions, ingestBatch } from "../app/ingest-batch.js";
 import { withoutNulls } from "../domain/clean-input.js";
 import type { Clock } from "../domain/clock.js";
 import { AppError } from "../domain/errors.js";
+import { isObject } from "../domain/traits.js";
 import {
 	BatchBody,
 	IngestResult,
@@ -45,9 +46,6 @@ export interface IngestRouteOptions {
 	oldestEvent?: Date;
 	logger?: Logger;
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-	typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * The keys a call presents: the Authorization header, and `writeKey` at the top of the body
