@@ -45,13 +45,17 @@ async function main() {
 		});
 	});
 	await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-	await createEndpoint(database.db, {
-		url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/mql`,
-		description: "bench",
-		events: ["lead.mql"],
-		format: "standard",
-		minScoreChange: 0,
-	});
+	await createEndpoint(
+		database.db,
+		{
+			url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/mql`,
+			description: "bench",
+			events: ["lead.mql"],
+			format: "standard",
+			minScoreChange: 0,
+		},
+		allowListOf("127.0.0.0/8"),
+	);
 
 	const app = createApp({ db: database.db });
 	const { key } = await createApiKey(database.db, "write", "bench");

@@ -3,6 +3,10 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { listUsers } from "../src/app/users.js";
+import { readConfig } from "../src/cli/config.js";
+import { openStore } from "../src/cli/open-store.js";
+import { teamWithOwner } from "./support/sales-team.js";
 
 const children: ChildProcess[] = [];
 function qualify(args: string[], env: Record<string, string>) {
@@ -150,5 +154,19 @@ describe("qualify CLI", { timeout: 180_000 }, () => {
 		const list = qualify(["users", "list"], env);
 		expect(await list.exited).toBe(0);
 		expect(list.output()).toMatch(/admin\s+a@b\.io\s+A/);
+		const args = ["users", "create", "--email", "rep@b.io", "--name", "Rep", "--role", "sales", "--owner"];
+		const noOwner = qualify([...args, "rep@owners.io"], env);
+		expect(await noOwner.exited).not.toBe(0);
+		expect(noOwner.output()).toMatch(/--owner: no sales owner rep@owners\.io/);
+		const store = await openStore(readConfig({ QUALIFY_DATA_DIR: dataDir }));
+		const owner = await teamWithOwner(store.db, { name: "Rep", email: "rep@owners.io" });
+		await store.close();
+		const linked = qualify([...args, "REP@owners.io"], env);
+		expect(await linked.exited).toBe(0);
+		expect(linked.output()).toMatch(/their queue is owner REP@owners\.io's/);
+		const reopened = await openStore(readConfig({ QUALIFY_DATA_DIR: dataDir }));
+		const users = await listUsers(reopened.db);
+		await reopened.close();
+		expect(users.find((u) => u.email === "rep@b.io")?.ownerId).toBe(owner?.id);
 	});
 });

@@ -1,3 +1,4 @@
+import { BlockList } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApiKey } from "../src/app/api-keys.js";
 import { ingestBatch } from "../src/app/ingest-batch.js";
@@ -48,13 +49,17 @@ describe.each(backends())("lifecycle on $name", (backend) => {
 	});
 
 	it("makes a hand-raiser an MQL once, records why, and queues the webhook in the same transaction", async () => {
-		await createEndpoint(database.db, {
-			url: "https://hooks.example.com/qualify",
-			description: "",
-			events: ["lead.mql"],
-			format: "standard",
-			minScoreChange: 0,
-		});
+		await createEndpoint(
+			database.db,
+			{
+				url: "https://hooks.example.com/qualify",
+				description: "",
+				events: ["lead.mql"],
+				format: "standard",
+				minScoreChange: 0,
+			},
+			new BlockList(),
+		);
 		await ingestBatch(database.db, [lead("ana"), demoRequest("ana")], { receivedAt: NOW });
 		await ingestBatch(database.db, [demoRequest("ana", 2)], { receivedAt: NOW });
 		const id = await leadId("ana");
@@ -123,13 +128,17 @@ describe.each(backends())("lifecycle on $name", (backend) => {
 	});
 
 	it("sends lead.score_changed only when engagement moves at least the endpoint's minimum", async () => {
-		await createEndpoint(database.db, {
-			url: "https://hooks.example.com/scores",
-			description: "",
-			events: ["lead.score_changed"],
-			format: "standard",
-			minScoreChange: 20,
-		});
+		await createEndpoint(
+			database.db,
+			{
+				url: "https://hooks.example.com/scores",
+				description: "",
+				events: ["lead.score_changed"],
+				format: "standard",
+				minScoreChange: 20,
+			},
+			new BlockList(),
+		);
 		await ingestBatch(
 			database.db,
 			[lead("dee"), { type: "page", messageId: "dee-blog", userId: "dee", properties: { path: "/blog/x" } }],

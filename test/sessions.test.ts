@@ -6,32 +6,15 @@ import { createApp } from "../src/http/app.js";
 import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
 import { testClock } from "./support/clock.js";
+import { sessions } from "./support/sessions.js";
 
 describe.each(backends())("users, sessions and roles on $name", (backend) => {
 	let database: Database;
 	let app: ReturnType<typeof createApp>;
 	let adminKey: string;
 
-	async function signIn(email: string, password: string) {
-		const response = await app.request("/v1/session", {
-			method: "POST",
-			headers: { "content-type": "application/json" },
-			body: JSON.stringify({ email, password }),
-		});
-		const cookie = response.headers.get("set-cookie") ?? "";
-		const body = response.status === 200 ? await response.json() : null;
-		return { status: response.status, cookie, csrf: body?.csrfToken as string, body };
-	}
-	const as = (s: { cookie: string; csrf?: string }, method: string, path: string, body?: unknown, csrf = s.csrf) =>
-		app.request(path, {
-			method,
-			headers: {
-				cookie: s.cookie.split(";")[0] ?? "",
-				"content-type": "application/json",
-				...(csrf ? { "x-csrf-token": csrf } : {}),
-			},
-			...(body === undefined ? {} : { body: JSON.stringify(body) }),
-		});
+	const signIn = (email: string, password: string) => sessions(app).signIn(email, password);
+	const as = (...args: Parameters<ReturnType<typeof sessions>["as"]>) => sessions(app).as(...args);
 
 	beforeAll(async () => {
 		database = await backend.open();

@@ -70,13 +70,17 @@ describe.each(backends())("webhooks on $name", (backend) => {
 	}
 
 	it("delivers every event through a receiver that fails half its requests, signed, with stable ids", async () => {
-		const endpoint = await createEndpoint(database.db, {
-			url: receiver.url,
-			description: "flaky",
-			events: ["lead.mql"],
-			format: "standard",
-			minScoreChange: 0,
-		});
+		const endpoint = await createEndpoint(
+			database.db,
+			{
+				url: receiver.url,
+				description: "flaky",
+				events: ["lead.mql"],
+				format: "standard",
+				minScoreChange: 0,
+			},
+			allowListOf("127.0.0.0/8"),
+		);
 		for (let n = 0; n < 5; n++) await ingestBatch(database.db, demoLead(n), received);
 		const delivered = () =>
 			new Set(receiver.received.filter((r) => r.status === 204).map((r) => r.headers["webhook-id"])).size;
@@ -111,13 +115,17 @@ describe.each(backends())("webhooks on $name", (backend) => {
 	});
 
 	it("refuses to call a loopback address unless configured to, and says so in the log", async () => {
-		const endpoint = await createEndpoint(database.db, {
-			url: receiver.url,
-			description: "",
-			events: ["lead.mql"],
-			format: "slack",
-			minScoreChange: 0,
-		});
+		const endpoint = await createEndpoint(
+			database.db,
+			{
+				url: receiver.url,
+				description: "",
+				events: ["lead.mql"],
+				format: "slack",
+				minScoreChange: 0,
+			},
+			allowListOf("127.0.0.0/8"),
+		);
 		await ingestBatch(database.db, demoLead(1), received);
 		await deliverAll("", async () => (await endpointAttempts(database.db, endpoint.id)).length > 0);
 		const attempts = await endpointAttempts(database.db, endpoint.id);
@@ -126,13 +134,17 @@ describe.each(backends())("webhooks on $name", (backend) => {
 	});
 
 	it("disables an endpoint that has failed for three days", async () => {
-		const endpoint = await createEndpoint(database.db, {
-			url: "http://127.0.0.1:9/nothing-listens-here",
-			description: "",
-			events: ["lead.mql"],
-			format: "standard",
-			minScoreChange: 0,
-		});
+		const endpoint = await createEndpoint(
+			database.db,
+			{
+				url: "http://127.0.0.1:9/nothing-listens-here",
+				description: "",
+				events: ["lead.mql"],
+				format: "standard",
+				minScoreChange: 0,
+			},
+			allowListOf("127.0.0.0/8"),
+		);
 		await database.db
 			.updateTable("webhook_endpoints")
 			.set({ failing_since: new Date(Date.now() - 4 * 86_400_000) })

@@ -2,11 +2,12 @@ import { sql } from "kysely";
 import { AppError } from "../domain/errors.js";
 import { isUuid } from "../domain/ids.js";
 import type { RejectionReason } from "../domain/lifecycle.js";
-import type { Handoff } from "../schemas/handoff.js";
+import type { Handoff, TouchInput } from "../schemas/handoff.js";
 import { activeVersion } from "../storage/active-version.js";
 import type { Db } from "../storage/database.js";
 import { inTransaction } from "../storage/transaction.js";
 import { changeStage } from "./stage-moves.js";
+import { recordTouch } from "./touches.js";
 
 interface HandoffRow {
 	id: string;
@@ -29,6 +30,16 @@ interface HandoffRow {
 	grade: string | null;
 	temperature: string | null;
 	qualification: string | null;
+	consent_status: Handoff["lead"]["consent"];
+	mql_cooldown_until: Date | null;
+	team_name: string | null;
+	team_timezone: string | null;
+}
+
+/** Who acts on a handoff: a rep linked to a sales owner may act only on their own. */
+export interface SalesActor {
+	id: string | null;
+	ownerId: string | null;
 }
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -59,27 +70,43 @@ function toHandoff(r: HandoffRow): Handoff {
 			grade: r.grade,
 			temperature: r.temperature,
 			why: r.qualification,
+			phone: text(r.traits.phone),
+			consent: r.consent_status,
+			cooldownUntil: iso(r.mql_cooldown_until),
 		},
+		team: r.team_name === null ? null : { name: r.team_name, timezone: r.team_timezone ?? "UTC" },
 	};
 }
 
-const SELECT = sql`select h.*, l.email, l.traits, s.grade, s.temperature, s.qualification
+const SELECT = sql`select h.*, l.email, l.traits, l.consent_status, l.mql_cooldown_until,
+		s.grade, s.temperature, s.qualification, t.name as team_name, t.timezone as team_timezone
 	from handoffs h join leads l on l.id = h.lead_id
+	left join teams t on t.id = h.team_id
 	left join lead_scores s on s.lead_id = h.lead_id
 		and s.model_version = ${activeVersion}`;
 
-/** A sales queue: open handoffs first by SLA due time, filtered by owner, team or status. */
-export async function listHandoffs(
-	db: Db,
-	filter: { ownerId?: string; teamId?: string; status?: Handoff["status"]; limit?: number },
-): Promise<Handoff[]> {
-	const rows = await sql<HandoffRow>`${SELECT}
-		where (${filter.ownerId ?? null}::uuid is null or h.owner_id = ${filter.ownerId ?? null}::uuid)
-			and (${filter.teamId ?? null}::uuid is null or h.team_id = ${filter.teamId ?? null}::uuid)
-			and (${filter.status ?? null}::text is null or h.status = ${filter.status ?? null}::text)
-		order by (h.status = 'open') desc, h.sla_due_at nulls last, h.assigned_at desc
+export interface HandoffFilter {
+	ownerId?: string;
+	teamId?: string;
+	status?: Handoff["status"];
+	limit?: number;
+}
+
+/**
+ * A sales queue: open handoffs first, by first-touch due time; ties go to the better grade,
+ * then the hotter lead. `total` counts every match, beyond the limit too.
+ */
+export async function listHandoffs(db: Db, filter: HandoffFilter): Promise<{ data: Handoff[]; total: number }> {
+	const where = sql`(${filter.ownerId ?? null}::uuid is null or h.owner_id = ${filter.ownerId ?? null}::uuid)
+		and (${filter.teamId ?? null}::uuid is null or h.team_id = ${filter.teamId ?? null}::uuid)
+		and (${filter.status ?? null}::text is null or h.status = ${filter.status ?? null}::text)`;
+	const rows = await sql<HandoffRow>`${SELECT} where ${where}
+		order by (h.status = 'open') desc, h.sla_due_at nulls last, s.grade nulls last,
+			case s.temperature when 'hot' then 0 when 'warm' then 1 when 'cold' then 2 else 3 end,
+			h.assigned_at desc, h.id
 		limit ${filter.limit ?? 200}`.execute(db);
-	return rows.rows.map(toHandoff);
+	const count = await sql<{ n: number }>`select count(*)::int as n from handoffs h where ${where}`.execute(db);
+	return { data: rows.rows.map(toHandoff), total: count.rows[0]?.n ?? 0 };
 }
 
 export async function getHandoff(db: Db, id: string): Promise<Handoff> {
@@ -88,32 +115,26 @@ export async function getHandoff(db: Db, id: string): Promise<Handoff> {
 	return toHandoff(row);
 }
 
-async function openHandoff(db: Db, id: string): Promise<Handoff> {
+async function openHandoff(db: Db, id: string, actor: SalesActor): Promise<Handoff> {
 	const handoff = await getHandoff(db, id);
+	if (actor.ownerId && handoff.ownerId !== actor.ownerId)
+		throw new AppError("forbidden", "This MQL is in another rep's queue; ask a manager to reassign it.");
 	if (handoff.status !== "open") throw new AppError("conflict", `This handoff is already ${handoff.status}.`);
 	return handoff;
 }
 
-/** Sales logs the first touch (call, e-mail, meeting); later touches leave the first one as it was. */
-export async function logTouch(
-	db: Db,
-	id: string,
-	kind: "call" | "email" | "meeting",
-	note: string | undefined,
-	now: Date,
-): Promise<Handoff> {
-	await openHandoff(db, id);
-	await sql`update handoffs set first_touch_at = coalesce(first_touch_at, ${now}),
-			first_touch_kind = coalesce(first_touch_kind, ${kind}), note = coalesce(${note ?? null}, note)
-		where id = ${id}::uuid`.execute(db);
+/** Sales logs a touch on a handoff's lead; the first one that is not a note stops the SLA clock. */
+export async function logTouch(db: Db, id: string, touch: TouchInput, actor: SalesActor, now: Date): Promise<Handoff> {
+	const handoff = await openHandoff(db, id, actor);
+	await recordTouch(db, handoff.leadId, touch, actor, now);
 	return getHandoff(db, id);
 }
 
 /** Sales accepts: the lead becomes an SQL. Accepting counts as a first touch if none was logged. */
-export async function acceptHandoff(db: Db, id: string, actorId: string | null, now: Date): Promise<Handoff> {
-	const handoff = await openHandoff(db, id);
+export async function acceptHandoff(db: Db, id: string, actor: SalesActor, now: Date): Promise<Handoff> {
+	const handoff = await openHandoff(db, id, actor);
 	await sql`update handoffs set first_touch_at = coalesce(first_touch_at, ${now}) where id = ${id}::uuid`.execute(db);
-	await changeStage(db, handoff.leadId, { to: "sql", actor: "sales", actorId, now });
+	await changeStage(db, handoff.leadId, { to: "sql", actor: "sales", actorId: actor.id, now });
 	return getHandoff(db, id);
 }
 
@@ -128,15 +149,15 @@ export async function rejectHandoff(
 		cooldownDays: number;
 		resetScore: boolean;
 	},
-	actorId: string | null,
+	actor: SalesActor,
 	now: Date,
 ): Promise<Handoff> {
-	const handoff = await openHandoff(db, id);
+	const handoff = await openHandoff(db, id, actor);
 	await changeStage(db, handoff.leadId, {
 		now,
 		to: input.outcome,
 		actor: "sales",
-		actorId,
+		actorId: actor.id,
 		rejection: input.rejection,
 		note: input.note ?? null,
 		cooldownDays: input.outcome === "recycled" ? input.cooldownDays : null,

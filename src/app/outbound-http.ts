@@ -71,6 +71,29 @@ function guardedLookup(allowed: BlockList): LookupFunction {
 	};
 }
 
+/**
+ * Why a URL may not receive webhooks, checked when it is saved: not http(s), or a host that is
+ * (or resolves to) a private, loopback or link-local address. A name that does not resolve now
+ * is let through: the guard at connect time still checks whatever it resolves to later.
+ */
+export async function outboundUrlProblem(url: string, allowed: BlockList): Promise<string | null> {
+	let target: URL;
+	try {
+		target = new URL(url);
+	} catch {
+		return "not a URL";
+	}
+	if (target.protocol !== "http:" && target.protocol !== "https:") return `${target.protocol} is not http or https`;
+	const host = target.hostname.replace(/^\[|\]$/g, "");
+	const literal = isIP(host);
+	if (literal) return refused(host, literal, allowed) ? `${host} is a private, loopback or link-local address` : null;
+	const addresses = await new Promise<Array<{ address: string; family: number }>>((resolve) =>
+		dnsLookup(host, { all: true }, (error, found) => resolve(error ? [] : found)),
+	);
+	const bad = addresses.find((a) => refused(a.address, a.family, allowed));
+	return bad ? `${host} resolves to ${bad.address}, a private, loopback or link-local address` : null;
+}
+
 export interface OutboundResponse {
 	status: number;
 	body: string;

@@ -136,11 +136,13 @@ export async function changeStage(
 export async function stageHistory(db: Db, id: string) {
 	const lead = await findLive(db, id);
 	const rows = await db
-		.selectFrom("stage_changes")
-		.selectAll()
-		.where("lead_id", "=", lead.id)
-		.orderBy("at", "desc")
-		.orderBy("id", "desc")
+		.selectFrom("stage_changes as c")
+		.leftJoin("users as u", (join) => join.on(sql`u.id::text`, "=", sql`c.actor_id`))
+		.selectAll("c")
+		.select("u.name as actor_name")
+		.where("c.lead_id", "=", lead.id)
+		.orderBy("c.at", "desc")
+		.orderBy("c.id", "desc")
 		.execute();
 	return rows.map((r) => ({
 		from: r.from_stage,
@@ -148,6 +150,7 @@ export async function stageHistory(db: Db, id: string) {
 		at: new Date(r.at).toISOString(),
 		actor: r.actor,
 		actorId: r.actor_id,
+		actorName: r.actor_name,
 		reason: r.reason,
 		rejection: r.rejection,
 		note: r.note,

@@ -3,31 +3,32 @@ import { sql } from "kysely";
 import { AppError, errorCode } from "../domain/errors.js";
 import { isUuid } from "../domain/ids.js";
 import { SIGN_IN_RULES, waitBeforeNextTry } from "../domain/sign-in-throttle.js";
+import type { Role, User } from "../schemas/users.js";
 import type { Db } from "../storage/database.js";
+import { inTransaction } from "../storage/transaction.js";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords.js";
 
-export type Role = "admin" | "marketing" | "sales";
-export interface User {
-	id: string;
-	email: string;
-	name: string;
-	role: Role;
-	ownerId: string | null;
-}
+export type { Role, User } from "../schemas/users.js";
 
 /** A session lasts 12 hours from its last use, and 7 days at most. */
 const IDLE_MS = 12 * 3_600_000;
 const ABSOLUTE_MS = 7 * 86_400_000;
 const hashOf = (token: string) => createHash("sha256").update(token).digest("hex");
 
+function refuseWeak(password: string, field: string): void {
+	const problem = passwordProblem(password);
+	if (problem)
+		throw new AppError("validation_failed", `The password is too weak: ${problem}.`, [{ field, message: problem }]);
+}
+
 export async function createUser(
 	db: Db,
 	input: { email: string; name: string; role: Role; password: string; ownerId?: string | null },
 ): Promise<User> {
-	const problem = passwordProblem(input.password);
-	if (problem)
-		throw new AppError("validation_failed", `The password is too weak: ${problem}.`, [
-			{ field: "password", message: problem },
+	refuseWeak(input.password, "password");
+	if (input.name.trim() === "")
+		throw new AppError("validation_failed", "The name must not be blank.", [
+			{ field: "name", message: "must not be blank" },
 		]);
 	const user = {
 		id: randomUUID(),
@@ -50,9 +51,54 @@ export async function createUser(
 		.catch((error) => {
 			if (errorCode(error) === "23505")
 				throw new AppError("conflict", `A user with e-mail ${user.email} already exists.`);
+			if (errorCode(error) === "23503")
+				throw new AppError("validation_failed", "No such sales owner.", [
+					{ field: "ownerId", message: "no such owner" },
+				]);
 			throw error;
 		});
 	return user;
+}
+
+/** A person changes their own password: the current one is checked, their other sessions end. */
+export async function changePassword(
+	db: Db,
+	userId: string,
+	input: { currentPassword: string; newPassword: string },
+	keepSessionToken: string,
+): Promise<void> {
+	const row = await db.selectFrom("users").select("password_hash").where("id", "=", userId).executeTakeFirst();
+	if (!row || !(await verifyPassword(input.currentPassword, row.password_hash)))
+		throw new AppError("forbidden", "The current password is wrong.", [
+			{ field: "currentPassword", message: "does not match" },
+		]);
+	refuseWeak(input.newPassword, "newPassword");
+	const hash = await hashPassword(input.newPassword);
+	await inTransaction(db, async (trx) => {
+		await trx.updateTable("users").set({ password_hash: hash }).where("id", "=", userId).execute();
+		await trx
+			.deleteFrom("sessions")
+			.where("user_id", "=", userId)
+			.where("id", "<>", hashOf(keepSessionToken))
+			.execute();
+	});
+}
+
+/** An admin sets a new password for someone who forgot theirs; all their sessions end. */
+export async function resetPassword(db: Db, id: string, password: string): Promise<void> {
+	if (!isUuid(id)) throw new AppError("not_found", `No user ${id}.`);
+	refuseWeak(password, "password");
+	const hash = await hashPassword(password);
+	await inTransaction(db, async (trx) => {
+		const updated = await trx
+			.updateTable("users")
+			.set({ password_hash: hash })
+			.where("id", "=", id)
+			.where("disabled_at", "is", null)
+			.executeTakeFirst();
+		if (updated.numUpdatedRows === 0n) throw new AppError("not_found", `No user ${id}.`);
+		await trx.deleteFrom("sessions").where("user_id", "=", id).execute();
+	});
 }
 
 export async function listUsers(db: Db): Promise<User[]> {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { BlockList } from "node:net";
 import { type Selectable, sql } from "kysely";
 import { AppError } from "../domain/errors.js";
 import { isUuid } from "../domain/ids.js";
@@ -7,6 +8,8 @@ import { isWebhookEventType, type WebhookEndpoint } from "../schemas/webhooks.js
 import type { Db } from "../storage/database.js";
 import { DELIVERY_ATTEMPTS } from "../storage/job-constants.js";
 import type { WebhookEndpointsTable } from "../storage/tables.js";
+import { outboundUrlProblem } from "./outbound-http.js";
+import { type SendResult, sendWebhook } from "./webhook-send.js";
 import { newWebhookSecret } from "./webhook-signature.js";
 
 type Row = Selectable<WebhookEndpointsTable>;
@@ -42,8 +45,22 @@ export interface EndpointInput {
 	minScoreChange: number;
 }
 
+/** The address guard, when the URL is saved: a loopback or private target is refused at once. */
+async function refuseUnsafeUrl(url: string, allowed: BlockList): Promise<void> {
+	const problem = await outboundUrlProblem(url, allowed);
+	if (problem)
+		throw new AppError("validation_failed", `Webhooks may not go to ${url}: ${problem}.`, [
+			{ field: "url", message: problem },
+		]);
+}
+
 /** A new endpoint; its signing secret is returned this once. */
-export async function createEndpoint(db: Db, input: EndpointInput): Promise<WebhookEndpoint & { secret: string }> {
+export async function createEndpoint(
+	db: Db,
+	input: EndpointInput,
+	allowed: BlockList,
+): Promise<WebhookEndpoint & { secret: string }> {
+	await refuseUnsafeUrl(input.url, allowed);
 	const secret = newWebhookSecret();
 	const row = await db
 		.insertInto("webhook_endpoints")
@@ -74,8 +91,10 @@ export async function updateEndpoint(
 	db: Db,
 	id: string,
 	patch: Partial<EndpointInput> & { enabled?: boolean },
+	allowed: BlockList,
 ): Promise<WebhookEndpoint> {
 	await rowOf(db, id);
+	if (patch.url !== undefined) await refuseUnsafeUrl(patch.url, allowed);
 	const row = await db
 		.updateTable("webhook_endpoints")
 		.set({
@@ -98,6 +117,42 @@ export async function updateEndpoint(
 export async function deleteEndpoint(db: Db, id: string): Promise<void> {
 	await rowOf(db, id);
 	await db.deleteFrom("webhook_endpoints").where("id", "=", id).execute();
+}
+
+/**
+ * Sends a sample event to an endpoint now, in its format and signed with its secret, and logs the
+ * attempt beside real deliveries; the answer says what the receiver said.
+ */
+export async function sendTestMessage(db: Db, id: string, allowed: BlockList, now: Date): Promise<SendResult> {
+	const endpoint = await rowOf(db, id);
+	const messageId = `msg_test_${randomUUID()}`;
+	const payload = {
+		type: "webhook.test",
+		timestamp: now.toISOString(),
+		data: { lead: { email: "test@example.com" }, reason: "A test message from Qualify: your endpoint works." },
+	};
+	await db
+		.insertInto("webhook_messages")
+		.values({ id: messageId, type: payload.type, payload: JSON.stringify(payload) })
+		.execute();
+	const result = await sendWebhook(endpoint, messageId, payload, {
+		allowed,
+		nowSeconds: Math.floor(now.getTime() / 1000),
+	});
+	await db
+		.insertInto("webhook_attempts")
+		.values({
+			message_id: messageId,
+			endpoint_id: id,
+			attempt: 1,
+			status: result.status,
+			latency_ms: result.ms,
+			succeeded: result.failure === null,
+			response_excerpt: result.excerpt,
+			error: result.failure,
+		})
+		.execute();
+	return result;
 }
 
 /** The endpoint's delivery log, newest first. */

@@ -1,3 +1,4 @@
+import { BlockList } from "node:net";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { compress } from "hono/compress";
@@ -35,6 +36,8 @@ export interface AppDeps {
 	clock?: Clock;
 	/** events before this are refused at ingest (default: the year 2000) */
 	oldestEvent?: Date;
+	/** private networks webhooks may reach all the same (QUALIFY_WEBHOOK_ALLOW) */
+	webhookAllow?: BlockList;
 }
 
 const staticCompression = compress();
@@ -50,6 +53,7 @@ export function createApp({
 	trustProxy,
 	clock = systemClock,
 	oldestEvent,
+	webhookAllow = new BlockList(),
 }: AppDeps) {
 	const app = new OpenAPIHono<AuthEnv>({
 		defaultHook: (result) => {
@@ -81,7 +85,7 @@ export function createApp({
 	registerSessionRoutes(app, db, { trustProxy: trustProxy ?? false });
 	registerLeadRoutes(app, db, clock);
 	registerScoringModelRoutes(app, db, clock);
-	registerWebhookRoutes(app, db);
+	registerWebhookRoutes(app, db, { allowed: webhookAllow, clock });
 	registerSalesRoutes(app, db, { listen, shutdown, clock });
 	registerMetricsRoutes(app, db);
 	registerApiKeyRoutes(app, db);

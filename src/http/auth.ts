@@ -54,6 +54,15 @@ export function actorIdOf(principal: Principal): string {
 	return principal.kind === "user" ? principal.user.id : `${principal.keyKind} key`;
 }
 
+/**
+ * Who acts in the sales queue: a sales user linked to a sales owner is a rep and works only
+ * their own queue; admins, managers (sales users with no owner) and keys see everyone's.
+ */
+export function salesActorOf(principal: Principal): { id: string; ownerId: string | null } {
+	const ownerId = principal.kind === "user" && principal.user.role === "sales" ? principal.user.ownerId : null;
+	return { id: actorIdOf(principal), ownerId };
+}
+
 const ALL: readonly Role[] = ["admin", "marketing", "sales"];
 
 /**

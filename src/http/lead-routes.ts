@@ -5,16 +5,18 @@ import { explainLeadScore } from "../app/lead-score.js";
 import { deleteLead, getLead, leadEvents, listLeads, updateLead } from "../app/leads.js";
 import { leadsCsv } from "../app/leads-csv.js";
 import { changeStage, stageHistory } from "../app/stage-moves.js";
+import { listTouches, recordTouch } from "../app/touches.js";
 import type { Clock } from "../domain/clock.js";
 import { AppError } from "../domain/errors.js";
 import { movesFor } from "../domain/lifecycle.js";
 import { isStage } from "../domain/stages.js";
+import { Touch, TouchInput } from "../schemas/handoff.js";
 import { EventPage, EventPageQuery, LeadDetail, LeadListQuery, LeadPage, LeadPatch } from "../schemas/leads.js";
 import { StageChange, StageMoveRequest } from "../schemas/lifecycle.js";
 import { LeadScore, LeadScoreQuery } from "../schemas/scoring-model.js";
 import type { Db } from "../storage/database.js";
-import { type AuthEnv, actorIdOf, requireRole, roleOf } from "./auth.js";
-import { ErrorResponse, json, pathId, secretKey } from "./route-helpers.js";
+import { type AuthEnv, actorIdOf, requireRole, roleOf, salesActorOf } from "./auth.js";
+import { ErrorResponse, json, jsonBody, pathId, secretKey } from "./route-helpers.js";
 
 const notFound = json(ErrorResponse, "No such lead");
 const LeadId = pathId("0b5f…");
@@ -182,6 +184,49 @@ export function registerLeadRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: Clo
 				now: clock.now(),
 			});
 			return c.body(null, 204);
+		},
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/leads/{id}/touches",
+			tags: ["Leads", "Sales"],
+			summary: "A lead's calls, e-mails, meetings and notes, newest first",
+			security,
+			request: { params: LeadId },
+			responses: { 200: json(z.object({ data: z.array(Touch) }), "Every touch"), 404: notFound },
+		}),
+		async (c) => c.json({ data: await listTouches(db, c.req.valid("param").id) }, 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/leads/{id}/touches",
+			tags: ["Leads", "Sales"],
+			summary: "Log a call with its outcome, an e-mail, a meeting or a note",
+			description:
+				"The first touch that is not a note stops the open handoff's SLA clock. Sales and admins only; a rep only on leads in their own queue.",
+			security,
+			request: { params: LeadId, body: jsonBody(TouchInput) },
+			responses: {
+				201: json(Touch, "The touch"),
+				403: json(ErrorResponse, "Marketing, or another rep's lead"),
+				404: notFound,
+			},
+		}),
+		async (c) => {
+			const principal = c.get("principal");
+			if (roleOf(principal) === "marketing") throw new AppError("forbidden", "Only sales and admins log touches.");
+			const touch = await recordTouch(
+				db,
+				c.req.valid("param").id,
+				c.req.valid("json"),
+				salesActorOf(principal),
+				clock.now(),
+			);
+			return c.json(touch, 201);
 		},
 	);
 

@@ -5,26 +5,30 @@ import {
 	createRoutingRule,
 	createTeam,
 	deleteRoutingRule,
+	deleteTeam,
 	listOwners,
 	listRoutingRules,
 	listTeams,
 	updateOwner,
+	updateRoutingRule,
 	updateTeam,
 } from "../app/sales-setup.js";
 import type { Clock } from "../domain/clock.js";
 import {
 	Handoff,
+	HandoffList,
 	Owner,
 	OwnerInput,
 	RejectInput,
 	RoutingRule,
 	RoutingRuleInput,
 	Team,
+	TeamDeleted,
 	TeamInput,
 	TouchInput,
 } from "../schemas/handoff.js";
 import type { Db } from "../storage/database.js";
-import { type AuthEnv, actorIdOf, requireRole } from "./auth.js";
+import { type AuthEnv, requireRole, salesActorOf } from "./auth.js";
 import { handoffStream, type Listen } from "./handoff-stream.js";
 import { ErrorResponse, json, jsonBody, pathId, secretKey } from "./route-helpers.js";
 
@@ -87,6 +91,24 @@ export function registerSalesRoutes(
 			responses: { 200: json(Team, "The team"), 404: notFound },
 		}),
 		async (c) => c.json(await updateTeam(db, c.req.valid("param").id, c.req.valid("json")), 200),
+	);
+	app.openapi(
+		createRoute({
+			method: "delete",
+			path: "/v1/teams/{id}",
+			tags,
+			summary: "Delete a team, moving its people, handoffs and routing rules to another",
+			description:
+				"A team with people, handoffs (open or past) or routing rules needs `moveTo`: all of them move to that team in one transaction, so no open handoff loses its team. The answer says what moved.",
+			security,
+			request: { params: Id, query: z.object({ moveTo: z.uuid().optional() }) },
+			responses: {
+				200: json(TeamDeleted, "Deleted, with what moved"),
+				404: notFound,
+				409: json(ErrorResponse, "The team is not empty and no moveTo was given"),
+			},
+		}),
+		async (c) => c.json(await deleteTeam(db, c.req.valid("param").id, c.req.valid("query").moveTo ?? null), 200),
 	);
 
 	app.openapi(
@@ -153,6 +175,22 @@ export function registerSalesRoutes(
 	);
 	app.openapi(
 		createRoute({
+			method: "put",
+			path: "/v1/routing-rules/{id}",
+			tags,
+			summary: "Replace a routing rule (its condition, target, position or switch)",
+			security,
+			request: { params: Id, body: jsonBody(RoutingRuleInput) },
+			responses: {
+				200: json(RoutingRule, "The rule"),
+				400: json(ErrorResponse, "The condition has problems"),
+				404: notFound,
+			},
+		}),
+		async (c) => c.json(await updateRoutingRule(db, c.req.valid("param").id, c.req.valid("json")), 200),
+	);
+	app.openapi(
+		createRoute({
 			method: "delete",
 			path: "/v1/routing-rules/{id}",
 			tags,
@@ -184,17 +222,19 @@ export function registerSalesRoutes(
 					limit: z.coerce.number().int().min(1).max(500).default(200),
 				}),
 			},
-			responses: { 200: json(list(Handoff), "Handoffs") },
+			responses: { 200: json(HandoffList, "Handoffs") },
 		}),
 		async (c) => {
 			const q = c.req.valid("query");
+			// A rep's queue is their own, whatever the query asks for.
+			const ownerId = salesActorOf(c.get("principal")).ownerId ?? q.ownerId ?? null;
 			const filter = {
 				limit: q.limit,
-				...(q.ownerId ? { ownerId: q.ownerId } : {}),
+				...(ownerId ? { ownerId } : {}),
 				...(q.teamId ? { teamId: q.teamId } : {}),
 				...(q.status ? { status: q.status } : {}),
 			};
-			return c.json({ data: await listHandoffs(db, filter) }, 200);
+			return c.json({ ...(await listHandoffs(db, filter)), ownerId }, 200);
 		},
 	);
 	// Before /v1/handoffs/{id}, which would take "events" for an id.
@@ -230,15 +270,20 @@ export function registerSalesRoutes(
 			method: "post",
 			path: "/v1/handoffs/{id}/touch",
 			tags,
-			summary: "Log a touch (call, e-mail, meeting)",
-			description: "The first one stops the SLA clock.",
+			summary: "Log a touch (a call with its outcome, an e-mail, a meeting, or a note)",
+			description: "The first touch that is not a note stops the SLA clock. A rep may touch only their own handoffs.",
 			security,
 			request: { params: Id, body: jsonBody(TouchInput) },
-			responses: { 200: json(Handoff, "The handoff"), 404: notFound, 409: json(ErrorResponse, "Already decided") },
+			responses: {
+				200: json(Handoff, "The handoff"),
+				403: json(ErrorResponse, "Another rep's handoff"),
+				404: notFound,
+				409: json(ErrorResponse, "Already decided"),
+			},
 		}),
 		async (c) => {
-			const body = c.req.valid("json");
-			return c.json(await logTouch(db, c.req.valid("param").id, body.kind, body.note, clock.now()), 200);
+			const actor = salesActorOf(c.get("principal"));
+			return c.json(await logTouch(db, c.req.valid("param").id, c.req.valid("json"), actor, clock.now()), 200);
 		},
 	);
 	app.openapi(
@@ -252,7 +297,7 @@ export function registerSalesRoutes(
 			responses: { 200: json(Handoff, "The handoff"), 404: notFound, 409: json(ErrorResponse, "Already decided") },
 		}),
 		async (c) =>
-			c.json(await acceptHandoff(db, c.req.valid("param").id, actorIdOf(c.get("principal")), clock.now()), 200),
+			c.json(await acceptHandoff(db, c.req.valid("param").id, salesActorOf(c.get("principal")), clock.now()), 200),
 	);
 	app.openapi(
 		createRoute({
@@ -270,7 +315,7 @@ export function registerSalesRoutes(
 					db,
 					c.req.valid("param").id,
 					c.req.valid("json"),
-					actorIdOf(c.get("principal")),
+					salesActorOf(c.get("principal")),
 					clock.now(),
 				),
 				200,

@@ -2,36 +2,22 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { countUsers, createUser, disableUser, listUsers, signIn, signOut, updateUser } from "../app/users.js";
+import {
+	changePassword,
+	countUsers,
+	createUser,
+	disableUser,
+	listUsers,
+	resetPassword,
+	signIn,
+	signOut,
+	updateUser,
+} from "../app/users.js";
 import { AppError } from "../domain/errors.js";
+import { Credentials, PasswordChange, PasswordReset, Session, User, UserInput, UserPatch } from "../schemas/users.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole, SESSION_COOKIE } from "./auth.js";
 import { ErrorResponse, json, jsonBody, pathId, secretKey } from "./route-helpers.js";
-
-const Role = z.enum(["admin", "marketing", "sales"]);
-const User = z
-	.object({ id: z.uuid(), email: z.string(), name: z.string(), role: Role, ownerId: z.uuid().nullable() })
-	.openapi("User");
-const UserInput = z
-	.object({
-		email: z.email(),
-		name: z.string().min(1).max(200),
-		role: Role,
-		password: z.string().min(1).max(200),
-		ownerId: z.uuid().nullable().default(null).openapi({ description: "the sales owner this person is" }),
-	})
-	.strict()
-	.openapi("UserInput");
-const UserPatch = z
-	.object({
-		name: z.string().min(1).max(200).optional(),
-		role: Role.optional(),
-		ownerId: z.uuid().nullable().optional(),
-	})
-	.strict()
-	.openapi("UserPatch");
-const Session = z.object({ user: User, csrfToken: z.string(), expiresAt: z.string() }).openapi("Session");
-const Credentials = z.object({ email: z.string().max(320), password: z.string().max(200) }).strict();
 
 function setSessionCookie(c: Context, token: string) {
 	const secure = new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto") === "https";
@@ -82,10 +68,9 @@ export function registerSessionRoutes(app: OpenAPIHono<AuthEnv>, db: Db, options
 		},
 	);
 
-	app.use("/v1/session", async (c, next) => {
-		if (c.req.method === "POST") return next();
-		return requireRole(db, { write: ["admin", "marketing", "sales"] })(c, next);
-	});
+	const signedIn = requireRole(db, { write: ["admin", "marketing", "sales"] });
+	app.use("/v1/session", async (c, next) => (c.req.method === "POST" ? next() : signedIn(c, next)));
+	app.use("/v1/session/*", signedIn);
 
 	app.openapi(
 		createRoute({
@@ -114,6 +99,29 @@ export function registerSessionRoutes(app: OpenAPIHono<AuthEnv>, db: Db, options
 			const token = getCookie(c, SESSION_COOKIE);
 			if (token) await signOut(db, token);
 			deleteCookie(c, SESSION_COOKIE, { path: "/" });
+			return c.body(null, 204);
+		},
+	);
+
+	app.openapi(
+		createRoute({
+			method: "put",
+			path: "/v1/session/password",
+			tags,
+			summary: "Change your own password",
+			description: "Needs the current password. Your other sessions end; this one stays.",
+			request: { body: jsonBody(PasswordChange) },
+			responses: {
+				204: { description: "Changed" },
+				400: json(ErrorResponse, "The new password is too weak"),
+				403: json(ErrorResponse, "The current password is wrong"),
+			},
+		}),
+		async (c) => {
+			const principal = c.get("principal");
+			if (principal.kind !== "user") throw new AppError("forbidden", "An API key has no password.");
+			const body = c.req.valid("json");
+			await changePassword(db, principal.user.id, body, getCookie(c, SESSION_COOKIE) ?? "");
 			return c.body(null, 204);
 		},
 	);
@@ -207,5 +215,25 @@ export function registerSessionRoutes(app: OpenAPIHono<AuthEnv>, db: Db, options
 			},
 		}),
 		async (c) => c.json(await updateUser(db, c.req.valid("param").id, c.req.valid("json")), 200),
+	);
+	app.openapi(
+		createRoute({
+			method: "put",
+			path: "/v1/users/{id}/password",
+			tags,
+			summary: "Reset a user's password",
+			description: "For someone who forgot theirs: their sessions end, and they sign in with the new one.",
+			security: secretKey,
+			request: { params: pathId("9d0b…"), body: jsonBody(PasswordReset) },
+			responses: {
+				204: { description: "Reset" },
+				400: json(ErrorResponse, "Too weak"),
+				404: json(ErrorResponse, "No such user"),
+			},
+		}),
+		async (c) => {
+			await resetPassword(db, c.req.valid("param").id, c.req.valid("json").password);
+			return c.body(null, 204);
+		},
 	);
 }

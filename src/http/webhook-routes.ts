@@ -1,3 +1,4 @@
+import type { BlockList } from "node:net";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import {
 	createEndpoint,
@@ -6,9 +7,17 @@ import {
 	getEndpoint,
 	listEndpoints,
 	replayMessage,
+	sendTestMessage,
 	updateEndpoint,
 } from "../app/webhook-endpoints.js";
-import { WebhookAttempt, WebhookEndpoint, WebhookEndpointCreate, WebhookEndpointPatch } from "../schemas/webhooks.js";
+import type { Clock } from "../domain/clock.js";
+import {
+	WebhookAttempt,
+	WebhookEndpoint,
+	WebhookEndpointCreate,
+	WebhookEndpointPatch,
+	WebhookTestResult,
+} from "../schemas/webhooks.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole } from "./auth.js";
 import { ErrorResponse, json, jsonBody, pathId, secretKey } from "./route-helpers.js";
@@ -21,7 +30,11 @@ const Created = WebhookEndpoint.extend({
 	secret: z.string().openapi({ description: "the signing secret (whsec_…), shown this once" }),
 }).openapi("WebhookEndpointCreated");
 
-export function registerWebhookRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
+export function registerWebhookRoutes(
+	app: OpenAPIHono<AuthEnv>,
+	db: Db,
+	options: { allowed: BlockList; clock: Clock },
+) {
 	const admins = requireRole(db, { read: ["admin"], write: ["admin"] });
 	app.use("/v1/webhooks", admins);
 	app.use("/v1/webhooks/*", admins);
@@ -36,9 +49,12 @@ export function registerWebhookRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 				"Deliveries are signed per the Standard Webhooks spec (webhook-id, webhook-timestamp, webhook-signature) with the secret returned here, retried for about three days with the same webhook-id, and refused when the URL resolves to a private, loopback or link-local address (unless allowed by QUALIFY_WEBHOOK_ALLOW).",
 			security,
 			request: { body: jsonBody(WebhookEndpointCreate) },
-			responses: { 201: json(Created, "The endpoint and its secret") },
+			responses: {
+				201: json(Created, "The endpoint and its secret"),
+				400: json(ErrorResponse, "The URL is not allowed (a private or loopback address)"),
+			},
 		}),
-		async (c) => c.json(await createEndpoint(db, c.req.valid("json")), 201),
+		async (c) => c.json(await createEndpoint(db, c.req.valid("json"), options.allowed), 201),
 	);
 
 	app.openapi(
@@ -78,7 +94,22 @@ export function registerWebhookRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 			request: { params: EndpointId, body: jsonBody(WebhookEndpointPatch) },
 			responses: { 200: json(WebhookEndpoint, "The endpoint"), 404: notFound },
 		}),
-		async (c) => c.json(await updateEndpoint(db, c.req.valid("param").id, c.req.valid("json")), 200),
+		async (c) => c.json(await updateEndpoint(db, c.req.valid("param").id, c.req.valid("json"), options.allowed), 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/webhooks/{id}/test",
+			tags,
+			summary: "Send a test message now",
+			description:
+				"A sample `webhook.test` event, in the endpoint's format and signed with its secret, sent at once; the attempt is logged with the others.",
+			security,
+			request: { params: EndpointId },
+			responses: { 200: json(WebhookTestResult, "What the receiver answered"), 404: notFound },
+		}),
+		async (c) => c.json(await sendTestMessage(db, c.req.valid("param").id, options.allowed, options.clock.now()), 200),
 	);
 
 	app.openapi(

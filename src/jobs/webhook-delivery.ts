@@ -1,9 +1,7 @@
 import type { BlockList } from "node:net";
 import { sql } from "kysely";
 import type { Logger } from "pino";
-import { postOutbound } from "../app/outbound-http.js";
-import { signWebhook } from "../app/webhook-signature.js";
-import { slackMessageOf } from "../app/webhook-slack.js";
+import { sendWebhook } from "../app/webhook-send.js";
 import type { Db } from "../storage/database.js";
 import { DELIVERY_SCHEDULE_MS } from "../storage/job-constants.js";
 import { type Job, RetryLater } from "./queue.js";
@@ -37,25 +35,11 @@ export function webhookDelivery(
 		);
 		const delivery = found.rows[0];
 		if (!delivery?.enabled) return; // the endpoint was removed or disabled meanwhile
-		const body =
-			delivery.format === "slack" ? JSON.stringify(slackMessageOf(delivery.payload)) : JSON.stringify(delivery.payload);
-		const headers = signWebhook(delivery.secret, messageId, Math.floor(Date.now() / 1000), body);
-		let status: number | null = null;
-		let failure: string | null = null;
-		let excerpt: string | null = null;
-		let ms: number | null = null;
-		try {
-			const response = await postOutbound(delivery.url, body, headers, {
-				allowed: options.allowed,
-				timeoutMs: options.timeoutMs ?? 10_000,
-			});
-			status = response.status;
-			excerpt = response.body.slice(0, 500);
-			ms = Math.round(response.ms);
-			if (status < 200 || status >= 300) failure = `HTTP ${status}`;
-		} catch (error) {
-			failure = error instanceof Error ? error.message : String(error);
-		}
+		const { status, failure, excerpt, ms } = await sendWebhook(delivery, messageId, delivery.payload, {
+			allowed: options.allowed,
+			timeoutMs: options.timeoutMs ?? 10_000,
+			nowSeconds: Math.floor(Date.now() / 1000),
+		});
 		await db
 			.insertInto("webhook_attempts")
 			.values({

@@ -2,13 +2,14 @@ import { z } from "@hono/zod-openapi";
 import { REJECTION_REASONS } from "../domain/lifecycle.js";
 import { isTimeZone } from "../domain/traits.js";
 import { Condition } from "./scoring-model.js";
+import { Name } from "./users.js";
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time such as 09:00");
 const zone = z.string().refine(isTimeZone, "an IANA time zone such as Europe/Berlin");
 
 export const TeamInput = z
 	.object({
-		name: z.string().min(1).max(120),
+		name: Name(120),
 		timezone: zone.default("UTC"),
 		slaMinutes: z
 			.number()
@@ -19,6 +20,7 @@ export const TeamInput = z
 			.openapi({ description: "business minutes to first touch" }),
 		businessDays: z
 			.array(z.number().int().min(1).max(7))
+			.min(1, "choose at least one business day")
 			.max(7)
 			.default([1, 2, 3, 4, 5])
 			.openapi({ description: "ISO weekdays, 1 = Monday" }),
@@ -50,15 +52,32 @@ export const Team = z
 	})
 	.openapi("Team");
 
+export const TeamDeleted = z
+	.object({
+		moved: z.object({
+			people: z.number().int(),
+			openHandoffs: z.number().int(),
+			handoffs: z.number().int(),
+			routingRules: z.number().int(),
+		}),
+	})
+	.openapi("TeamDeleted");
+export type TeamDeleted = z.infer<typeof TeamDeleted>;
+
 export const OwnerInput = z
 	.object({
-		name: z.string().min(1).max(200),
+		name: Name(),
 		email: z.email(),
 		teamId: z.uuid(),
 		timezone: zone.nullable().default(null),
 		away: z.boolean().default(false),
 		maxOpen: z.number().int().min(0).max(10_000).default(25).openapi({ description: "open handoffs at most" }),
 		active: z.boolean().default(true),
+		userId: z
+			.uuid()
+			.nullable()
+			.default(null)
+			.openapi({ description: "the person who signs in as this owner: their queue becomes their own" }),
 	})
 	.strict()
 	.openapi("OwnerInput");
@@ -74,12 +93,13 @@ export const Owner = z
 		maxOpen: z.number().int(),
 		active: z.boolean(),
 		openHandoffs: z.number().int(),
+		userId: z.uuid().nullable().openapi({ description: "the person who signs in as this owner" }),
 	})
 	.openapi("Owner");
 
 export const RoutingRuleInput = z
 	.object({
-		name: z.string().min(1).max(200),
+		name: Name(),
 		position: z.number().int().min(0).openapi({ description: "rules are tried in this order" }),
 		condition: Condition,
 		teamId: z.uuid(),
@@ -119,20 +139,61 @@ export const Handoff = z
 			grade: z.string().nullable(),
 			temperature: z.string().nullable(),
 			why: z.string().nullable().openapi({ description: "why the lead qualified, in one line" }),
+			phone: z.string().nullable(),
+			consent: z.enum(["subscribed", "unsubscribed", "bounced"]),
+			cooldownUntil: z.string().nullable().openapi({ description: "a recycled lead may not qualify again before" }),
 		}),
+		team: z.object({ name: z.string(), timezone: z.string() }).nullable(),
 	})
 	.openapi("Handoff");
 export type Handoff = z.infer<typeof Handoff>;
 
+export const HandoffList = z
+	.object({
+		data: z.array(Handoff),
+		total: z.number().int().openapi({ description: "how many match, beyond the limit too" }),
+		ownerId: z.uuid().nullable().openapi({ description: "whose queue this is: a rep always gets their own" }),
+	})
+	.openapi("HandoffList");
+export type HandoffList = z.infer<typeof HandoffList>;
+
+export const TOUCH_KINDS = ["call", "email", "meeting", "note"] as const;
+export const CALL_OUTCOMES = ["connected", "voicemail", "no_answer"] as const;
+
 export const TouchInput = z
-	.object({ kind: z.enum(["call", "email", "meeting"]), note: z.string().max(2000).optional() })
+	.object({
+		kind: z.enum(TOUCH_KINDS).openapi({ description: "a note is kept on the timeline but is not a touch of the lead" }),
+		outcome: z.enum(CALL_OUTCOMES).optional().openapi({ description: "calls only" }),
+		note: z.string().trim().max(2000).optional(),
+	})
 	.strict()
+	.refine((t) => t.kind === "call" || t.outcome === undefined, {
+		message: "only a call has an outcome",
+		path: ["outcome"],
+	})
+	.refine((t) => t.kind !== "note" || (t.note ?? "") !== "", { message: "a note needs its text", path: ["note"] })
 	.openapi("TouchInput");
+export type TouchInput = z.infer<typeof TouchInput>;
+
+export const Touch = z
+	.object({
+		id: z.string(),
+		leadId: z.uuid(),
+		handoffId: z.uuid().nullable(),
+		kind: z.enum(TOUCH_KINDS),
+		outcome: z.enum(CALL_OUTCOMES).nullable(),
+		note: z.string().nullable(),
+		at: z.string(),
+		actorId: z.string().nullable(),
+		actorName: z.string().nullable().openapi({ description: "the person who logged it, if a person did" }),
+	})
+	.openapi("Touch");
+export type Touch = z.infer<typeof Touch>;
 
 export const RejectInput = z
 	.object({
 		rejection: z.enum(REJECTION_REASONS),
-		note: z.string().max(2000).optional(),
+		note: z.string().trim().max(2000).optional(),
 		outcome: z.enum(["recycled", "disqualified"]).default("recycled"),
 		cooldownDays: z.number().int().min(0).max(365).default(30),
 		resetScore: z.boolean().default(false).openapi({ description: "recycled only: count only events from now on" }),

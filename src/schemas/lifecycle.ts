@@ -9,6 +9,7 @@ export const StageChange = z
 		at: z.string(),
 		actor: z.enum(ACTORS),
 		actorId: z.string().nullable(),
+		actorName: z.string().nullable().openapi({ description: "the person who made it, if a person did" }),
 		reason: z.string().nullable(),
 		rejection: z.string().nullable(),
 		note: z.string().nullable(),

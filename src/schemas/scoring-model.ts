@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { Name } from "./users.js";
 
 const id = z
 	.string()
@@ -146,7 +147,7 @@ export type Qualification = z.infer<typeof Qualification>;
 
 export const ScoringModelDocument = z
 	.object({
-		name: z.string().min(1).max(120),
+		name: Name(120),
 		description: z.string().max(4000).default(""),
 		lists: z
 			.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/), z.array(z.string().min(1).max(253)).max(100_000))

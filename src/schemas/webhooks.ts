@@ -14,27 +14,37 @@ export type WebhookEventType = z.infer<typeof WebhookEventType>;
 export const isWebhookEventType = (value: string): value is WebhookEventType =>
 	(WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
 
+const endpointFields = {
+	url: z.url({ protocol: /^https?$/ }).max(2000),
+	description: z.string().trim().max(500),
+	events: z.array(WebhookEventType).min(1),
+	format: z.enum(["standard", "slack"]).openapi({
+		description: "standard: signed JSON per the Standard Webhooks spec; slack: a Slack-compatible message",
+	}),
+	minScoreChange: z
+		.number()
+		.min(0)
+		.openapi({ description: "lead.score_changed only when engagement moves at least this much" }),
+};
+
 export const WebhookEndpointCreate = z
 	.object({
-		url: z.url({ protocol: /^https?$/ }).max(2000),
-		description: z.string().max(500).default(""),
-		events: z.array(WebhookEventType).min(1),
-		format: z.enum(["standard", "slack"]).default("standard").openapi({
-			description: "standard: signed JSON per the Standard Webhooks spec; slack: a Slack-compatible message",
-		}),
-		minScoreChange: z
-			.number()
-			.min(0)
-			.default(0)
-			.openapi({ description: "lead.score_changed only when engagement moves at least this much" }),
+		...endpointFields,
+		description: endpointFields.description.default(""),
+		format: endpointFields.format.default("standard"),
+		minScoreChange: endpointFields.minScoreChange.default(0),
 	})
 	.strict()
 	.openapi("WebhookEndpointCreate");
+export type WebhookEndpointCreate = z.input<typeof WebhookEndpointCreate>;
 
-export const WebhookEndpointPatch = WebhookEndpointCreate.partial()
-	.extend({ enabled: z.boolean().optional() })
+/** Only what is sent changes: no defaults here, so pausing an endpoint keeps its format. */
+export const WebhookEndpointPatch = z
+	.object({ ...endpointFields, enabled: z.boolean() })
+	.partial()
 	.strict()
 	.openapi("WebhookEndpointPatch");
+export type WebhookEndpointPatch = z.infer<typeof WebhookEndpointPatch>;
 
 export const WebhookEndpoint = z
 	.object({
@@ -65,3 +75,13 @@ export const WebhookAttempt = z
 		error: z.string().nullable(),
 	})
 	.openapi("WebhookAttempt");
+
+export const WebhookTestResult = z
+	.object({
+		status: z.number().int().nullable().openapi({ description: "the receiver's HTTP status, if it answered" }),
+		failure: z.string().nullable().openapi({ description: "null when it answered 2xx" }),
+		excerpt: z.string().nullable(),
+		ms: z.number().nullable(),
+	})
+	.openapi("WebhookTestResult");
+export type WebhookTestResult = z.infer<typeof WebhookTestResult>;

@@ -32,6 +32,7 @@ export async function mergeLeadInto(
 	const profile = mergeLeadProfiles(survivor, merged);
 	await trx.updateTable("events").set({ lead_id: survivorId }).where("lead_id", "=", mergedId).execute();
 	await trx.updateTable("identities").set({ lead_id: survivorId }).where("lead_id", "=", mergedId).execute();
+	await trx.updateTable("touches").set({ lead_id: survivorId }).where("lead_id", "=", mergedId).execute();
 	await trx
 		.updateTable("leads")
 		.set({ merged_into: survivorId, email: null, user_id: null, updated_at: sql`now()` })

@@ -90,6 +90,7 @@ export interface ScoringModelsTable {
 	updated_at: Generated<Date>;
 	published_at: Timestamp | null;
 	archived_at: Timestamp | null;
+	published_by: string | null;
 }
 
 export interface LeadScoresTable {
@@ -212,6 +213,17 @@ export interface HandoffsTable {
 	source: string | null;
 }
 
+export interface TouchesTable {
+	id: Generated<string>;
+	lead_id: string;
+	handoff_id: string | null;
+	kind: "call" | "email" | "meeting" | "note";
+	outcome: "connected" | "voicemail" | "no_answer" | null;
+	note: string | null;
+	at: Timestamp;
+	actor_id: string | null;
+}
+
 export interface UsersTable {
 	id: string;
 	email: string;
@@ -249,6 +261,7 @@ export interface Tables {
 	owners: OwnersTable;
 	routing_rules: RoutingRulesTable;
 	handoffs: HandoffsTable;
+	touches: TouchesTable;
 	users: UsersTable;
 	sessions: SessionsTable;
 }

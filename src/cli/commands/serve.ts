@@ -38,6 +38,7 @@ export async function serveCommand(args: string[]) {
 		shutdown: stopping.signal,
 		trustProxy: config.trustProxy,
 		oldestEvent: config.oldestEvent,
+		webhookAllow: config.webhookAllow,
 		clock: systemClock,
 		...(existsSync(webRoot) ? { webRoot } : {}),
 	});
