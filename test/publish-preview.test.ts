@@ -68,7 +68,8 @@ describe.each(backends())("previewing a publish on $name", (backend) => {
 		expect(preview.body).toMatchObject({ leads: 12, qualifiedNow: 0 });
 		expect(preview.body.newMqls).toBeGreaterThan(0);
 		expect(preview.body.newMqls).toBeLessThan(12);
-		expect(preview.body.examples.length).toBe(Math.min(5, preview.body.newMqls));
+		expect(preview.body.examples.length).toBe(Math.min(20, preview.body.newMqls));
+		expect(preview.body.stopping).toEqual([]);
 		expect(Object.values(preview.body.byGrade).reduce((a, b) => (a as number) + (b as number), 0)).toBe(12);
 		expect(await mqlMoves()).toBe(before); // a preview writes nothing
 
@@ -77,6 +78,19 @@ describe.each(backends())("previewing a publish on $name", (backend) => {
 		expect(summary.newMqls).toBe(preview.body.newMqls);
 		expect(summary.byGrade).toEqual(preview.body.byGrade);
 		expect((await mqlMoves()) - before).toBe(preview.body.newMqls);
+
+		// A stricter draft names the leads that qualify now and would stop.
+		const published = (await call("GET", "/v1/scoring-models")).body.data.find(
+			(m: { status: string }) => m.status === "published",
+		);
+		const stricter = (await call("POST", "/v1/scoring-models", { basedOn: published.id })).body;
+		const strictDocument = { ...stricter.document, qualification: { fitAtLeast: 0, engagementAtLeast: 25 } };
+		expect((await call("PUT", `/v1/scoring-models/${stricter.id}`, strictDocument)).status).toBe(200);
+		const strict = (await call("GET", `/v1/scoring-models/${stricter.id}/publish-preview`)).body;
+		expect(strict.qualifiedAfter).toBeLessThan(strict.qualifiedNow);
+		expect(strict.stopping.length).toBe(Math.min(20, strict.qualifiedNow - strict.qualifiedAfter));
+		for (const lead of strict.stopping)
+			expect((await call("GET", `/v1/leads/${lead.id}/score`)).body.qualification.qualified).toBe(true);
 	});
 
 	it("refuses to preview a model that does not exist", async () => {

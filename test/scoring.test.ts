@@ -104,8 +104,14 @@ describe.each(backends())("scoring on $name", (backend) => {
 				bands: { grade: { A: 40, B: 25, C: 10 }, temperature: { hot: 30, warm: 10 } },
 			},
 		});
-		const published = await publishModel(database.db, draft.id);
-		expect(published).toMatchObject({ status: "published", version: 2, active: true });
+		const published = await publishModel(database.db, draft.id, { name: "Ada", now: TEST_NOW });
+		expect(published).toMatchObject({
+			status: "published",
+			version: 2,
+			active: true,
+			publishedBy: "Ada",
+			publishedAt: TEST_NOW.toISOString(),
+		});
 		const [job] = await claimJobs(database.db, ["rescore"], 1);
 		if (!job) throw new Error("publishing must queue a rescore");
 		// the rescore and the second half of the events run at the same time

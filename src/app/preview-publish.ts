@@ -4,27 +4,13 @@ import { becomesMql } from "../domain/lifecycle.js";
 import { compileModel } from "../domain/scoring/compile-model.js";
 import { scoreOnly } from "../domain/scoring/evaluate-score.js";
 import { stateFromEvents } from "../domain/scoring/state-from-events.js";
+import type { PublishPreview } from "../schemas/scoring-model.js";
 import { activeVersion } from "../storage/active-version.js";
 import type { Db } from "../storage/database.js";
 import { historiesOf } from "../storage/score-rows.js";
 import { chunkRanges } from "./rescore.js";
 import { leadForScoring, type ProfileRow } from "./score-leads.js";
 import { getModel } from "./scoring-models.js";
-
-export interface PublishPreview {
-	leads: number;
-	/** leads that would move to MQL when the model is published (the stage changes) */
-	newMqls: number;
-	qualifiedNow: number;
-	qualifiedAfter: number;
-	gradeChanges: number;
-	temperatureChanges: number;
-	byGrade: Record<string, number>;
-	byTemperature: Record<string, number>;
-	/** a few of the leads that would become MQLs, with the reason */
-	examples: Array<{ id: string; email: string | null; reason: string }>;
-	elapsedMs: number;
-}
 
 interface Row extends ProfileRow {
 	qualified: boolean | null;
@@ -53,6 +39,7 @@ export async function previewPublish(db: Db, id: string, now: Date): Promise<Pub
 		byGrade: { A: 0, B: 0, C: 0, D: 0 },
 		byTemperature: { hot: 0, warm: 0, cold: 0 },
 		examples: [],
+		stopping: [],
 		elapsedMs: 0,
 	};
 	for (const [after, upTo] of await chunkRanges(db, 1000)) {
@@ -71,6 +58,8 @@ export async function previewPublish(db: Db, id: string, now: Date): Promise<Pub
 			preview.leads++;
 			if (lead.qualified) preview.qualifiedNow++;
 			if (score.qualification.qualified) preview.qualifiedAfter++;
+			else if (lead.qualified && preview.stopping.length < 20)
+				preview.stopping.push({ id: lead.id, email: lead.email, reason: score.qualification.reason });
 			if (lead.grade !== null && lead.grade !== score.grade) preview.gradeChanges++;
 			if (lead.temperature !== null && lead.temperature !== score.temperature) preview.temperatureChanges++;
 			preview.byGrade[score.grade] = (preview.byGrade[score.grade] ?? 0) + 1;
@@ -79,7 +68,7 @@ export async function previewPublish(db: Db, id: string, now: Date): Promise<Pub
 			const crossing = { stage: lead.stage, wasQualified: false, qualified: score.qualification.qualified };
 			if (becomesMql({ ...crossing, cooldownUntil: profile.cooldownUntil, now: now.getTime() })) {
 				preview.newMqls++;
-				if (preview.examples.length < 5)
+				if (preview.examples.length < 20)
 					preview.examples.push({ id: lead.id, email: lead.email, reason: score.qualification.reason });
 			}
 		}

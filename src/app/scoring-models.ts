@@ -47,6 +47,7 @@ function toModel(row: Row, activeId: string | null): ScoringModel {
 		createdAt: iso(row.created_at) as string,
 		updatedAt: iso(row.updated_at) as string,
 		publishedAt: iso(row.published_at),
+		publishedBy: row.published_by,
 		archivedAt: iso(row.archived_at),
 	};
 }
@@ -134,7 +135,23 @@ export async function updateDraft(db: Db, id: string, input: unknown): Promise<S
  * of every lead is queued in the same transaction. Ingest scores under the new version
  * from this commit on, building any lead it meets from that lead's history.
  */
-export async function publishModel(db: Db, id: string): Promise<ScoringModelWithDocument & { rescoreJobId: number }> {
+/** Deletes a draft; a published or archived model is history and stays. */
+export async function deleteDraft(db: Db, id: string): Promise<void> {
+	const row = await rowOf(db, id);
+	if (row.status !== "draft")
+		throw new AppError(
+			"conflict",
+			`Model ${row.name} is ${row.status}: only drafts can be deleted; archive it instead.`,
+		);
+	await db.deleteFrom("scoring_models").where("id", "=", id).where("status", "=", "draft").execute();
+}
+
+/** Publishes a draft as the next version, recording who and when; the rescore is queued with it. */
+export async function publishModel(
+	db: Db,
+	id: string,
+	by: { name: string; now: Date },
+): Promise<ScoringModelWithDocument & { rescoreJobId: number }> {
 	await rowOf(db, id);
 	const jobId = await inTransaction(db, async (trx) => {
 		const row = await trx.selectFrom("scoring_models").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
@@ -145,7 +162,7 @@ export async function publishModel(db: Db, id: string): Promise<ScoringModelWith
 		await sql`select pg_advisory_xact_lock(hashtextextended('qualify:publish', 0))`.execute(trx);
 		await sql`update scoring_models set status = 'published',
 			version = (select coalesce(max(version), 0) + 1 from scoring_models),
-			published_at = now(), updated_at = now() where id = ${id}`.execute(trx);
+			published_at = ${by.now}, published_by = ${by.name}, updated_at = now() where id = ${id}`.execute(trx);
 		return enqueueJob(trx, "rescore", { modelId: id });
 	});
 	return { ...(await getModel(db, id)), rescoreJobId: jobId };

@@ -1,26 +1,9 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { type ApiKeyInfo, createApiKey, listApiKeys, revokeApiKey } from "../app/api-keys.js";
+import { ApiKey, ApiKeyCreated, ApiKeyInput } from "../schemas/api-keys.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole } from "./auth.js";
 import { ErrorResponse, json, jsonBody, pathId, secretKey as security } from "./route-helpers.js";
-
-const ApiKey = z
-	.object({
-		id: z.string(),
-		kind: z.enum(["write", "secret"]),
-		name: z.string(),
-		prefix: z.string().openapi({ description: "the key's first characters, to recognise it" }),
-		createdAt: z.string(),
-		revokedAt: z.string().nullable(),
-	})
-	.openapi("ApiKey");
-const ApiKeyInput = z
-	.object({
-		kind: z.enum(["write", "secret"]).openapi({ description: "write: ingest only; secret: the whole API as an admin" }),
-		name: z.string().trim().min(1).max(100),
-	})
-	.strict()
-	.openapi("ApiKeyInput");
 
 const toJson = (k: ApiKeyInfo) => ({
 	...k,
@@ -54,7 +37,7 @@ export function registerApiKeyRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 			description: "The key is in this response only; Qualify keeps its SHA-256.",
 			security,
 			request: { body: jsonBody(ApiKeyInput) },
-			responses: { 201: json(ApiKey.extend({ key: z.string() }), "The key, shown once") },
+			responses: { 201: json(ApiKeyCreated, "The key, shown once") },
 		}),
 		async (c) => {
 			const input = c.req.valid("json");

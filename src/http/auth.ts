@@ -63,6 +63,11 @@ export function salesActorOf(principal: Principal): { id: string; ownerId: strin
 	return { id: actorIdOf(principal), ownerId };
 }
 
+/** Who made a change, as a person reads it in a record: their name, or which key. */
+export function actorNameOf(principal: Principal): string {
+	return principal.kind === "user" ? principal.user.name : `${principal.keyKind} key`;
+}
+
 const ALL: readonly Role[] = ["admin", "marketing", "sales"];
 
 /**

@@ -12,7 +12,7 @@ import { movesFor } from "../domain/lifecycle.js";
 import { isStage } from "../domain/stages.js";
 import { Touch, TouchInput } from "../schemas/handoff.js";
 import { EventPage, EventPageQuery, LeadDetail, LeadListQuery, LeadPage, LeadPatch } from "../schemas/leads.js";
-import { StageChange, StageMoveRequest } from "../schemas/lifecycle.js";
+import { StageChange, StageMoveRequest, StageMoves } from "../schemas/lifecycle.js";
 import { LeadScore, LeadScoreQuery } from "../schemas/scoring-model.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, actorIdOf, requireRole, roleOf, salesActorOf } from "./auth.js";
@@ -135,13 +135,7 @@ export function registerLeadRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: Clo
 			security,
 			request: { params: LeadId },
 			responses: {
-				200: json(
-					z.object({
-						stage: z.string(),
-						moves: z.array(z.object({ to: z.string(), needs: z.array(z.enum(["reason", "rejection"])) })),
-					}),
-					"The moves",
-				),
+				200: json(StageMoves, "The moves"),
 				404: notFound,
 			},
 		}),

@@ -3,6 +3,7 @@ import { previewPublish } from "../app/preview-publish.js";
 import {
 	archiveModel,
 	createDraft,
+	deleteDraft,
 	getModel,
 	listModels,
 	publishModel,
@@ -13,6 +14,9 @@ import type { Clock } from "../domain/clock.js";
 import { AppError } from "../domain/errors.js";
 import { describeModel } from "../domain/scoring/describe-model.js";
 import {
+	ModelSentences,
+	PublishedScoringModel,
+	PublishPreview,
 	ScoringModel,
 	ScoringModelCreate,
 	ScoringModelWithDocument,
@@ -20,7 +24,7 @@ import {
 } from "../schemas/scoring-model.js";
 import { scoringModelJsonSchema } from "../schemas/scoring-model-json-schema.js";
 import type { Db } from "../storage/database.js";
-import { type AuthEnv, requireRole, roleOf } from "./auth.js";
+import { type AuthEnv, actorNameOf, requireRole, roleOf } from "./auth.js";
 import { ErrorResponse, json, jsonBody, pathId, secretKey } from "./route-helpers.js";
 
 const ModelId = pathId("5a1c…");
@@ -28,9 +32,6 @@ const tags = ["Scoring"];
 const notFound = json(ErrorResponse, "No such model");
 const invalid = json(ErrorResponse, "The document has problems; each names its field");
 const immutable = json(ErrorResponse, "The model is published or archived and cannot change");
-const Published = ScoringModelWithDocument.extend({
-	rescoreJobId: z.number().int().openapi({ description: "the queued rescore of every lead" }),
-}).openapi("PublishedScoringModel");
 
 export function registerScoringModelRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: Clock) {
 	// Everyone may read models; marketing and admins write them (sales may not).
@@ -115,18 +116,7 @@ export function registerScoringModelRoutes(app: OpenAPIHono<AuthEnv>, db: Db, cl
 			security,
 			request: { params: ModelId },
 			responses: {
-				200: json(
-					z.object({
-						data: z.array(
-							z.object({
-								section: z.enum(["fit", "engagement", "bands", "qualification", "hand-raiser", "disqualifier"]),
-								id: z.string(),
-								text: z.string(),
-							}),
-						),
-					}),
-					"Sentences in model order",
-				),
+				200: json(ModelSentences, "Sentences in model order"),
 				404: notFound,
 			},
 		}),
@@ -157,21 +147,7 @@ export function registerScoringModelRoutes(app: OpenAPIHono<AuthEnv>, db: Db, cl
 			security,
 			request: { params: ModelId },
 			responses: {
-				200: json(
-					z.object({
-						leads: z.number(),
-						newMqls: z.number(),
-						qualifiedNow: z.number(),
-						qualifiedAfter: z.number(),
-						gradeChanges: z.number(),
-						temperatureChanges: z.number(),
-						byGrade: z.record(z.string(), z.number()),
-						byTemperature: z.record(z.string(), z.number()),
-						examples: z.array(z.object({ id: z.string(), email: z.string().nullable(), reason: z.string() })),
-						elapsedMs: z.number(),
-					}),
-					"The preview",
-				),
+				200: json(PublishPreview, "The preview"),
 				404: notFound,
 			},
 		}),
@@ -194,9 +170,30 @@ export function registerScoringModelRoutes(app: OpenAPIHono<AuthEnv>, db: Db, cl
 				"The draft gets the next version and becomes the active model; every lead is rescored under it in the background while ingest goes on.",
 			security,
 			request: { params: ModelId },
-			responses: { 200: json(Published, "The published model"), 404: notFound, 409: immutable },
+			responses: { 200: json(PublishedScoringModel, "The published model"), 404: notFound, 409: immutable },
 		}),
-		async (c) => c.json(await publishModel(db, c.req.valid("param").id), 200),
+		async (c) =>
+			c.json(
+				await publishModel(db, c.req.valid("param").id, { name: actorNameOf(c.get("principal")), now: clock.now() }),
+				200,
+			),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "delete",
+			path: "/v1/scoring-models/{id}",
+			tags,
+			summary: "Delete a draft",
+			description: "Published and archived models are history and stay; archive them instead.",
+			security,
+			request: { params: ModelId },
+			responses: { 204: { description: "Deleted" }, 404: notFound, 409: immutable },
+		}),
+		async (c) => {
+			await deleteDraft(db, c.req.valid("param").id);
+			return c.body(null, 204);
+		},
 	);
 
 	app.openapi(

@@ -15,6 +15,7 @@ import {
 	WebhookAttempt,
 	WebhookEndpoint,
 	WebhookEndpointCreate,
+	WebhookEndpointCreated,
 	WebhookEndpointPatch,
 	WebhookTestResult,
 } from "../schemas/webhooks.js";
@@ -26,9 +27,6 @@ const tags = ["Webhooks"];
 const security = secretKey;
 const EndpointId = pathId("7c2e…");
 const notFound = json(ErrorResponse, "No such endpoint");
-const Created = WebhookEndpoint.extend({
-	secret: z.string().openapi({ description: "the signing secret (whsec_…), shown this once" }),
-}).openapi("WebhookEndpointCreated");
 
 export function registerWebhookRoutes(
 	app: OpenAPIHono<AuthEnv>,
@@ -50,7 +48,7 @@ export function registerWebhookRoutes(
 			security,
 			request: { body: jsonBody(WebhookEndpointCreate) },
 			responses: {
-				201: json(Created, "The endpoint and its secret"),
+				201: json(WebhookEndpointCreated, "The endpoint and its secret"),
 				400: json(ErrorResponse, "The URL is not allowed (a private or loopback address)"),
 			},
 		}),

@@ -34,3 +34,15 @@ export const StageMoveRequest = z
 	})
 	.strict()
 	.openapi("StageMoveRequest");
+export type StageChange = z.infer<typeof StageChange>;
+export type StageMoveRequest = z.infer<typeof StageMoveRequest>;
+
+export const StageMoves = z
+	.object({
+		stage: z.string(),
+		moves: z.array(z.object({ to: z.enum(STAGES), needs: z.array(z.enum(["reason", "rejection"])) })),
+	})
+	.openapi("StageMoves");
+export type StageMoves = z.infer<typeof StageMoves>;
+export type RejectionReason = z.infer<typeof RejectionReason>;
+export const RejectionReason = z.enum(REJECTION_REASONS);

@@ -184,6 +184,7 @@ export const ScoringModel = z
 		createdAt: z.string(),
 		updatedAt: z.string(),
 		publishedAt: z.string().nullable(),
+		publishedBy: z.string().nullable().openapi({ description: "who published it: a person's name, or the key" }),
 		archivedAt: z.string().nullable(),
 	})
 	.openapi("ScoringModel");
@@ -258,3 +259,32 @@ export const LeadScoreQuery = z.object({
 		.openapi({ description: "score as of this moment (default: now); fit reads the current profile" }),
 	version: z.coerce.number().int().positive().optional().openapi({ description: "model version (default: active)" }),
 });
+
+export const PublishedScoringModel = ScoringModelWithDocument.extend({
+	rescoreJobId: z.number().int().openapi({ description: "the queued rescore of every lead" }),
+}).openapi("PublishedScoringModel");
+export type PublishedScoringModel = z.infer<typeof PublishedScoringModel>;
+
+export const MODEL_SECTIONS = ["fit", "engagement", "bands", "qualification", "hand-raiser", "disqualifier"] as const;
+export const ModelSentence = z.object({ section: z.enum(MODEL_SECTIONS), id: z.string(), text: z.string() });
+export type ModelSentence = z.infer<typeof ModelSentence>;
+export const ModelSentences = z.object({ data: z.array(ModelSentence) }).openapi("ModelSentences");
+export type ModelSentences = z.infer<typeof ModelSentences>;
+
+const PreviewLead = z.object({ id: z.string(), email: z.string().nullable(), reason: z.string() });
+export const PublishPreview = z
+	.object({
+		leads: z.number(),
+		newMqls: z.number(),
+		qualifiedNow: z.number(),
+		qualifiedAfter: z.number(),
+		gradeChanges: z.number(),
+		temperatureChanges: z.number(),
+		byGrade: z.record(z.string(), z.number()),
+		byTemperature: z.record(z.string(), z.number()),
+		examples: z.array(PreviewLead).openapi({ description: "leads that would become MQLs" }),
+		stopping: z.array(PreviewLead).openapi({ description: "leads that qualify now and would stop qualifying" }),
+		elapsedMs: z.number(),
+	})
+	.openapi("PublishPreview");
+export type PublishPreview = z.infer<typeof PublishPreview>;

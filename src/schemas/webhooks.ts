@@ -62,6 +62,11 @@ export const WebhookEndpoint = z
 	.openapi("WebhookEndpoint");
 export type WebhookEndpoint = z.infer<typeof WebhookEndpoint>;
 
+export const WebhookEndpointCreated = WebhookEndpoint.extend({
+	secret: z.string().openapi({ description: "the signing secret (whsec_…), shown this once" }),
+}).openapi("WebhookEndpointCreated");
+export type WebhookEndpointCreated = z.infer<typeof WebhookEndpointCreated>;
+
 export const WebhookAttempt = z
 	.object({
 		messageId: z.string(),
@@ -75,6 +80,7 @@ export const WebhookAttempt = z
 		error: z.string().nullable(),
 	})
 	.openapi("WebhookAttempt");
+export type WebhookAttempt = z.infer<typeof WebhookAttempt>;
 
 export const WebhookTestResult = z
 	.object({

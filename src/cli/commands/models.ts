@@ -1,5 +1,7 @@
 import { readFile } from "node:fs/promises";
+import { userInfo } from "node:os";
 import { createDraft, listModels, publishModel, validateDocument } from "../../app/scoring-models.js";
+import { systemClock } from "../../app/system-clock.js";
 import { scoringModelJsonSchema } from "../../schemas/scoring-model-json-schema.js";
 import { readConfig } from "../config.js";
 import { openStore } from "../open-store.js";
@@ -56,7 +58,10 @@ export async function modelsCommand(args: string[]) {
 			const draft = await createDraft(store.db, { document });
 			console.log(`Saved draft ${draft.id} (${draft.name}).`);
 		} else if (argument) {
-			const published = await publishModel(store.db, argument);
+			const published = await publishModel(store.db, argument, {
+				name: `${userInfo().username} (command line)`,
+				now: new Date(),
+			});
 			console.log(
 				`Published ${published.name} as version ${published.version}; every lead will be rescored by the worker (job ${published.rescoreJobId}).`,
 			);
