@@ -1,22 +1,8 @@
 import { sql } from "kysely";
+import type { HandoffMetricsRow } from "../schemas/metrics.js";
 import type { Db } from "../storage/database.js";
 
 export type MetricsGrouping = "owner" | "team" | "source" | "all";
-
-export interface HandoffMetricsRow {
-	key: string | null;
-	label: string | null;
-	handoffs: number;
-	touched: number;
-	accepted: number;
-	rejected: number;
-	/** accepted ÷ decided (accepted + rejected); null before any decision */
-	acceptanceRate: number | null;
-	/** MQL → first touch, in seconds */
-	speedToLeadMedian: number | null;
-	speedToLeadP90: number | null;
-	breached: number;
-}
 
 const GROUPS = {
 	owner: { key: sql`h.owner_id::text`, label: sql`o.name` },
@@ -59,7 +45,7 @@ export async function handoffMetrics(db: Db, by: MetricsGrouping, from: Date, to
 		group by 1, 2 order by n desc`.execute(db);
 	return rows.rows.map((r) => {
 		const decided = r.accepted + r.rejected;
-		const metrics: HandoffMetricsRow = {
+		const metrics: Omit<HandoffMetricsRow, "rejections"> = {
 			key: r.key,
 			label: r.label,
 			handoffs: r.handoffs,

@@ -3,6 +3,7 @@ import { sql, type Transaction } from "kysely";
 import { AppError, errorCode } from "../domain/errors.js";
 import { compileRouting } from "../domain/handoff.js";
 import { isUuid } from "../domain/ids.js";
+import type { OwnerSettings, RoutingRuleSettings, TeamSettings } from "../schemas/handoff.js";
 import { Condition } from "../schemas/scoring-model.js";
 import type { Db } from "../storage/database.js";
 import { teamsOf } from "../storage/sales-rows.js";
@@ -11,18 +12,7 @@ import { inTransaction } from "../storage/transaction.js";
 
 // Teams, owners and routing rules: the few tables sales managers set up once and adjust.
 
-export interface TeamInput {
-	name: string;
-	timezone: string;
-	slaMinutes: number;
-	businessDays: number[];
-	businessStart: string;
-	businessEnd: string;
-	managerEmail: string | null;
-	escalation: "notify" | "reassign";
-}
-
-const teamColumns = (t: TeamInput) => ({
+const teamColumns = (t: TeamSettings) => ({
 	name: t.name,
 	timezone: t.timezone,
 	sla_minutes: t.slaMinutes,
@@ -58,7 +48,7 @@ export async function listTeams(db: Db) {
 	}));
 }
 
-export async function createTeam(db: Db, input: TeamInput) {
+export async function createTeam(db: Db, input: TeamSettings) {
 	const id = randomUUID();
 	await db
 		.insertInto("teams")
@@ -109,7 +99,7 @@ export async function deleteTeam(db: Db, id: string, moveTo: string | null) {
 	});
 }
 
-export async function updateTeam(db: Db, id: string, input: TeamInput) {
+export async function updateTeam(db: Db, id: string, input: TeamSettings) {
 	const updated = isUuid(id)
 		? await db
 				.updateTable("teams")
@@ -122,17 +112,8 @@ export async function updateTeam(db: Db, id: string, input: TeamInput) {
 	return (await listTeams(db)).find((t) => t.id === id);
 }
 
-export interface OwnerInput {
-	name: string;
-	email: string;
-	teamId: string;
-	timezone: string | null;
-	away: boolean;
-	maxOpen: number;
-	active: boolean;
-	/** who signs in as this owner; left as it is when not given */
-	userId?: string | null;
-}
+/** An owner's settings; who signs in as them is left as it is when not given. */
+type OwnerInput = Omit<OwnerSettings, "userId"> & { userId?: string | null };
 
 const ownerColumns = (o: OwnerInput) => ({
 	name: o.name,
@@ -217,16 +198,7 @@ export async function updateOwner(db: Db, id: string, input: OwnerInput) {
 	return (await listOwners(db)).find((o) => o.id === id);
 }
 
-export interface RoutingRuleInput {
-	name: string;
-	position: number;
-	condition: Condition;
-	teamId: string;
-	ownerId: string | null;
-	enabled: boolean;
-}
-
-function checkCondition(input: RoutingRuleInput) {
+function checkCondition(input: RoutingRuleSettings) {
 	const { problems } = compileRouting([
 		{ id: "new", name: input.name, condition: input.condition, teamId: input.teamId, ownerId: input.ownerId },
 	]);
@@ -251,7 +223,7 @@ export async function listRoutingRules(db: Db) {
 	}));
 }
 
-const ruleColumns = (input: RoutingRuleInput) => ({
+const ruleColumns = (input: RoutingRuleSettings) => ({
 	name: input.name,
 	position: input.position,
 	condition: JSON.stringify(input.condition),
@@ -260,7 +232,7 @@ const ruleColumns = (input: RoutingRuleInput) => ({
 	enabled: input.enabled,
 });
 
-export async function createRoutingRule(db: Db, input: RoutingRuleInput) {
+export async function createRoutingRule(db: Db, input: RoutingRuleSettings) {
 	checkCondition(input);
 	const id = randomUUID();
 	await db
@@ -272,7 +244,7 @@ export async function createRoutingRule(db: Db, input: RoutingRuleInput) {
 }
 
 /** Replaces a rule: its condition, target, position (the order rules are tried in) or switch. */
-export async function updateRoutingRule(db: Db, id: string, input: RoutingRuleInput) {
+export async function updateRoutingRule(db: Db, id: string, input: RoutingRuleSettings) {
 	checkCondition(input);
 	const updated = isUuid(id)
 		? await db

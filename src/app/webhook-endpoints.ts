@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { BlockList } from "node:net";
+import type { z } from "@hono/zod-openapi";
 import { type Selectable, sql } from "kysely";
 import { AppError } from "../domain/errors.js";
 import { isUuid } from "../domain/ids.js";
 import { enqueueJob } from "../jobs/queue.js";
-import { isWebhookEventType, type WebhookEndpoint } from "../schemas/webhooks.js";
+import { isWebhookEventType, type WebhookEndpoint, type WebhookEndpointCreate } from "../schemas/webhooks.js";
 import type { Db } from "../storage/database.js";
 import { DELIVERY_ATTEMPTS } from "../storage/job-constants.js";
 import type { WebhookEndpointsTable } from "../storage/tables.js";
@@ -37,13 +38,7 @@ async function rowOf(db: Db, id: string): Promise<Row> {
 	return row;
 }
 
-export interface EndpointInput {
-	url: string;
-	description: string;
-	events: string[];
-	format: "standard" | "slack";
-	minScoreChange: number;
-}
+type EndpointInput = z.output<typeof WebhookEndpointCreate>;
 
 /** The address guard, when the URL is saved: a loopback or private target is refused at once. */
 async function refuseUnsafeUrl(url: string, allowed: BlockList): Promise<void> {

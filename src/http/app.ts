@@ -18,6 +18,7 @@ import { registerMetricsRoutes } from "./metrics-routes.js";
 import { registerSalesRoutes } from "./sales-routes.js";
 import { registerScoringModelRoutes } from "./scoring-model-routes.js";
 import { registerSessionRoutes } from "./session-routes.js";
+import { registerSetupRoutes } from "./setup-routes.js";
 import { registerWebhookRoutes } from "./webhook-routes.js";
 
 export interface AppDeps {
@@ -83,6 +84,7 @@ export function createApp({
 	app.get("/health", async (c) => c.json({ ok: true, version }));
 	registerIngestRoutes(app, db, { clock, oldestEvent, logger });
 	registerSessionRoutes(app, db, { trustProxy: trustProxy ?? false });
+	registerSetupRoutes(app, db, clock);
 	registerLeadRoutes(app, db, clock);
 	registerScoringModelRoutes(app, db, clock);
 	registerWebhookRoutes(app, db, { allowed: webhookAllow, clock });

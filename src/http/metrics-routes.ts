@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { funnelReport } from "../app/funnel-report.js";
 import { handoffMetrics } from "../app/handoff-metrics.js";
-import { FunnelQuery, FunnelReport } from "../schemas/metrics.js";
+import { FunnelQuery, FunnelReport, HandoffMetrics, HandoffMetricsQuery } from "../schemas/metrics.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole } from "./auth.js";
 import { json, secretKey as security } from "./route-helpers.js";
@@ -35,13 +35,9 @@ export function registerMetricsRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 			description: "By owner, team or source, for handoffs made in [from, to), with rejection reasons.",
 			security,
 			request: {
-				query: z.object({
-					by: z.enum(["owner", "team", "source"]).default("team"),
-					from: z.iso.datetime({ offset: true }),
-					to: z.iso.datetime({ offset: true }),
-				}),
+				query: HandoffMetricsQuery,
 			},
-			responses: { 200: json(z.object({ data: z.array(z.record(z.string(), z.unknown())) }), "One row per group") },
+			responses: { 200: json(HandoffMetrics, "One row per group") },
 		}),
 		async (c) => {
 			const q = c.req.valid("query");

@@ -126,38 +126,6 @@ export function registerSessionRoutes(app: OpenAPIHono<AuthEnv>, db: Db, options
 		},
 	);
 
-	app.openapi(
-		createRoute({
-			method: "get",
-			path: "/v1/setup-status",
-			tags,
-			summary: "Whether the first admin is still to be created",
-			description: "Open to anyone, so that the sign-in page can offer the first-run setup.",
-			responses: { 200: json(z.object({ needed: z.boolean() }), "Whether no user exists yet") },
-		}),
-		async (c) => c.json({ needed: (await countUsers(db)) === 0 }, 200),
-	);
-
-	app.use("/v1/setup", requireRole(db, { write: ["admin"] }));
-	app.openapi(
-		createRoute({
-			method: "post",
-			path: "/v1/setup",
-			tags,
-			summary: "Create the first admin",
-			description:
-				"Only while no user exists, and only with the admin secret key printed at first run, so that nobody else can claim a new installation.",
-			security: secretKey,
-			request: { body: jsonBody(UserInput) },
-			responses: { 201: json(User, "The first admin"), 409: json(ErrorResponse, "Users exist already") },
-		}),
-		async (c) => {
-			const body = c.req.valid("json");
-			if ((await countUsers(db)) > 0) throw new AppError("conflict", "Qualify is set up already: sign in instead.");
-			return c.json(await createUser(db, { ...body, role: "admin" }), 201);
-		},
-	);
-
 	const admins = requireRole(db, { read: ["admin"], write: ["admin"] });
 	app.use("/v1/users", admins);
 	app.use("/v1/users/*", admins);

@@ -200,3 +200,17 @@ export const RejectInput = z
 	})
 	.strict()
 	.openapi("RejectInput");
+
+export type Team = z.infer<typeof Team>;
+export type TeamInput = z.input<typeof TeamInput>;
+/** A team's settings as stored: the input with its defaults filled in. */
+export type TeamSettings = z.output<typeof TeamInput>;
+export type Owner = z.infer<typeof Owner>;
+export type OwnerInput = z.input<typeof OwnerInput>;
+export type OwnerSettings = z.output<typeof OwnerInput>;
+export type RoutingRule = z.infer<typeof RoutingRule>;
+export type RoutingRuleInput = z.input<typeof RoutingRuleInput>;
+export type RoutingRuleSettings = z.output<typeof RoutingRuleInput>;
+export type RejectInput = z.input<typeof RejectInput>;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+export type TouchKind = (typeof TOUCH_KINDS)[number];

@@ -129,3 +129,7 @@ export const LeadPatch = z
 	.strict()
 	.openapi("LeadPatch");
 export type LeadPatch = z.infer<typeof LeadPatch>;
+
+export type EventPage = z.infer<typeof EventPage>;
+export type LeadPage = z.infer<typeof LeadPage>;
+export type ConsentStatus = z.infer<typeof ConsentStatus>;

@@ -56,3 +56,28 @@ export const FunnelReport = z
 	.openapi("FunnelReport");
 export type FunnelQuery = z.input<typeof FunnelQuery>;
 export type FunnelReport = z.infer<typeof FunnelReport>;
+
+export const HandoffMetricsQuery = z.object({
+	by: z.enum(["owner", "team", "source"]).default("team"),
+	from: z.iso.datetime({ offset: true }),
+	to: z.iso.datetime({ offset: true }),
+});
+
+export const HandoffMetricsRow = z
+	.object({
+		key: z.string().nullable(),
+		label: z.string().nullable(),
+		handoffs: z.number().int(),
+		touched: z.number().int(),
+		accepted: z.number().int(),
+		rejected: z.number().int(),
+		acceptanceRate: z.number().nullable().openapi({ description: "accepted ÷ decided (accepted + rejected)" }),
+		speedToLeadMedian: z.number().nullable().openapi({ description: "seconds, handoff → first touch" }),
+		speedToLeadP90: z.number().nullable(),
+		breached: z.number().int(),
+		rejections: z.record(z.string(), z.number()).openapi({ description: "how many of each rejection reason" }),
+	})
+	.openapi("HandoffMetricsRow");
+export type HandoffMetricsRow = z.infer<typeof HandoffMetricsRow>;
+export const HandoffMetrics = z.object({ data: z.array(HandoffMetricsRow) }).openapi("HandoffMetrics");
+export type HandoffMetrics = z.infer<typeof HandoffMetrics>;

@@ -288,3 +288,5 @@ export const PublishPreview = z
 	})
 	.openapi("PublishPreview");
 export type PublishPreview = z.infer<typeof PublishPreview>;
+export type ScoringModelCreate = z.infer<typeof ScoringModelCreate>;
+export type ValidationReport = z.infer<typeof ValidationReport>;

@@ -54,5 +54,10 @@ export const PasswordReset = z
 	.openapi("PasswordReset");
 export type PasswordReset = z.infer<typeof PasswordReset>;
 
-export const SetupStatus = z.object({ needed: z.boolean(), demoLoadable: z.boolean() }).openapi("SetupStatus");
+export const SetupStatus = z
+	.object({
+		needed: z.boolean().openapi({ description: "no user exists yet: the first admin is to be created" }),
+		empty: z.boolean().openapi({ description: "no lead exists yet: the demo can be loaded" }),
+	})
+	.openapi("SetupStatus");
 export type SetupStatus = z.infer<typeof SetupStatus>;

@@ -29,7 +29,7 @@ export function lockDataDir(dir: string): () => void {
 			if (Number.isInteger(holder) && holder !== process.pid && isRunning(holder)) {
 				throw new AppError(
 					"data_dir_locked",
-					`The data folder ${dir} is in use by another Qualify process (pid ${holder}). Stop it, or set DATABASE_URL to share a PostgreSQL server between processes.`,
+					`The data folder ${dir} is in use by another Qualify process (pid ${holder}). While it runs, manage users, keys and the demo in its web app; or stop it first; or set DATABASE_URL to share a PostgreSQL server between processes.`,
 				);
 			}
 			rmSync(file, { force: true });

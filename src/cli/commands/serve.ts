@@ -75,9 +75,8 @@ First run: created your keys. They are shown this once; keep them somewhere safe
   admin secret key: ${secret.key}
   write key:        ${write.key}   (for websites and Segment-compatible libraries)
 
-To sign in to the web app, create the first admin: open the web app and give the admin
-secret key on its first-run page, or run
-  npx qualify users create --email you@company.com --name "Your Name" --role admin
+To sign in, open the web app: its first-run page takes the admin secret key, creates the
+first admin and can load demo data, all while this server runs.
 `);
 	return true;
 }
@@ -85,7 +84,7 @@ secret key on its first-run page, or run
 /** On a new store, with someone at the terminal, offers demo data while the server already serves. */
 async function offerDemo(store: Store, signal: AbortSignal): Promise<void> {
 	if (!process.stdin.isTTY) {
-		console.log("Load a demo funnel with: npx qualify demo\n");
+		console.log("Load a demo funnel from the web app's first-run page.\n");
 		return;
 	}
 	const prompt = createInterface({ input: process.stdin, output: process.stdout });

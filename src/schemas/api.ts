@@ -1,0 +1,147 @@
+// The API as the web app calls it: each route's query, body and answer, as types only (the
+// zod schemas beside this file are their source; the server validates with them). The web app
+// imports this file type-only, so a change to a shape is a compile error in the page that uses it.
+import type { ApiKey, ApiKeyCreated, ApiKeyInput } from "./api-keys.js";
+import type {
+	Handoff,
+	HandoffList,
+	Owner,
+	OwnerInput,
+	RejectInput,
+	RoutingRule,
+	RoutingRuleInput,
+	Team,
+	TeamDeleted,
+	TeamInput,
+	Touch,
+	TouchInput,
+} from "./handoff.js";
+import type { EventPage, LeadDetail, LeadListQuery, LeadPage, LeadPatch } from "./leads.js";
+import type { StageChange, StageMoveRequest, StageMoves } from "./lifecycle.js";
+import type { FunnelQuery, FunnelReport, HandoffMetrics } from "./metrics.js";
+import type {
+	LeadScore,
+	ModelSentences,
+	PublishedScoringModel,
+	PublishPreview,
+	ScoringModel,
+	ScoringModelCreate,
+	ScoringModelWithDocument,
+} from "./scoring-model.js";
+import type { DemoLoaded, DemoStatus } from "./setup.js";
+import type {
+	Credentials,
+	PasswordChange,
+	PasswordReset,
+	Session,
+	SetupStatus,
+	User,
+	UserInput,
+	UserPatch,
+} from "./users.js";
+import type {
+	WebhookAttempt,
+	WebhookEndpoint,
+	WebhookEndpointCreate,
+	WebhookEndpointCreated,
+	WebhookEndpointPatch,
+	WebhookTestResult,
+} from "./webhooks.js";
+
+type List<T> = { data: T[] };
+type Query = Record<string, string | number | boolean | undefined>;
+
+/** Route → what it takes and answers. `response: void` is a 204. */
+export interface ApiRoutes {
+	"GET /v1/session": { response: Session };
+	"POST /v1/session": { body: Credentials; response: Session };
+	"DELETE /v1/session": { response: void };
+	"PUT /v1/session/password": { body: PasswordChange; response: void };
+	"GET /v1/setup-status": { response: SetupStatus };
+	"POST /v1/setup/demo": { response: DemoLoaded };
+	"GET /v1/setup/demo": { response: DemoStatus };
+
+	"GET /v1/users": { response: List<User> };
+	"POST /v1/users": { body: UserInput; response: User };
+	"PATCH /v1/users/:id": { body: UserPatch; response: User };
+	"DELETE /v1/users/:id": { response: void };
+	"PUT /v1/users/:id/password": { body: PasswordReset; response: void };
+
+	"GET /v1/api-keys": { response: List<ApiKey> };
+	"POST /v1/api-keys": { body: ApiKeyInput; response: ApiKeyCreated };
+	"DELETE /v1/api-keys/:id": { response: void };
+
+	"GET /v1/leads": { query: Partial<Record<keyof LeadListQuery, string>>; response: LeadPage };
+	"GET /v1/leads/:id": { response: LeadDetail };
+	"PATCH /v1/leads/:id": { body: LeadPatch; response: LeadDetail };
+	"GET /v1/leads/:id/score": { response: LeadScore };
+	"GET /v1/leads/:id/events": { query: { limit?: number; cursor?: string }; response: EventPage };
+	"GET /v1/leads/:id/stages": { response: List<StageChange> };
+	"GET /v1/leads/:id/moves": { response: StageMoves };
+	"POST /v1/leads/:id/stage": { body: StageMoveRequest; response: void };
+	"GET /v1/leads/:id/touches": { response: List<Touch> };
+	"POST /v1/leads/:id/touches": { body: TouchInput; response: Touch };
+
+	"GET /v1/handoffs": {
+		query: { status?: Handoff["status"]; ownerId?: string; limit?: number };
+		response: HandoffList;
+	};
+	"POST /v1/handoffs/:id/touch": { body: TouchInput; response: Handoff };
+	"POST /v1/handoffs/:id/accept": { response: Handoff };
+	"POST /v1/handoffs/:id/reject": { body: RejectInput; response: Handoff };
+
+	"GET /v1/teams": { response: List<Team> };
+	"POST /v1/teams": { body: TeamInput; response: Team };
+	"PUT /v1/teams/:id": { body: TeamInput; response: Team };
+	"DELETE /v1/teams/:id": { query: { moveTo?: string }; response: TeamDeleted };
+	"GET /v1/owners": { query: { teamId?: string }; response: List<Owner> };
+	"POST /v1/owners": { body: OwnerInput; response: Owner };
+	"PUT /v1/owners/:id": { body: OwnerInput; response: Owner };
+	"GET /v1/routing-rules": { response: List<RoutingRule> };
+	"POST /v1/routing-rules": { body: RoutingRuleInput; response: RoutingRule };
+	"PUT /v1/routing-rules/:id": { body: RoutingRuleInput; response: RoutingRule };
+	"DELETE /v1/routing-rules/:id": { response: void };
+
+	"GET /v1/webhooks": { response: List<WebhookEndpoint> };
+	"POST /v1/webhooks": { body: WebhookEndpointCreate; response: WebhookEndpointCreated };
+	"PATCH /v1/webhooks/:id": { body: WebhookEndpointPatch; response: WebhookEndpoint };
+	"DELETE /v1/webhooks/:id": { response: void };
+	"POST /v1/webhooks/:id/test": { response: WebhookTestResult };
+	"GET /v1/webhooks/:id/attempts": { query: { limit?: number }; response: List<WebhookAttempt> };
+	"POST /v1/webhooks/:id/messages/:messageId/replay": { response: void };
+
+	"GET /v1/scoring-models": { response: List<ScoringModel> };
+	"POST /v1/scoring-models": { body: ScoringModelCreate; response: ScoringModelWithDocument };
+	"GET /v1/scoring-models/:id": { response: ScoringModelWithDocument };
+	"PUT /v1/scoring-models/:id": { body: unknown; response: ScoringModelWithDocument };
+	"DELETE /v1/scoring-models/:id": { response: void };
+	"GET /v1/scoring-models/:id/sentences": { response: ModelSentences };
+	"GET /v1/scoring-models/:id/publish-preview": { response: PublishPreview };
+	"POST /v1/scoring-models/:id/publish": { response: PublishedScoringModel };
+
+	"GET /v1/metrics/funnel": { query: FunnelQuery; response: FunnelReport };
+	"GET /v1/metrics/handoffs": {
+		query: { by?: "owner" | "team" | "source"; from: string; to: string };
+		response: HandoffMetrics;
+	};
+}
+
+export type ApiRoute = keyof ApiRoutes;
+
+/** The `:names` in a route's path. */
+export type PathParams<Path extends string> = Path extends `${string}:${infer Param}/${infer Rest}`
+	? Param | PathParams<`/${Rest}`>
+	: Path extends `${string}:${infer Param}`
+		? Param
+		: never;
+
+type PathOf<R extends ApiRoute> = R extends `${string} ${infer Path}` ? Path : never;
+
+/** What a call of a route needs: its path parameters, query and body, where it has them. */
+export type RequestOf<R extends ApiRoute> = ([PathParams<PathOf<R>>] extends [never]
+	? { params?: undefined }
+	: { params: Record<PathParams<PathOf<R>>, string> }) &
+	(ApiRoutes[R] extends { query: infer Q } ? { query?: Q & Query } : { query?: undefined }) &
+	(ApiRoutes[R] extends { body: infer B } ? { body: B } : { body?: undefined });
+
+export type ResponseOf<R extends ApiRoute> = ApiRoutes[R]["response"];
