@@ -106,7 +106,7 @@ describe.each(backends())("the dashboard's numbers on $name", (backend) => {
 		]);
 		const t = body.temperatures;
 		expect(t.hot + t.warm + t.cold + t.unscored).toBe(6);
-		expect(body.handoffs).toMatchObject({ handoffs: 0, touched: 0 }); // handed off today
+		expect(body.handoffs).toMatchObject({ leads: 0, touched: 0 }); // handed off today
 		expect(body.mqlToSql).toEqual({ mqls: 3, sqls: 1, rate: 1 / 3 });
 		const made = `mqlAfter=${body.period.start}&mqlBefore=${body.period.end}`;
 		const emails = (rows: Array<{ email: string }>) => rows.map((l) => l.email).sort();
@@ -138,10 +138,10 @@ describe.each(backends())("the dashboard's numbers on $name", (backend) => {
 			sqls: 0,
 		});
 		expect(body.mqlToSql).toEqual({ mqls: 4, sqls: 0, rate: 0 });
-		expect(body.handoffs.handoffs).toBe(0);
+		expect(body.handoffs.leads).toBe(0);
 		const today = TEST_NOW.toISOString().slice(0, 10);
 		const now = (await get(`/v1/metrics/funnel?from=${today}&to=${today}`)).body;
-		expect(now.handoffs).toMatchObject({ handoffs: 4, touched: 0, speedToLeadMedian: null, acceptanceRate: null });
+		expect(now.handoffs).toMatchObject({ leads: 4, touched: 0, speedToLeadMedian: null, accepted: 0, open: 4 });
 		expect(now.mqlToSql).toEqual({ mqls: 0, sqls: 0, rate: null });
 	});
 

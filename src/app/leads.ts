@@ -128,6 +128,13 @@ export async function listLeads(db: Db, query: LeadListQuery): Promise<{ data: L
 				and c.at >= coalesce(${query.mqlAfter ?? null}::timestamptz, '-infinity')
 				and c.at < coalesce(${query.mqlBefore ?? null}::timestamptz, 'infinity'))`,
 		);
+	if (query.handoffAfter || query.handoffBefore || query.handoff)
+		select = select.where(
+			sql<boolean>`exists (select 1 from handoffs h where h.lead_id = leads.id
+				and h.assigned_at >= coalesce(${query.handoffAfter ?? null}::timestamptz, '-infinity')
+				and h.assigned_at < coalesce(${query.handoffBefore ?? null}::timestamptz, 'infinity')
+				and ${handoffCondition(query.handoff)})`,
+		);
 	if (query.firstSeenAfter) select = select.where("first_seen_at", ">=", new Date(query.firstSeenAfter));
 	if (query.firstSeenBefore) select = select.where("first_seen_at", "<", new Date(query.firstSeenBefore));
 	if (query.createdAfter) select = select.where("created_at", ">=", new Date(query.createdAfter));
@@ -170,6 +177,15 @@ export async function listLeads(db: Db, query: LeadListQuery): Promise<{ data: L
 	};
 }
 
+const HANDOFF_CONDITIONS = {
+	touched: sql<boolean>`h.first_touch_at is not null`,
+	open: sql<boolean>`h.status = 'open'`,
+	rejected: sql<boolean>`h.status = 'rejected'`,
+	breached: sql<boolean>`h.breached_at is not null`,
+} as const;
+const handoffCondition = (which: keyof typeof HANDOFF_CONDITIONS | undefined) =>
+	which ? HANDOFF_CONDITIONS[which] : sql<boolean>`true`;
+
 /** The lead as it is now; an id of a lead merged away answers with the lead it became. */
 export async function getLead(db: Db, id: string): Promise<LeadDetail> {
 	const row = await findLive(db, id);
@@ -189,10 +205,11 @@ export async function getLead(db: Db, id: string): Promise<LeadDetail> {
 		name: string;
 		email: string;
 		team: string | null;
-		status: string;
+		status: "open" | "accepted" | "rejected" | "closed";
 		assigned_at: Date;
+		handoff_id: string;
 	}>`
-		select o.id, o.name, o.email, t.name as team, h.status, h.assigned_at
+		select o.id, o.name, o.email, t.name as team, h.status, h.assigned_at, h.id as handoff_id
 		from handoffs h join owners o on o.id = h.owner_id left join teams t on t.id = h.team_id
 		where h.lead_id = ${row.id} order by h.assigned_at desc limit 1`.execute(db);
 	const latest = owner.rows[0];
@@ -205,10 +222,12 @@ export async function getLead(db: Db, id: string): Promise<LeadDetail> {
 					name: latest.name,
 					email: latest.email,
 					team: latest.team,
+					handoffId: latest.handoff_id,
 					handoffStatus: latest.status,
 					assignedAt: new Date(latest.assigned_at).toISOString(),
 				}
 			: null,
+		cooldownUntil: row.mql_cooldown_until ? new Date(row.mql_cooldown_until).toISOString() : null,
 		identities,
 		mergedFrom: merged.rows.map((r) => r.merged_id),
 	};

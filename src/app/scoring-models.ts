@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Selectable, sql } from "kysely";
 import { AppError, type FieldProblem } from "../domain/errors.js";
+import { fieldProblems, type Issue } from "../domain/field-problems.js";
 import { isUuid } from "../domain/ids.js";
 import { compileModel } from "../domain/scoring/compile-model.js";
 import { DEFAULT_MODEL } from "../domain/scoring/default-model.js";
@@ -13,15 +14,20 @@ import { regexTimeProblems } from "./regex-time-limit.js";
 
 type Row = Selectable<ScoringModelsTable>;
 
+/** A model file may name its JSON Schema for editors; that is not part of the model. */
+export function withoutSchemaKey(input: unknown): unknown {
+	if (typeof input !== "object" || input === null || Array.isArray(input)) return input;
+	const { $schema: _, ...rest } = input as Record<string, unknown>;
+	return rest;
+}
+
 /** Every problem with a document, each naming its field: shape, then meaning, then regex speed. */
 export function validateDocument(input: unknown): { document: ScoringModelDocument | null; problems: FieldProblem[] } {
-	// A model file may name its JSON Schema for editors; that is not part of the model.
-	const { $schema: _, ...rest } = typeof input === "object" && input !== null ? (input as Record<string, unknown>) : {};
-	const parsed = ScoringModelDocument.safeParse(typeof input === "object" && input !== null ? rest : input);
+	const parsed = ScoringModelDocument.safeParse(withoutSchemaKey(input));
 	if (!parsed.success)
 		return {
 			document: null,
-			problems: parsed.error.issues.map((i) => ({ field: i.path.join(".") || "document", message: i.message })),
+			problems: fieldProblems(parsed.error.issues as readonly Issue[]),
 		};
 	const compiled = compileModel(parsed.data);
 	const problems = [...(compiled.ok ? [] : compiled.problems), ...regexTimeProblems(parsed.data)];

@@ -89,7 +89,7 @@ export function createApp({
 	registerScoringModelRoutes(app, db, clock);
 	registerWebhookRoutes(app, db, { allowed: webhookAllow, clock });
 	registerSalesRoutes(app, db, { listen, shutdown, clock });
-	registerMetricsRoutes(app, db);
+	registerMetricsRoutes(app, db, clock);
 	registerApiKeyRoutes(app, db);
 
 	const document = () =>

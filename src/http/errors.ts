@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { AppError, type ErrorCode, type FieldProblem } from "../domain/errors.js";
+import { fieldProblems, type Issue } from "../domain/field-problems.js";
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
 	validation_failed: 400,
@@ -33,6 +34,6 @@ export function respondToError(error: unknown, c: Context, log: (error: unknown)
 }
 
 /** zod issues as field problems: `traits.email: Invalid email`. */
-export function problemsOf(issues: readonly { path: readonly PropertyKey[]; message: string }[]): FieldProblem[] {
-	return issues.map((issue) => ({ field: issue.path.map(String).join(".") || "body", message: issue.message }));
+export function problemsOf(issues: readonly Issue[]): FieldProblem[] {
+	return fieldProblems(issues).map((p) => (p.field === "document" ? { ...p, field: "body" } : p));
 }

@@ -1,12 +1,13 @@
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { funnelReport } from "../app/funnel-report.js";
 import { handoffMetrics } from "../app/handoff-metrics.js";
+import type { Clock } from "../domain/clock.js";
 import { FunnelQuery, FunnelReport, HandoffMetrics, HandoffMetricsQuery } from "../schemas/metrics.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole } from "./auth.js";
 import { json, secretKey as security } from "./route-helpers.js";
 
-export function registerMetricsRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
+export function registerMetricsRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: Clock) {
 	const readers = requireRole(db, { write: [] });
 	app.use("/v1/metrics/*", readers);
 	const tags = ["Metrics"];
@@ -18,12 +19,12 @@ export function registerMetricsRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 			tags,
 			summary: "The funnel and its rates for a period",
 			description:
-				"For the leads first seen in the period: how many reached each stage (a lead counts at every step up to the furthest it ever held), MQLs and SQLs per day or week, MQL → SQL for the MQLs made in the period, speed to lead, the top sources and the temperatures under the active model.",
+				"Each figure for the cohort its card names: the funnel, sources and temperatures for the leads first seen in the period (a lead counts at every step up to the furthest it ever held); MQL → SQL and the series for the leads that became MQLs in it; speed to lead for the leads handed to sales in it; with the change against as many days just before. Every count is of leads, so it matches the lead list with the same filters.",
 			security,
 			request: { query: FunnelQuery },
 			responses: { 200: json(FunnelReport, "The report") },
 		}),
-		async (c) => c.json(await funnelReport(db, c.req.valid("query")), 200),
+		async (c) => c.json(await funnelReport(db, c.req.valid("query"), clock.now()), 200),
 	);
 
 	app.openapi(

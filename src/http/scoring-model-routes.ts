@@ -9,18 +9,20 @@ import {
 	publishModel,
 	updateDraft,
 	validateDocument,
+	withoutSchemaKey,
 } from "../app/scoring-models.js";
 import type { Clock } from "../domain/clock.js";
 import { AppError } from "../domain/errors.js";
 import { describeModel } from "../domain/scoring/describe-model.js";
 import {
+	DraftCheck,
 	ModelSentences,
 	PublishedScoringModel,
 	PublishPreview,
 	ScoringModel,
 	ScoringModelCreate,
+	ScoringModelDocument,
 	ScoringModelWithDocument,
-	ValidationReport,
 } from "../schemas/scoring-model.js";
 import { scoringModelJsonSchema } from "../schemas/scoring-model-json-schema.js";
 import type { Db } from "../storage/database.js";
@@ -84,11 +86,16 @@ export function registerScoringModelRoutes(app: OpenAPIHono<AuthEnv>, db: Db, cl
 			summary: "Validate a document without saving it",
 			security,
 			request: { body: jsonBody(z.unknown()) },
-			responses: { 200: json(ValidationReport, "Whether the document is valid, and each problem by field") },
+			responses: {
+				200: json(DraftCheck, "Whether the document is valid, each problem by field, and its sentences"),
+			},
 		}),
 		async (c) => {
-			const { problems } = validateDocument(c.req.valid("json"));
-			return c.json({ valid: problems.length === 0, problems }, 200);
+			const input = c.req.valid("json");
+			const { problems } = validateDocument(input);
+			const shape = ScoringModelDocument.safeParse(withoutSchemaKey(input));
+			const sentences = shape.success ? describeModel(shape.data) : [];
+			return c.json({ valid: problems.length === 0, problems, sentences }, 200);
 		},
 	);
 

@@ -4,7 +4,6 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import {
 	changePassword,
-	countUsers,
 	createUser,
 	disableUser,
 	listUsers,

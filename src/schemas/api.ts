@@ -20,6 +20,7 @@ import type { EventPage, LeadDetail, LeadListQuery, LeadPage, LeadPatch } from "
 import type { StageChange, StageMoveRequest, StageMoves } from "./lifecycle.js";
 import type { FunnelQuery, FunnelReport, HandoffMetrics } from "./metrics.js";
 import type {
+	DraftCheck,
 	LeadScore,
 	ModelSentences,
 	PublishedScoringModel,
@@ -51,12 +52,12 @@ import type {
 type List<T> = { data: T[] };
 type Query = Record<string, string | number | boolean | undefined>;
 
-/** Route → what it takes and answers. `response: void` is a 204. */
+/** Route → what it takes and answers. `response: null` is a 204. */
 export interface ApiRoutes {
 	"GET /v1/session": { response: Session };
 	"POST /v1/session": { body: Credentials; response: Session };
-	"DELETE /v1/session": { response: void };
-	"PUT /v1/session/password": { body: PasswordChange; response: void };
+	"DELETE /v1/session": { response: null };
+	"PUT /v1/session/password": { body: PasswordChange; response: null };
 	"GET /v1/setup-status": { response: SetupStatus };
 	"POST /v1/setup/demo": { response: DemoLoaded };
 	"GET /v1/setup/demo": { response: DemoStatus };
@@ -64,12 +65,12 @@ export interface ApiRoutes {
 	"GET /v1/users": { response: List<User> };
 	"POST /v1/users": { body: UserInput; response: User };
 	"PATCH /v1/users/:id": { body: UserPatch; response: User };
-	"DELETE /v1/users/:id": { response: void };
-	"PUT /v1/users/:id/password": { body: PasswordReset; response: void };
+	"DELETE /v1/users/:id": { response: null };
+	"PUT /v1/users/:id/password": { body: PasswordReset; response: null };
 
 	"GET /v1/api-keys": { response: List<ApiKey> };
 	"POST /v1/api-keys": { body: ApiKeyInput; response: ApiKeyCreated };
-	"DELETE /v1/api-keys/:id": { response: void };
+	"DELETE /v1/api-keys/:id": { response: null };
 
 	"GET /v1/leads": { query: Partial<Record<keyof LeadListQuery, string>>; response: LeadPage };
 	"GET /v1/leads/:id": { response: LeadDetail };
@@ -78,7 +79,7 @@ export interface ApiRoutes {
 	"GET /v1/leads/:id/events": { query: { limit?: number; cursor?: string }; response: EventPage };
 	"GET /v1/leads/:id/stages": { response: List<StageChange> };
 	"GET /v1/leads/:id/moves": { response: StageMoves };
-	"POST /v1/leads/:id/stage": { body: StageMoveRequest; response: void };
+	"POST /v1/leads/:id/stage": { body: StageMoveRequest; response: null };
 	"GET /v1/leads/:id/touches": { response: List<Touch> };
 	"POST /v1/leads/:id/touches": { body: TouchInput; response: Touch };
 
@@ -100,21 +101,22 @@ export interface ApiRoutes {
 	"GET /v1/routing-rules": { response: List<RoutingRule> };
 	"POST /v1/routing-rules": { body: RoutingRuleInput; response: RoutingRule };
 	"PUT /v1/routing-rules/:id": { body: RoutingRuleInput; response: RoutingRule };
-	"DELETE /v1/routing-rules/:id": { response: void };
+	"DELETE /v1/routing-rules/:id": { response: null };
 
 	"GET /v1/webhooks": { response: List<WebhookEndpoint> };
 	"POST /v1/webhooks": { body: WebhookEndpointCreate; response: WebhookEndpointCreated };
 	"PATCH /v1/webhooks/:id": { body: WebhookEndpointPatch; response: WebhookEndpoint };
-	"DELETE /v1/webhooks/:id": { response: void };
+	"DELETE /v1/webhooks/:id": { response: null };
 	"POST /v1/webhooks/:id/test": { response: WebhookTestResult };
 	"GET /v1/webhooks/:id/attempts": { query: { limit?: number }; response: List<WebhookAttempt> };
-	"POST /v1/webhooks/:id/messages/:messageId/replay": { response: void };
+	"POST /v1/webhooks/:id/messages/:messageId/replay": { response: null };
 
 	"GET /v1/scoring-models": { response: List<ScoringModel> };
 	"POST /v1/scoring-models": { body: ScoringModelCreate; response: ScoringModelWithDocument };
+	"POST /v1/scoring-models/validate": { body: unknown; response: DraftCheck };
 	"GET /v1/scoring-models/:id": { response: ScoringModelWithDocument };
 	"PUT /v1/scoring-models/:id": { body: unknown; response: ScoringModelWithDocument };
-	"DELETE /v1/scoring-models/:id": { response: void };
+	"DELETE /v1/scoring-models/:id": { response: null };
 	"GET /v1/scoring-models/:id/sentences": { response: ModelSentences };
 	"GET /v1/scoring-models/:id/publish-preview": { response: PublishPreview };
 	"POST /v1/scoring-models/:id/publish": { response: PublishedScoringModel };

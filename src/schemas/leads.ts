@@ -44,11 +44,13 @@ export const LeadDetail = Lead.extend({
 			name: z.string(),
 			email: z.string(),
 			team: z.string().nullable(),
-			handoffStatus: z.string(),
+			handoffId: z.uuid(),
+			handoffStatus: z.enum(["open", "accepted", "rejected", "closed"]),
 			assignedAt: z.string(),
 		})
 		.nullable()
 		.openapi({ description: "the owner of the latest handoff" }),
+	cooldownUntil: z.string().nullable().openapi({ description: "a recycled lead may not become an MQL again before" }),
 	identities: z.array(z.object({ kind: z.enum(["email", "user", "anonymous"]), value: z.string() })),
 	mergedFrom: z.array(z.uuid()),
 }).openapi("LeadDetail");
@@ -82,6 +84,14 @@ export const LeadListQuery = z.object({
 		.optional()
 		.openapi({ description: "leads that became MQLs at or after this time (with mqlBefore: in a window)" }),
 	mqlBefore: z.iso.datetime({ offset: true }).optional(),
+	handoffAfter: z.iso
+		.datetime({ offset: true })
+		.optional()
+		.openapi({ description: "leads handed to sales at or after this time (with handoffBefore: in a window)" }),
+	handoffBefore: z.iso.datetime({ offset: true }).optional(),
+	handoff: z.enum(["touched", "open", "rejected", "breached"]).optional().openapi({
+		description: "with the handoff window: a handoff in it that was touched, is open, rejected or breached",
+	}),
 	firstSeenAfter: z.iso.datetime({ offset: true }).optional(),
 	firstSeenBefore: z.iso.datetime({ offset: true }).optional(),
 	createdAfter: z.iso.datetime({ offset: true }).optional(),

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { PERIOD_PRESETS } from "../domain/report-periods.js";
 import { isTimeZone } from "../domain/traits.js";
 
 const Day = z.iso.date().openapi({ example: "2026-11-01" });
@@ -6,39 +7,69 @@ const Zone = z.string().refine(isTimeZone, { message: "not an IANA time zone suc
 
 export const FunnelQuery = z
 	.object({
-		from: Day.openapi({ description: "first day of the period, in `zone`" }),
-		to: Day.openapi({ description: "last day of the period, included" }),
+		preset: z
+			.enum(PERIOD_PRESETS)
+			.optional()
+			.openapi({ description: "a period up to today in `zone`, instead of from and to" }),
+		from: Day.optional().openapi({ description: "first day of the period, in `zone`" }),
+		to: Day.optional().openapi({ description: "last day of the period, included" }),
 		zone: Zone.default("UTC"),
 		interval: z.enum(["day", "week"]).optional().openapi({ description: "default: days up to 62 days, else weeks" }),
 	})
-	.refine((q) => q.from <= q.to, { message: "must not be before from", path: ["to"] })
-	.refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 3 * 366 * 86_400_000, {
+	.refine((q) => q.preset !== undefined || q.from !== undefined, {
+		message: "give a preset, or from and to",
+		path: ["from"],
+	})
+	.refine((q) => q.preset !== undefined || q.to !== undefined, {
+		message: "give a preset, or from and to",
+		path: ["to"],
+	})
+	.refine((q) => !q.from || !q.to || q.from <= q.to, { message: "must not be before from", path: ["to"] })
+	.refine((q) => !q.from || !q.to || Date.parse(q.to) - Date.parse(q.from) <= 3 * 366 * 86_400_000, {
 		message: "the period may span at most three years",
 		path: ["to"],
 	});
 
 const Rate = z.number().nullable();
+const Change = z
+	.object({
+		previous: z.number(),
+		change: Rate.openapi({ description: "(now − before) ÷ before; null if before is 0" }),
+	})
+	.openapi("Change");
+const Cohort = z.string().openapi({ description: "what the figures count, in words" });
+
 export const FunnelReport = z
 	.object({
 		period: z.object({
+			preset: z.enum(PERIOD_PRESETS).nullable(),
 			from: z.string(),
 			to: z.string(),
 			zone: z.string(),
 			interval: z.enum(["day", "week"]),
-			start: z.string(),
-			end: z.string(),
+			start: z.string().openapi({ description: "the first instant of the period" }),
+			end: z.string().openapi({ description: "the first instant after it" }),
+			previous: z
+				.object({ from: z.string(), to: z.string(), start: z.string(), end: z.string() })
+				.openapi({ description: "as many days, just before: what the changes compare with" }),
 		}),
+		cohorts: z.object({ leads: Cohort, mqls: Cohort, handoffs: Cohort, accepted: Cohort }),
 		funnel: z.array(z.object({ step: z.string(), count: z.number(), fromPrevious: Rate, fromTop: Rate })),
-		series: z.array(z.object({ bucket: z.string(), mqls: z.number(), sqls: z.number() })),
+		series: z
+			.array(z.object({ bucket: z.string(), mqls: z.number(), sqls: z.number() }))
+			.openapi({ description: "each lead once, in the bucket of its first MQL (or SQL) move in the period" }),
 		mqlToSql: z.object({ mqls: z.number(), sqls: z.number(), rate: Rate }),
 		handoffs: z.object({
-			handoffs: z.number(),
+			leads: z.number().openapi({ description: "leads handed to sales in the period" }),
 			touched: z.number(),
-			speedToLeadMedian: z.number().nullable().openapi({ description: "seconds, MQL assignment → first touch" }),
-			speedToLeadP90: z.number().nullable(),
-			acceptanceRate: Rate,
+			accepted: z.number(),
+			rejected: z.number(),
+			open: z.number(),
 			breached: z.number(),
+			speedToLeadMedian: z.number().nullable().openapi({ description: "seconds, handoff → first touch" }),
+			speedToLeadP90: z.number().nullable(),
 		}),
+		changes: z.object({ leads: Change, mqls: Change, sqls: Change, handedOff: Change }),
 		sources: z.array(
 			z.object({
 				source: z.string(),
@@ -56,6 +87,7 @@ export const FunnelReport = z
 	.openapi("FunnelReport");
 export type FunnelQuery = z.input<typeof FunnelQuery>;
 export type FunnelReport = z.infer<typeof FunnelReport>;
+export type PeriodPreset = (typeof PERIOD_PRESETS)[number];
 
 export const HandoffMetricsQuery = z.object({
 	by: z.enum(["owner", "team", "source"]).default("team"),

@@ -51,7 +51,7 @@ export const FieldCondition = z
 export type FieldCondition = z.infer<typeof FieldCondition>;
 
 export type Condition = FieldCondition | { all: Condition[] } | { any: Condition[] } | { not: Condition };
-export const Condition: z.ZodType<Condition> = z
+export const Condition: z.ZodType<Condition, Condition> = z
 	.lazy(() =>
 		z.union([
 			FieldCondition,
@@ -290,3 +290,10 @@ export const PublishPreview = z
 export type PublishPreview = z.infer<typeof PublishPreview>;
 export type ScoringModelCreate = z.infer<typeof ScoringModelCreate>;
 export type ValidationReport = z.infer<typeof ValidationReport>;
+
+export const DraftCheck = ValidationReport.extend({
+	sentences: z
+		.array(ModelSentence)
+		.openapi({ description: "the document as sentences, when its shape is valid (even with other problems)" }),
+}).openapi("DraftCheck");
+export type DraftCheck = z.infer<typeof DraftCheck>;

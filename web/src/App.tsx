@@ -1,6 +1,19 @@
 import { type FormEvent, useEffect, useState } from "react";
-import { ApiError, currentSession, type Session, setUp, setupNeeded, signIn, signOut, type User } from "./api";
+import {
+	ApiError,
+	currentSession,
+	onSignedOut,
+	request,
+	type Session,
+	setUp,
+	signIn,
+	signOut,
+	UNREACHABLE,
+	type User,
+} from "./api";
 import { Link, Navigate, useLocation } from "./nav";
+import { Account } from "./pages/Account";
+import { CompareModels } from "./pages/CompareModels";
 import { Dashboard } from "./pages/Dashboard";
 import { DraftEditor } from "./pages/DraftEditor";
 import { LeadDetail } from "./pages/LeadDetail";
@@ -9,7 +22,7 @@ import { Queue } from "./pages/Queue";
 import { Scoring } from "./pages/Scoring";
 import { Settings } from "./pages/Settings";
 
-function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
+function SignIn({ onSignedIn, ended }: { onSignedIn: (s: Session) => void; ended: boolean }) {
 	const [email, setEmail] = useState("");
 	const [password, setPassword] = useState("");
 	const [error, setError] = useState<string | null>(null);
@@ -21,7 +34,7 @@ function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
 		try {
 			onSignedIn(await signIn(email, password));
 		} catch (e) {
-			setError(e instanceof ApiError ? e.message : "Qualify could not be reached.");
+			setError(e instanceof ApiError ? e.message : UNREACHABLE);
 		} finally {
 			setBusy(false);
 		}
@@ -29,6 +42,11 @@ function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
 	return (
 		<main className="signin">
 			<h1>Qualify</h1>
+			{ended && (
+				<p role="alert" className="notice">
+					Your session has ended. Sign in again to go back where you were.
+				</p>
+			)}
 			<form onSubmit={submit} aria-label="Sign in">
 				<label htmlFor="email">E-mail</label>
 				<input
@@ -87,7 +105,7 @@ function SetUp({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
 			onSignedIn(await setUp(fields));
 		} catch (e) {
 			const problems = e instanceof ApiError ? e.problems.map((p) => `${p.field}: ${p.message}`).join("; ") : "";
-			setError(e instanceof ApiError ? `${e.message} ${problems}`.trim() : "Qualify could not be reached.");
+			setError(e instanceof ApiError ? `${e.message} ${problems}`.trim() : UNREACHABLE);
 		} finally {
 			setBusy(false);
 		}
@@ -127,13 +145,16 @@ const NAV: Array<{ to: string; label: string; roles: ReadonlyArray<User["role"]>
 
 function Page({ path, query, user }: { path: string; query: URLSearchParams; user: User }) {
 	const leadId = /^\/leads\/([0-9a-f-]{36})$/.exec(path)?.[1];
-	if (leadId) return <LeadDetail id={leadId} />;
+	if (leadId) return <LeadDetail id={leadId} user={user} />;
+	if (path === "/scoring/compare")
+		return <CompareModels fromId={query.get("from") ?? ""} toId={query.get("to") ?? ""} />;
 	const modelId = /^\/scoring\/([0-9a-f-]{36})$/.exec(path)?.[1];
 	if (modelId) return <DraftEditor id={modelId} user={user} />;
 	if (path.startsWith("/settings")) return <Settings path={path} />;
+	if (path === "/account") return <Account user={user} />;
 	switch (path) {
 		case "/dashboard":
-			return <Dashboard />;
+			return <Dashboard user={user} />;
 		case "/queue":
 			return <Queue user={user} />;
 		case "/leads":
@@ -142,18 +163,36 @@ function Page({ path, query, user }: { path: string; query: URLSearchParams; use
 			return <Scoring user={user} />;
 		default:
 			// sales starts at its queue, everyone else at the dashboard
-			return user.role === "sales" ? <Queue user={user} /> : <Dashboard />;
+			return user.role === "sales" ? <Queue user={user} /> : <Dashboard user={user} />;
 	}
 }
 
 export function App() {
 	const [session, setSession] = useState<Session | null | undefined>(undefined);
 	const [firstRun, setFirstRun] = useState(false);
+	// Where a person was when their session ended: sign-in brings them back there.
+	const [returnTo, setReturnTo] = useState<string | null>(null);
 	const [location, navigate] = useLocation();
 	useEffect(() => {
 		currentSession().then(setSession, () => setSession(null));
-		setupNeeded().then(setFirstRun, () => setFirstRun(false));
+		request("GET /v1/setup-status").then(
+			(s) => setFirstRun(s.needed),
+			() => setFirstRun(false),
+		);
 	}, []);
+	useEffect(
+		() =>
+			onSignedOut(() => {
+				setReturnTo(window.location.pathname + window.location.search);
+				setSession(null);
+			}),
+		[],
+	);
+	const signedIn = (s: Session) => {
+		setSession(s);
+		if (returnTo) navigate(returnTo);
+		setReturnTo(null);
+	};
 	if (session === undefined) return <p className="loading">Loading…</p>;
 	if (!session)
 		return firstRun ? (
@@ -164,7 +203,7 @@ export function App() {
 				}}
 			/>
 		) : (
-			<SignIn onSignedIn={setSession} />
+			<SignIn onSignedIn={signedIn} ended={returnTo !== null} />
 		);
 	const url = new URL(location, window.location.origin);
 	const section = `/${url.pathname.split("/")[1] ?? ""}`;
@@ -188,10 +227,10 @@ export function App() {
 							</Link>
 						))}
 					</nav>
-					<span className="who">
+					<Link to="/account" className="who" aria-current={section === "/account" ? "page" : undefined}>
 						{session.user.name} ({session.user.role})
-					</span>
-					<button type="button" className="quiet" onClick={() => signOut().then(() => setSession(null))}>
+					</Link>
+					<button type="button" className="quiet" onClick={() => signOut().finally(() => setSession(null))}>
 						Sign out
 					</button>
 				</header>

@@ -1,24 +1,79 @@
 import { type FormEvent, type ReactNode, useCallback, useEffect, useState } from "react";
-import { ApiError, api } from "./api";
+import type { ApiRoute, ResponseOf } from "../../src/schemas/api";
+import { ApiError, request, UNREACHABLE } from "./api";
 
 /** The message of a failed request, with each field's problem. */
 export function failure(e: unknown): string {
-	if (!(e instanceof ApiError)) return e instanceof Error ? e.message : "Qualify could not be reached.";
+	if (!(e instanceof ApiError)) return e instanceof Error && e.message ? e.message : UNREACHABLE;
 	const details = e.problems.map((p) => `${p.field}: ${p.message}`).join("; ");
 	return details ? `${e.message} ${details}` : e.message;
 }
 
-/** Loads a list and reloads it after each change; errors are shown, not thrown. */
-export function useList<T>(path: string): { rows: T[]; reload: () => Promise<void>; error: string | null } {
-	const [rows, setRows] = useState<T[]>([]);
+export interface Outcome {
+	ok: boolean;
+	text: string;
+}
+
+/**
+ * The one way a page says how an action went, at the place it happened: a status when it worked,
+ * an alert (read out by screen readers) when it did not.
+ */
+export function OutcomeNote({ outcome }: { outcome: Outcome | null }) {
+	if (!outcome) return null;
+	return outcome.ok ? (
+		<output className="status">{outcome.text}</output>
+	) : (
+		<p role="alert" className="error">
+			{outcome.text}
+		</p>
+	);
+}
+
+/** Runs actions and keeps how the last one went, for an OutcomeNote beside its controls. */
+export function useOutcome() {
+	const [outcome, setOutcome] = useState<Outcome | null>(null);
+	const run = useCallback(async (action: () => Promise<unknown>, done: string): Promise<boolean> => {
+		setOutcome(null);
+		try {
+			await action();
+			setOutcome({ ok: true, text: done });
+			return true;
+		} catch (e) {
+			setOutcome({ ok: false, text: failure(e) });
+			return false;
+		}
+	}, []);
+	return {
+		outcome,
+		run,
+		clear: () => setOutcome(null),
+		say: (text: string) => setOutcome({ ok: true, text }),
+		fail: (e: unknown) => setOutcome({ ok: false, text: failure(e) }),
+	};
+}
+
+/** The routes that answer `{ data: [...] }` without path parameters. */
+type ListRoute = {
+	[R in ApiRoute]: R extends `GET ${string}:${string}` ? never : ResponseOf<R> extends { data: unknown[] } ? R : never;
+}[ApiRoute];
+type RowOf<R extends ListRoute> = ResponseOf<R> extends { data: Array<infer T> } ? T : never;
+
+/** Loads a list and reloads it after each change; a failure is shown, not thrown. */
+export function useList<R extends ListRoute>(
+	route: R,
+): { rows: RowOf<R>[]; reload: () => Promise<void>; error: string | null } {
+	const [rows, setRows] = useState<RowOf<R>[]>([]);
 	const [error, setError] = useState<string | null>(null);
 	const reload = useCallback(
 		() =>
-			api<{ data: T[] }>("GET", path).then(
-				(r) => setRows(r.data),
+			(request as (r: ApiRoute) => Promise<{ data: RowOf<R>[] }>)(route).then(
+				(r) => {
+					setRows(r.data);
+					setError(null);
+				},
 				(e) => setError(failure(e)),
 			),
-		[path],
+		[route],
 	);
 	useEffect(() => {
 		reload();
@@ -26,37 +81,36 @@ export function useList<T>(path: string): { rows: T[]; reload: () => Promise<voi
 	return { rows, reload, error };
 }
 
-/** A form that reports its own failure beside its fields. */
+/** A form that says how its save went, beside its fields. */
 export function SettingsForm({
 	label,
 	onSubmit,
 	children,
 	submit,
+	done,
 }: {
 	label: string;
 	onSubmit: () => Promise<void>;
 	children: ReactNode;
 	submit: string;
+	/** what to say when it worked */
+	done: string;
 }) {
-	const [error, setError] = useState<string | null>(null);
-	async function run(event: FormEvent) {
+	const { outcome, run } = useOutcome();
+	const [busy, setBusy] = useState(false);
+	async function submitForm(event: FormEvent) {
 		event.preventDefault();
-		setError(null);
-		try {
-			await onSubmit();
-		} catch (e) {
-			setError(failure(e));
-		}
+		setBusy(true);
+		await run(onSubmit, done);
+		setBusy(false);
 	}
 	return (
-		<form className="inline-form" aria-label={label} onSubmit={run}>
+		<form className="inline-form" aria-label={label} onSubmit={submitForm}>
 			{children}
-			<button type="submit">{submit}</button>
-			{error && (
-				<p role="alert" className="error">
-					{error}
-				</p>
-			)}
+			<button type="submit" disabled={busy}>
+				{submit}
+			</button>
+			<OutcomeNote outcome={outcome} />
 		</form>
 	);
 }

@@ -2,15 +2,41 @@ import { type AnchorHTMLAttributes, createContext, type ReactNode, useContext, u
 
 const here = () => window.location.pathname + window.location.search;
 
+/**
+ * A page with unsaved edits says so here; leaving it (a link, back, a reload, closing the tab)
+ * then asks first. Returns the question to ask, or null when there is nothing to lose.
+ */
+let leaveQuestion: (() => string | null) | null = null;
+export function guardLeaving(question: (() => string | null) | null): void {
+	leaveQuestion = question;
+}
+const mayLeave = () => {
+	const question = leaveQuestion?.();
+	return !question || window.confirm(question);
+};
+window.addEventListener("beforeunload", (event) => {
+	if (leaveQuestion?.()) event.preventDefault();
+});
+
 /** The page path and query, kept in step with the browser's history. */
 export function useLocation(): [string, (to: string) => void] {
 	const [location, setLocation] = useState(here());
 	useEffect(() => {
-		const onPop = () => setLocation(here());
+		const onPop = () => {
+			if (!mayLeave()) {
+				// stay: put back the entry the browser just left
+				window.history.pushState(null, "", location);
+				return;
+			}
+			leaveQuestion = null;
+			setLocation(here());
+		};
 		window.addEventListener("popstate", onPop);
 		return () => window.removeEventListener("popstate", onPop);
-	}, []);
+	}, [location]);
 	const navigate = (to: string) => {
+		if (!mayLeave()) return;
+		leaveQuestion = null;
 		window.history.pushState(null, "", to);
 		setLocation(to);
 		window.scrollTo(0, 0);

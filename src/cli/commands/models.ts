@@ -60,7 +60,7 @@ export async function modelsCommand(args: string[]) {
 		} else if (argument) {
 			const published = await publishModel(store.db, argument, {
 				name: `${userInfo().username} (command line)`,
-				now: new Date(),
+				now: systemClock.now(),
 			});
 			console.log(
 				`Published ${published.name} as version ${published.version}; every lead will be rescored by the worker (job ${published.rescoreJobId}).`,

@@ -1,22 +1,15 @@
 import { useState } from "react";
-import { api } from "../api";
-import { SettingsForm, useList } from "../forms";
-
-interface ApiKey {
-	id: string;
-	kind: "write" | "secret";
-	name: string;
-	prefix: string;
-	createdAt: string;
-	revokedAt: string | null;
-}
+import type { ApiKey } from "../../../src/schemas/api-keys";
+import { request } from "../api";
+import { OutcomeNote, SettingsForm, useList, useOutcome } from "../forms";
 
 /** API keys: listed without their secrets, created (shown once) and revoked. */
 export function ApiKeys() {
-	const { rows: keys, reload, error } = useList<ApiKey>("/v1/api-keys");
+	const { rows: keys, reload, error } = useList("GET /v1/api-keys");
 	const [name, setName] = useState("");
 	const [kind, setKind] = useState<ApiKey["kind"]>("write");
 	const [created, setCreated] = useState<string | null>(null);
+	const revoked = useOutcome();
 	return (
 		<section aria-labelledby="keys-title">
 			<h2 id="keys-title">API keys</h2>
@@ -28,8 +21,9 @@ export function ApiKeys() {
 			<SettingsForm
 				label="Create an API key"
 				submit="Create key"
+				done="Key created: copy it now, it is shown this once."
 				onSubmit={async () => {
-					const key = await api<{ key: string }>("POST", "/v1/api-keys", { name, kind });
+					const key = await request("POST /v1/api-keys", { body: { name, kind } });
 					setCreated(key.key);
 					setName("");
 					await reload();
@@ -51,6 +45,7 @@ export function ApiKeys() {
 					Copy it now, it is not shown again: <output>{created}</output>
 				</p>
 			)}
+			<OutcomeNote outcome={revoked.outcome} />
 			<table className="queue">
 				<thead>
 					<tr>
@@ -80,7 +75,10 @@ export function ApiKeys() {
 										onClick={async () => {
 											if (!window.confirm(`Revoke "${k.name}"? Whatever uses it stops working within 5 seconds.`))
 												return;
-											await api("DELETE", `/v1/api-keys/${k.id}`);
+											await revoked.run(
+												() => request("DELETE /v1/api-keys/:id", { params: { id: k.id } }),
+												`Revoked "${k.name}".`,
+											);
 											await reload();
 										}}
 									>

@@ -1,100 +1,128 @@
 import { useCallback, useContext, useEffect, useRef, useState } from "react";
-import { ApiError, api, type User } from "../api";
-import { Link, Navigate } from "../nav";
-import { BlockEditor } from "./BlockEditor";
+import type { ModelSentence, PublishPreview, ScoringModel } from "../../../src/schemas/scoring-model";
+import { ApiError, request, type User } from "../api";
+import { failure } from "../forms";
+import { guardLeaving, Link, Navigate } from "../nav";
 import {
-	type Block,
-	blocksOf,
 	type Document,
-	documentOf,
+	newRule,
 	type Problem,
-	problemsOf,
+	placeOf,
+	problemsOfRule,
 	RULE_LISTS,
-	TEMPLATES,
-} from "./draft-blocks";
-import { canEditModels, type Model, type Sentence } from "./Scoring";
+	type RuleList,
+	rulesOf,
+	SENTENCE_SECTION,
+} from "./draft-rules";
+import { ModelSettings } from "./ModelSettings";
+import { RuleEditor } from "./RuleEditor";
+import { canEditModels } from "./Scoring";
 
-interface Preview {
-	leads: number;
-	newMqls: number;
-	qualifiedNow: number;
-	qualifiedAfter: number;
-	gradeChanges: number;
-	temperatureChanges: number;
-	examples: Array<{ id: string; email: string | null; reason: string }>;
+/** Keys that stay with a rule while rules are added and removed around it. */
+const keysFor = (document: Document) =>
+	Object.fromEntries(
+		RULE_LISTS.map(([list]) => [list, rulesOf(document, list).map(() => crypto.randomUUID())]),
+	) as Record<RuleList, string[]>;
+
+/** Leads a publish changes, linked to their pages. */
+function LeadLinks({ leads }: { leads: PublishPreview["examples"] }) {
+	return (
+		<ul className="sub">
+			{leads.map((x) => (
+				<li key={x.id}>
+					<a href={`/leads/${x.id}`} target="_blank" rel="noreferrer">
+						{x.email ?? x.id}
+					</a>
+					: {x.reason}
+				</li>
+			))}
+		</ul>
+	);
 }
 
-/** A draft model, edited rule by rule, checked as you type, published after a preview of its effect. */
+/**
+ * A draft model, edited rule by rule with forms (or each rule's JSON), checked as you type with
+ * each rule's sentence beside it, published after a preview of its effect.
+ */
 export function DraftEditor({ id, user }: { id: string; user: User }) {
 	const navigate = useContext(Navigate);
-	const [model, setModel] = useState<Model | null>(null);
-	const [name, setName] = useState("");
-	const [description, setDescription] = useState("");
-	const [blocks, setBlocks] = useState<Block[]>([]);
+	const [model, setModel] = useState<ScoringModel | null>(null);
+	const [document, setDocument] = useState<Document | null>(null);
+	const [keys, setKeys] = useState<Record<RuleList, string[]> | null>(null);
 	const [problems, setProblems] = useState<Problem[]>([]);
-	const [sentences, setSentences] = useState<Sentence[]>([]);
+	const [sentences, setSentences] = useState<ModelSentence[]>([]);
 	const [status, setStatus] = useState<string | null>(null);
 	const [error, setError] = useState<string | null>(null);
 	const [dirty, setDirty] = useState(false);
-	const [preview, setPreview] = useState<Preview | null>(null);
+	const [preview, setPreview] = useState<PublishPreview | null>(null);
 	const dialog = useRef<HTMLDialogElement>(null);
 
 	const load = useCallback(async () => {
-		const loaded = await api<Model & { document: Document }>("GET", `/v1/scoring-models/${id}`);
+		const loaded = await request("GET /v1/scoring-models/:id", { params: { id } });
 		setModel(loaded);
-		setName(loaded.document.name);
-		setDescription(loaded.document.description ?? "");
-		setBlocks(blocksOf(loaded.document));
-		setSentences((await api<{ data: Sentence[] }>("GET", `/v1/scoring-models/${id}/sentences`)).data);
+		setDocument(loaded.document);
+		setKeys(keysFor(loaded.document));
+		setSentences((await request("GET /v1/scoring-models/:id/sentences", { params: { id } })).data);
 		setDirty(false);
 	}, [id]);
 	useEffect(() => {
-		load().catch((e: Error) => setError(e.message));
+		load().catch((e) => setError(failure(e)));
 	}, [load]);
+	useEffect(() => {
+		guardLeaving(() => (dirty ? "This draft has unsaved edits. Leave and lose them?" : null));
+		return () => guardLeaving(null);
+	}, [dirty]);
 
 	const editable = model?.status === "draft" && canEditModels(user);
-	// Checked as you type: the server's validation, the same that guards saving.
+	// Checked as you type by the server's own validation, which also gives the sentences; while a
+	// rule is broken, the sentences from the last good check stay beside their rules.
 	useEffect(() => {
-		if (!dirty) return;
+		if (!dirty || !document) return;
 		const timer = setTimeout(async () => {
-			const built = documentOf(name, description, blocks);
-			if (!built.document) return setProblems(built.problems);
-			const report = await api<{ valid: boolean; problems: Problem[] }>(
-				"POST",
-				"/v1/scoring-models/validate",
-				built.document,
-			);
-			setProblems(report.problems);
-		}, 400);
+			try {
+				const check = await request("POST /v1/scoring-models/validate", { body: document });
+				setProblems(check.problems);
+				if (check.sentences.length > 0) setSentences(check.sentences);
+			} catch (e) {
+				setError(failure(e));
+			}
+		}, 350);
 		return () => clearTimeout(timer);
-	}, [name, description, blocks, dirty]);
+	}, [document, dirty]);
 
-	function edit(key: string, text: string) {
-		setBlocks((all) => all.map((b) => (b.key === key ? { ...b, text } : b)));
+	function change(next: Document) {
+		setDocument(next);
 		setDirty(true);
+		setStatus(null);
 	}
-	function rebuild(change: (document: Document) => void) {
-		const built = documentOf(name, description, blocks);
-		if (!built.document) return setProblems(built.problems);
-		change(built.document);
-		setBlocks(blocksOf(built.document));
-		setDirty(true);
+	function changeRule(list: RuleList, index: number, rule: Record<string, unknown> | null) {
+		if (!document || !keys) return;
+		const rules = [...rulesOf(document, list)];
+		if (rule) rules[index] = rule;
+		else {
+			rules.splice(index, 1);
+			setKeys({ ...keys, [list]: keys[list].filter((_, i) => i !== index) });
+		}
+		change({ ...document, [list]: rules });
+	}
+	function addRule(list: RuleList) {
+		if (!document || !keys) return;
+		const taken = new Set(rulesOf(document, list).map((r) => String(r.id)));
+		change({ ...document, [list]: [...rulesOf(document, list), newRule(list, taken)] });
+		setKeys({ ...keys, [list]: [...keys[list], crypto.randomUUID()] });
 	}
 	async function save(): Promise<boolean> {
-		const built = documentOf(name, description, blocks);
-		if (!built.document) {
-			setProblems(built.problems);
-			return false;
-		}
+		if (!document) return false;
+		setError(null);
 		try {
-			await api("PUT", `/v1/scoring-models/${id}`, built.document);
+			await request("PUT /v1/scoring-models/:id", { params: { id }, body: document });
 			setProblems([]);
 			await load();
 			setStatus("Draft saved.");
 			return true;
 		} catch (e) {
 			if (e instanceof ApiError && e.problems.length) setProblems(e.problems);
-			setError(e instanceof ApiError ? e.message : "The draft could not be saved.");
+			setError(failure(e));
 			return false;
 		}
 	}
@@ -103,32 +131,50 @@ export function DraftEditor({ id, user }: { id: string; user: User }) {
 		if (dirty && !(await save())) return;
 		setStatus("Scoring every lead under this draft…");
 		try {
-			setPreview(await api<Preview>("GET", `/v1/scoring-models/${id}/publish-preview`));
+			setPreview(await request("GET /v1/scoring-models/:id/publish-preview", { params: { id } }));
 			setStatus(null);
 			dialog.current?.showModal();
 		} catch (e) {
-			setError(e instanceof ApiError ? e.message : "The preview failed.");
+			setStatus(null);
+			setError(failure(e));
 		}
 	}
 	async function publish() {
 		dialog.current?.close();
 		try {
-			await api("POST", `/v1/scoring-models/${id}/publish`);
+			const published = await request("POST /v1/scoring-models/:id/publish", { params: { id } });
+			setDirty(false);
+			guardLeaving(null);
+			navigate(`/scoring?published=${published.version}`);
+		} catch (e) {
+			setError(failure(e));
+		}
+	}
+	async function remove() {
+		if (!model || !window.confirm(`Delete the draft “${model.name}”? Its edits are lost.`)) return;
+		try {
+			await request("DELETE /v1/scoring-models/:id", { params: { id } });
+			guardLeaving(null);
+			setDirty(false);
 			navigate("/scoring");
 		} catch (e) {
-			setError(e instanceof ApiError ? e.message : "Publishing failed.");
+			setError(failure(e));
 		}
 	}
 
-	if (!model) return error ? <p role="alert">{error}</p> : <p className="loading">Loading…</p>;
-	const ruleId = (block: Block) => {
-		try {
-			return (JSON.parse(block.text) as { id?: string }).id ?? null;
-		} catch {
-			return null;
-		}
-	};
-	const topProblems = problems.filter((p) => !blocks.some((b) => problemsOf([p], b.key).length));
+	if (!model || !document || !keys)
+		return error ? (
+			<p role="alert" className="error">
+				{error}
+			</p>
+		) : (
+			<p className="loading">Loading…</p>
+		);
+	const listNames = Object.keys(document.lists ?? {});
+	const sentenceOf = (list: RuleList, ruleId: unknown) =>
+		sentences.find((s) => s.section === SENTENCE_SECTION[list] && s.id === ruleId)?.text ?? null;
+	const ruleProblems = /^(fit|engagement|handRaisers|disqualifiers)\.\d+/;
+	const otherProblems = problems.filter((p) => !ruleProblems.test(p.field));
 	return (
 		<article className="editor">
 			<p>
@@ -139,7 +185,9 @@ export function DraftEditor({ id, user }: { id: string; user: User }) {
 					{model.name}{" "}
 					<span className="sub">
 						({model.status}
-						{model.version ? `, version ${model.version}` : ""})
+						{model.version ? `, version ${model.version}` : ""}
+						{model.publishedBy ? `, published by ${model.publishedBy}` : ""}
+						{model.publishedAt ? ` on ${new Date(model.publishedAt).toLocaleDateString()}` : ""})
 					</span>
 				</h1>
 				{editable && (
@@ -150,6 +198,9 @@ export function DraftEditor({ id, user }: { id: string; user: User }) {
 						<button type="button" onClick={askToPublish} disabled={problems.length > 0}>
 							Publish…
 						</button>
+						<button type="button" className="quiet" onClick={remove}>
+							Delete draft
+						</button>
 					</div>
 				)}
 			</div>
@@ -157,91 +208,53 @@ export function DraftEditor({ id, user }: { id: string; user: User }) {
 				<p className="hint">
 					{model.status === "draft"
 						? `Your role (${user.role}) may read models but not edit them.`
-						: "Published models never change: start a new draft to change the rules."}
+						: "Published models never change: start a new draft from it to change the rules."}
 				</p>
 			)}
 			{status && <output className="status">{status}</output>}
-			{error && <p role="alert">{error}</p>}
-			{problems.length > 0 && (
-				<output className="error problem-count">
-					{problems.length} problem{problems.length > 1 ? "s" : ""} to fix before publishing.
-				</output>
+			{dirty && !status && <p className="sub unsaved">Unsaved edits.</p>}
+			{error && (
+				<p role="alert" className="error">
+					{error}
+				</p>
 			)}
-			<div className="block">
-				<label>
-					Name{" "}
-					<input
-						value={name}
-						readOnly={!editable}
-						onChange={(e) => {
-							setName(e.target.value);
-							setDirty(true);
-						}}
-					/>
-				</label>
-				<label>
-					Description{" "}
-					<input
-						value={description}
-						readOnly={!editable}
-						size={60}
-						onChange={(e) => {
-							setDescription(e.target.value);
-							setDirty(true);
-						}}
-					/>
-				</label>
-				{topProblems.map((p) => (
-					<p key={p.field + p.message} className="problem">
-						{p.field}: {p.message}
-					</p>
-				))}
-			</div>
-			{RULE_LISTS.map(([list, title]) => (
-				<section key={list}>
-					<h2>{title}s</h2>
-					{blocks
-						.filter((b) => b.key.startsWith(`${list}.`))
-						.map((block) => (
-							<BlockEditor
-								key={block.key}
-								block={block}
-								problems={problemsOf(problems, block.key)}
-								editable={editable}
-								sentence={dirty ? null : sentences.find((s) => s.id === ruleId(block))?.text}
-								onChange={(text) => edit(block.key, text)}
-								onRemove={() =>
-									rebuild((d) => {
-										(d[list] as unknown[]).splice(Number(block.key.split(".")[1]), 1);
-									})
-								}
-							/>
+			{problems.length > 0 && (
+				<section className="error problem-count" aria-live="polite">
+					{problems.length} problem{problems.length > 1 ? "s" : ""} to fix before publishing:
+					<ul>
+						{problems.slice(0, 8).map((p) => (
+							<li key={p.field + p.message}>
+								{placeOf(p.field)}: {p.message}
+							</li>
 						))}
+					</ul>
+				</section>
+			)}
+			<ModelSettings document={document} editable={editable} problems={otherProblems} onChange={change} />
+			{RULE_LISTS.map(([list, title, heading]) => (
+				<section key={list} aria-label={heading}>
+					<h2>{heading}</h2>
+					{rulesOf(document, list).map((rule, i) => (
+						<RuleEditor
+							key={keys[list][i] ?? i}
+							list={list}
+							title={`${title} ${i + 1}`}
+							rule={rule}
+							problems={problemsOfRule(problems, list, i)}
+							sentence={sentenceOf(list, rule.id)}
+							editable={editable}
+							lists={listNames}
+							onChange={(next) => changeRule(list, i, next)}
+							onRemove={() => changeRule(list, i, null)}
+						/>
+					))}
 					{editable && (
-						<button
-							type="button"
-							className="quiet small"
-							onClick={() => rebuild((d) => (d[list] as unknown[]).push(TEMPLATES[list]))}
-						>
+						<button type="button" className="quiet small" onClick={() => addRule(list)}>
 							+ Add {title.toLowerCase()}
 						</button>
 					)}
 				</section>
 			))}
-			<section>
-				<h2>Bands, lists and qualification</h2>
-				{blocks
-					.filter((b) => !b.key.includes("."))
-					.map((block) => (
-						<BlockEditor
-							key={block.key}
-							block={block}
-							problems={problemsOf(problems, block.key)}
-							editable={editable}
-							onChange={(text) => edit(block.key, text)}
-						/>
-					))}
-			</section>
 			<dialog ref={dialog} aria-labelledby="publish-title">
 				<h2 id="publish-title">Publish “{model.name}”?</h2>
 				{preview && (
@@ -255,13 +268,16 @@ export function DraftEditor({ id, user }: { id: string; user: User }) {
 							{preview.temperatureChanges} change temperature. Leads already past MQL keep their stage.
 						</p>
 						{preview.examples.length > 0 && (
-							<ul className="sub">
-								{preview.examples.map((x) => (
-									<li key={x.id}>
-										{x.email ?? x.id}: {x.reason}
-									</li>
-								))}
-							</ul>
+							<>
+								<h3>Will become MQLs</h3>
+								<LeadLinks leads={preview.examples} />
+							</>
+						)}
+						{preview.stopping.length > 0 && (
+							<>
+								<h3>Qualify today and will stop</h3>
+								<LeadLinks leads={preview.stopping} />
+							</>
 						)}
 					</>
 				)}

@@ -1,60 +1,18 @@
 import { useEffect, useState } from "react";
-import { api } from "../api";
+import type { RejectInput, Touch, TouchInput } from "../../../src/schemas/handoff";
+import type { LeadDetail as Lead, LeadEvent } from "../../../src/schemas/leads";
+import type { StageChange } from "../../../src/schemas/lifecycle";
+import type { LeadScore } from "../../../src/schemas/scoring-model";
+import { request, type User } from "../api";
+import { failure, OutcomeNote, useOutcome } from "../forms";
+import { OUTCOME_WORDS, REJECTION_WORDS, TOUCH_WORDS, wordFor } from "../words";
 import { ProfileEdit } from "./ProfileEdit";
+import { mayWorkQueue } from "./Queue";
+import { RejectForm } from "./RejectForm";
 import { StageMove } from "./StageMove";
+import { TouchForm } from "./TouchForm";
 
-interface Lead {
-	id: string;
-	email: string | null;
-	traits: Record<string, unknown>;
-	timezone: string | null;
-	stage: string;
-	consent: { status: string; at: string | null; source: string | null };
-	source: string | null;
-	firstSeenAt: string;
-	owner: { name: string; email: string; team: string | null; handoffStatus: string; assignedAt: string } | null;
-}
-
-interface Rule {
-	id: string;
-	kind: string;
-	reason: string;
-	points: number;
-	pointsNow: number;
-	eventCount: number;
-	events: Array<{ messageId: string; at: string; event: string | null; points: number; pointsNow: number }>;
-}
-
-interface Score {
-	modelVersion: number;
-	fit: number;
-	engagement: number;
-	grade: string;
-	temperature: string;
-	qualification: { qualified: boolean; reason: string; disqualifiedBy: Array<{ id: string; reason: string }> };
-	fitRules: Rule[];
-	engagementRules: Rule[];
-}
-
-interface Event {
-	messageId: string;
-	type: string;
-	event: string | null;
-	name: string | null;
-	pagePath: string | null;
-	deviceClass: string | null;
-	properties: Record<string, unknown>;
-	timestamp: string;
-}
-
-interface StageChange {
-	from: string;
-	to: string;
-	at: string;
-	actor: string;
-	reason: string | null;
-	rejection: string | null;
-}
+type Rule = LeadScore["fitRules"][number];
 
 const PROFILE: Array<[string, string]> = [
 	["title", "Title"],
@@ -64,7 +22,6 @@ const PROFILE: Array<[string, string]> = [
 	["companySize", "Company size"],
 	["country", "Country"],
 	["city", "City"],
-	["phone", "Phone"],
 ];
 /** A few of an event's properties, as plain text. */
 const details = (properties: Record<string, unknown>) =>
@@ -117,42 +74,153 @@ function Rules({ title, rules }: { title: string; rules: Rule[] }) {
 	);
 }
 
-/** One lead: profile, consent, score with the rule-by-rule explanation, timeline and stage history. */
-export function LeadDetail({ id }: { id: string }) {
+/** One line of the timeline: what the lead did, what sales did with them, and stage changes with their notes. */
+interface Moment {
+	key: string;
+	at: string;
+	what: string;
+	details: string;
+	device: string;
+	kind: "event" | "touch" | "stage";
+}
+
+const stageBy = (s: StageChange) => s.actorName ?? (s.actor === "automation" ? "automation" : s.actor);
+
+function momentsOf(events: LeadEvent[], touches: Touch[], stages: StageChange[]): Moment[] {
+	const moments: Moment[] = [
+		...events.map((e) => ({
+			key: `e-${e.messageId}`,
+			at: e.timestamp,
+			what: e.event ?? e.pagePath ?? e.name ?? e.type,
+			details: details(e.properties),
+			device: e.deviceClass ?? "—",
+			kind: "event" as const,
+		})),
+		...touches.map((t) => ({
+			key: `t-${t.id}`,
+			at: t.at,
+			what: `${TOUCH_WORDS[t.kind]}${t.outcome ? `: ${OUTCOME_WORDS[t.outcome].toLowerCase()}` : ""}`,
+			details: [t.note, t.actorName ? `by ${t.actorName}` : null].filter(Boolean).join(" — "),
+			device: "—",
+			kind: "touch" as const,
+		})),
+		...stages.map((s, i) => ({
+			key: `s-${s.at}-${i}`,
+			at: s.at,
+			what: `Stage: ${s.from} → ${s.to}`,
+			details: [s.rejection ? wordFor(REJECTION_WORDS, s.rejection) : null, s.note, s.reason, `by ${stageBy(s)}`]
+				.filter(Boolean)
+				.join(" — "),
+			device: "—",
+			kind: "stage" as const,
+		})),
+	];
+	return moments.sort((a, b) => b.at.localeCompare(a.at));
+}
+
+/** One lead: profile, consent, score explained rule by rule, the sales actions, timeline and stage history. */
+export function LeadDetail({ id, user }: { id: string; user: User }) {
 	const [lead, setLead] = useState<Lead | null>(null);
-	const [score, setScore] = useState<Score | null>(null);
-	const [events, setEvents] = useState<Event[]>([]);
+	const [score, setScore] = useState<LeadScore | null>(null);
+	const [events, setEvents] = useState<LeadEvent[]>([]);
+	const [touches, setTouches] = useState<Touch[]>([]);
 	const [stages, setStages] = useState<StageChange[]>([]);
 	const [error, setError] = useState<string | null>(null);
 	const [version, setVersion] = useState(0);
+	const [rejecting, setRejecting] = useState(false);
+	const { outcome, run } = useOutcome();
 	useEffect(() => {
-		void version; // a move reloads the page's data
+		void version; // an action reloads the page's data
+		const params = { id };
 		Promise.all([
-			api<Lead>("GET", `/v1/leads/${id}`),
-			api<Score>("GET", `/v1/leads/${id}/score`),
-			api<{ data: Event[] }>("GET", `/v1/leads/${id}/events?limit=100`),
-			api<{ data: StageChange[] }>("GET", `/v1/leads/${id}/stages`),
+			request("GET /v1/leads/:id", { params }),
+			request("GET /v1/leads/:id/score", { params }),
+			request("GET /v1/leads/:id/events", { params, query: { limit: 100 } }),
+			request("GET /v1/leads/:id/touches", { params }),
+			request("GET /v1/leads/:id/stages", { params }),
 		]).then(
-			([l, s, e, st]) => {
+			([l, s, e, t, st]) => {
 				setLead(l);
 				setScore(s);
 				setEvents(e.data);
+				setTouches(t.data);
 				setStages(st.data);
 			},
-			(e: Error) => setError(e.message),
+			(e) => setError(failure(e)),
 		);
 	}, [id, version]);
-	if (error) return <p role="alert">{error}</p>;
+	if (error)
+		return (
+			<p role="alert" className="error">
+				{error}
+			</p>
+		);
 	if (!lead || !score) return <p className="loading">Loading…</p>;
 	const t = lead.traits;
 	const name = [text(t.firstName), text(t.lastName)].filter(Boolean).join(" ") || lead.email || lead.id;
+	const reload = () => setVersion((v) => v + 1);
+	const openHandoff = lead.owner?.handoffStatus === "open" ? lead.owner.handoffId : null;
+	// A rep works only their own leads; the API says so too.
+	const mine = user.role !== "sales" || user.ownerId === null || user.ownerId === lead.ownerId;
+	const canAct = mayWorkQueue(user) && mine;
+	const phone = text(t.phone);
+	const cooling = lead.cooldownUntil && new Date(lead.cooldownUntil).getTime() > Date.now() ? lead.cooldownUntil : null;
+	const doTouch = (body: TouchInput) =>
+		run(
+			() => request("POST /v1/leads/:id/touches", { params: { id: lead.id }, body }).then(reload),
+			`Logged: ${TOUCH_WORDS[body.kind].toLowerCase()}.`,
+		);
+	const accept = (handoffId: string) =>
+		run(
+			() => request("POST /v1/handoffs/:id/accept", { params: { id: handoffId } }).then(reload),
+			"Accepted: the lead is an SQL.",
+		);
+	const reject = (handoffId: string, body: RejectInput) =>
+		run(
+			() =>
+				request("POST /v1/handoffs/:id/reject", { params: { id: handoffId }, body }).then(() => {
+					setRejecting(false);
+					reload();
+				}),
+			body.outcome === "disqualified" ? "Disqualified." : "Rejected: back to nurture.",
+		);
 	return (
 		<article className="lead">
 			<h1>{name}</h1>
 			<p className="sub">
-				{[text(t.title), text(t.company), lead.email].filter(Boolean).join(" · ")} — stage <strong>{lead.stage}</strong>
+				{[text(t.title), text(t.company)].filter(Boolean).join(" · ")} — stage <strong>{lead.stage}</strong>
 				{lead.timezone ? `, local zone ${lead.timezone}` : ""}
 			</p>
+			<p className="contact">
+				{lead.email &&
+					(lead.consent.status === "subscribed" ? (
+						<a href={`mailto:${lead.email}`}>{lead.email}</a>
+					) : (
+						<span>
+							{lead.email} <span className="flag">{lead.consent.status}: do not e-mail</span>
+						</span>
+					))}
+				{phone && <a href={`tel:${phone.replace(/[^\d+]/g, "")}`}>{phone}</a>}
+			</p>
+			{canAct && (
+				<section className="sales-actions" aria-label="Sales actions">
+					<TouchForm onTouch={doTouch} />
+					{openHandoff && !rejecting && (
+						<div className="actions">
+							<button type="button" onClick={() => accept(openHandoff)}>
+								Accept
+							</button>
+							<button type="button" className="quiet" onClick={() => setRejecting(true)}>
+								Reject…
+							</button>
+						</div>
+					)}
+					{openHandoff && rejecting && (
+						<RejectForm onCancel={() => setRejecting(false)} onReject={(body) => reject(openHandoff, body)} />
+					)}
+					<OutcomeNote outcome={outcome} />
+				</section>
+			)}
 			<dl className="profile">
 				{PROFILE.filter(([key]) => t[key] !== undefined && t[key] !== null).map(([key, label]) => (
 					<div key={key}>
@@ -185,13 +253,7 @@ export function LeadDetail({ id }: { id: string }) {
 					<dd>{when(lead.firstSeenAt)}</dd>
 				</div>
 			</dl>
-			<ProfileEdit
-				key={`profile-${version}`}
-				id={lead.id}
-				traits={t}
-				consent={lead.consent.status}
-				onSaved={() => setVersion((v) => v + 1)}
-			/>
+			<ProfileEdit id={lead.id} traits={t} consent={lead.consent.status} onSaved={reload} />
 			<section className="scorecard" aria-label="Score">
 				<div>
 					<span className="big">{score.grade}</span> fit {round(score.fit)}
@@ -199,8 +261,8 @@ export function LeadDetail({ id }: { id: string }) {
 				<div>
 					<span className="big">{score.temperature}</span> engagement {round(score.engagement)}
 				</div>
-				<div className={score.qualification.qualified ? "qualified" : ""}>
-					{score.qualification.qualified ? "Qualifies" : "Does not qualify"}: {score.qualification.reason}
+				<div className={score.qualification.qualified && !cooling ? "qualified" : ""}>
+					{qualificationText(score, lead.stage, cooling)}
 				</div>
 				<div className="sub">model version {score.modelVersion}</div>
 			</section>
@@ -219,13 +281,15 @@ export function LeadDetail({ id }: { id: string }) {
 						</tr>
 					</thead>
 					<tbody>
-						{events.map((e) => (
-							<tr key={e.messageId}>
-								<td>{when(e.timestamp)}</td>
-								<td>{lead.timezone ? when(e.timestamp, lead.timezone) : "—"}</td>
-								<td>{e.event ?? e.pagePath ?? e.name ?? e.type}</td>
-								<td className="sub">{details(e.properties)}</td>
-								<td>{e.deviceClass ?? "—"}</td>
+						{momentsOf(events, touches, stages).map((m) => (
+							<tr key={m.key} data-kind={m.kind}>
+								<td data-label="Your time">{when(m.at)}</td>
+								<td data-label="Their time">{lead.timezone ? when(m.at, lead.timezone) : "—"}</td>
+								<td data-label="What">{m.what}</td>
+								<td className="sub" data-label="Details">
+									{m.details}
+								</td>
+								<td data-label="Device">{m.device}</td>
 							</tr>
 						))}
 					</tbody>
@@ -233,12 +297,13 @@ export function LeadDetail({ id }: { id: string }) {
 			</section>
 			<section>
 				<h2>Stage history</h2>
-				<StageMove key={`${lead.stage}-${version}`} id={lead.id} onMoved={() => setVersion((v) => v + 1)} />
-				<ul>
-					{stages.map((s) => (
-						<li key={`${s.at}-${s.to}`}>
-							{when(s.at)}: {s.from} → {s.to} by {s.actor}
-							{s.rejection ? ` (${s.rejection})` : ""}
+				<StageMove key={`${lead.stage}-${version}`} id={lead.id} onMoved={reload} />
+				<ul className="stage-history">
+					{stages.map((s, i) => (
+						<li key={`${s.at}-${s.to}-${i}`}>
+							{when(s.at)}: {s.from} → {s.to} by {stageBy(s)}
+							{s.rejection ? ` (${wordFor(REJECTION_WORDS, s.rejection)})` : ""}
+							{s.note ? ` — “${s.note}”` : ""}
 							{s.reason ? ` — ${s.reason}` : ""}
 						</li>
 					))}
@@ -246,4 +311,14 @@ export function LeadDetail({ id }: { id: string }) {
 			</section>
 		</article>
 	);
+}
+
+/** What the score says of qualifying, in the lead's situation: a recycled lead waits out its cooldown. */
+function qualificationText(score: LeadScore, stage: string, coolingUntil: string | null): string {
+	const { qualified, reason } = score.qualification;
+	if (!qualified) return `Does not qualify: ${reason}`;
+	if (coolingUntil)
+		return `Meets the bar (${reason}), but was recycled: not an MQL again before ${new Date(coolingUntil).toLocaleDateString()}`;
+	if (stage === "recycled" || stage === "disqualified") return `Meets the bar (${reason}), but is ${stage}`;
+	return `Qualifies: ${reason}`;
 }

@@ -1,21 +1,11 @@
 import { useCallback, useEffect, useState } from "react";
-import { api } from "../api";
+import type { Owner } from "../../../src/schemas/handoff";
+import type { Lead } from "../../../src/schemas/leads";
+import { request } from "../api";
+import { failure } from "../forms";
 import { Link } from "../nav";
 
-interface LeadRow {
-	id: string;
-	email: string | null;
-	traits: Record<string, unknown>;
-	stage: string;
-	source: string | null;
-	ownerId: string | null;
-	lastSeenAt: string;
-	score: { grade: string; temperature: string; fit: number; engagement: number; qualified: boolean } | null;
-}
-interface Owner {
-	id: string;
-	name: string;
-}
+type LeadRow = Lead;
 
 const STAGES = ["subscriber", "lead", "mql", "sql", "opportunity", "customer", "recycled", "disqualified"];
 const SORTS: Array<[string, string]> = [
@@ -38,6 +28,9 @@ const FILTERS = [
 	"mqlBefore",
 	"firstSeenAfter",
 	"firstSeenBefore",
+	"handoffAfter",
+	"handoffBefore",
+	"handoff",
 	"sort",
 ] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
@@ -58,13 +51,14 @@ export function Leads({ query }: { query: URLSearchParams }) {
 	const [cursor, setCursor] = useState<string | null>(null);
 	const [owners, setOwners] = useState<Owner[]>([]);
 	const [loading, setLoading] = useState(true);
+	const [error, setError] = useState<string | null>(null);
 	const selection = encode(filters);
 	const set = (key: keyof Filters, value: string) => setFilters((f) => ({ ...f, [key]: value }));
 	useEffect(() => {
 		window.history.replaceState(null, "", `/leads${selection ? `?${selection}` : ""}`);
 	}, [selection]);
 	useEffect(() => {
-		api<{ data: Owner[] }>("GET", "/v1/owners").then(
+		request("GET /v1/owners").then(
 			(r) => setOwners(r.data),
 			() => setOwners([]),
 		);
@@ -72,13 +66,17 @@ export function Leads({ query }: { query: URLSearchParams }) {
 	const load = useCallback(
 		async (after: string | null) => {
 			setLoading(true);
-			const sort = new URLSearchParams(selection).get("sort") ?? "lastSeenAt";
-			const page = await api<{ data: LeadRow[]; nextCursor: string | null }>(
-				"GET",
-				`/v1/leads?limit=50&sort=${sort}&${selection.replace(/(^|&)sort=[^&]*/, "")}${after ? `&cursor=${encodeURIComponent(after)}` : ""}`,
-			);
-			setRows((previous) => (after ? [...previous, ...page.data] : page.data));
-			setCursor(page.nextCursor);
+			const query = Object.fromEntries(new URLSearchParams(selection));
+			try {
+				const page = await request("GET /v1/leads", {
+					query: { ...query, limit: "50", sort: query.sort ?? "lastSeenAt", ...(after ? { cursor: after } : {}) },
+				});
+				setRows((previous) => (after ? [...previous, ...page.data] : page.data));
+				setCursor(page.nextCursor);
+				setError(null);
+			} catch (e) {
+				setError(failure(e));
+			}
 			setLoading(false);
 		},
 		[selection],
@@ -101,7 +99,8 @@ export function Leads({ query }: { query: URLSearchParams }) {
 		</label>
 	);
 	const pairs = (values: string[]) => values.map((v) => [v, v] as [string, string]);
-	const cohort = filters.reached || filters.firstSeenAfter || filters.mqlAfter;
+	const cohort = filters.reached || filters.firstSeenAfter || filters.mqlAfter || filters.handoffAfter;
+	const until = (before: string) => day(new Date(Date.parse(before) - 1).toISOString());
 	const exportQuery = encode({ ...filters, sort: undefined });
 	return (
 		<section aria-labelledby="leads-title">
@@ -150,7 +149,10 @@ export function Leads({ query }: { query: URLSearchParams }) {
 						? `, first seen ${day(filters.firstSeenAfter)} – ${day(new Date(Date.parse(filters.firstSeenBefore) - 1).toISOString())}`
 						: ""}
 					{filters.mqlAfter && filters.mqlBefore
-						? `, became MQLs ${day(filters.mqlAfter)} – ${day(new Date(Date.parse(filters.mqlBefore) - 1).toISOString())}`
+						? `, became MQLs ${day(filters.mqlAfter)} – ${until(filters.mqlBefore)}`
+						: ""}
+					{filters.handoffAfter && filters.handoffBefore
+						? `, handed to sales ${day(filters.handoffAfter)} – ${until(filters.handoffBefore)}${filters.handoff ? ` (${filters.handoff})` : ""}`
 						: ""}{" "}
 					<button
 						type="button"
@@ -163,11 +165,19 @@ export function Leads({ query }: { query: URLSearchParams }) {
 								firstSeenBefore: "",
 								mqlAfter: "",
 								mqlBefore: "",
+								handoffAfter: "",
+								handoffBefore: "",
+								handoff: "",
 							}))
 						}
 					>
 						Clear
 					</button>
+				</p>
+			)}
+			{error && (
+				<p role="alert" className="error">
+					{error}
 				</p>
 			)}
 			<table className="queue" aria-busy={loading}>
@@ -213,7 +223,7 @@ export function Leads({ query }: { query: URLSearchParams }) {
 					))}
 				</tbody>
 			</table>
-			{!loading && rows.length === 0 && <p className="empty">No lead matches.</p>}
+			{!loading && !error && rows.length === 0 && <p className="empty">No lead matches.</p>}
 			{cursor && (
 				<button type="button" className="quiet" onClick={() => load(cursor)}>
 					Load more

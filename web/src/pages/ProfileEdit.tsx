@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from "react";
-import { api } from "../api";
+import type { ConsentStatus } from "../../../src/schemas/leads";
+import { request } from "../api";
 import { failure } from "../forms";
 
 const FIELDS: Array<[string, string]> = [
@@ -30,6 +31,7 @@ export function ProfileEdit({
 	const [values, setValues] = useState<Record<string, string>>({});
 	const [status, setStatus] = useState(consent);
 	const [error, setError] = useState<string | null>(null);
+	const [saved, setSaved] = useState(false);
 	// The form starts from the profile as it is when opened, never from an earlier copy: a
 	// second edit must not send back what the first one changed.
 	const start = () => {
@@ -38,13 +40,17 @@ export function ProfileEdit({
 		);
 		setStatus(consent);
 		setError(null);
+		setSaved(false);
 		setOpen(true);
 	};
 	if (!open)
 		return (
-			<button type="button" className="quiet small" onClick={start}>
-				Edit profile
-			</button>
+			<p>
+				<button type="button" className="quiet small" onClick={start}>
+					Edit profile
+				</button>{" "}
+				{saved && <output className="status">Profile saved; the score follows it.</output>}
+			</p>
 		);
 	async function save(event: FormEvent) {
 		event.preventDefault();
@@ -58,11 +64,15 @@ export function ProfileEdit({
 			}),
 		);
 		try {
-			await api("PATCH", `/v1/leads/${id}`, {
-				...(Object.keys(changed).length ? { traits: changed } : {}),
-				...(status !== consent ? { consent: { status, source: "web app" } } : {}),
+			await request("PATCH /v1/leads/:id", {
+				params: { id },
+				body: {
+					...(Object.keys(changed).length ? { traits: changed } : {}),
+					...(status !== consent ? { consent: { status: status as ConsentStatus, source: "web app" } } : {}),
+				},
 			});
 			setOpen(false);
+			setSaved(true);
 			onSaved();
 		} catch (e) {
 			setError(failure(e));

@@ -1,108 +1,65 @@
 import { useCallback, useEffect, useState } from "react";
-import { api, type User } from "../api";
+import type { Handoff, Owner, RejectInput, TouchInput } from "../../../src/schemas/handoff";
+import { request, type User } from "../api";
+import { failure, type Outcome, OutcomeNote } from "../forms";
 import { Link } from "../nav";
-import { REJECTION_REASONS } from "../rejections";
+import { RejectForm } from "./RejectForm";
+import { TouchForm } from "./TouchForm";
 
-interface Handoff {
-	id: string;
-	leadId: string;
-	ownerId: string | null;
-	status: string;
-	slaDueAt: string | null;
-	firstTouchAt: string | null;
-	breachedAt: string | null;
-	lead: {
-		email: string | null;
-		name: string | null;
-		company: string | null;
-		grade: string | null;
-		temperature: string | null;
-		why: string | null;
-	};
-}
-
-function due(at: string | null): string {
+/** When the first touch is due: minutes from now, and the time in the team's zone. */
+export function dueText(at: string | null, zone: string | null, now: number): string {
 	if (!at) return "—";
-	const minutes = Math.round((new Date(at).getTime() - Date.now()) / 60_000);
-	if (minutes < 0) return `overdue by ${-minutes} min`;
-	return minutes < 120 ? `in ${minutes} min` : new Date(at).toLocaleString();
+	const minutes = Math.round((new Date(at).getTime() - now) / 60_000);
+	const span =
+		Math.abs(minutes) < 120
+			? `${Math.abs(minutes)} min`
+			: `${Math.floor(Math.abs(minutes) / 60)} h ${Math.abs(minutes) % 60} min`;
+	const clock = new Date(at).toLocaleTimeString(undefined, {
+		hour: "2-digit",
+		minute: "2-digit",
+		...(zone ? { timeZone: zone } : {}),
+	});
+	return `${minutes < 0 ? `overdue by ${span}` : `in ${span}`} (${clock}${zone ? ` ${zone}` : ""})`;
 }
 
-function RejectForm({
-	onReject,
-	onCancel,
-}: {
-	onReject: (reason: string, note: string) => void;
-	onCancel: () => void;
-}) {
-	const [reason, setReason] = useState("no_need_now");
-	const [note, setNote] = useState("");
-	return (
-		<form
-			className="reject"
-			aria-label="Reject"
-			onSubmit={(e) => {
-				e.preventDefault();
-				onReject(reason, note);
-			}}
-		>
-			<label>
-				Reason{" "}
-				<select value={reason} onChange={(e) => setReason(e.target.value)}>
-					{REJECTION_REASONS.map(([value, label]) => (
-						<option key={value} value={value}>
-							{label}
-						</option>
-					))}
-				</select>
-			</label>
-			<label>
-				Note <input value={note} onChange={(e) => setNote(e.target.value)} />
-			</label>
-			<button type="submit">Reject</button>
-			<button type="button" className="quiet" onClick={onCancel}>
-				Cancel
-			</button>
-		</form>
-	);
-}
+/** Who may work a handoff: sales and admins; marketing reads the queue. */
+export const mayWorkQueue = (user: User) => user.role === "admin" || user.role === "sales";
 
-function TouchButtons({ onTouch }: { onTouch: (kind: string) => void }) {
-	const [kind, setKind] = useState("call");
-	return (
-		<span className="touch">
-			<select aria-label="First touch" value={kind} onChange={(e) => setKind(e.target.value)}>
-				<option value="call">call</option>
-				<option value="email">email</option>
-				<option value="meeting">meeting</option>
-			</select>
-			<button type="button" className="quiet" onClick={() => onTouch(kind)}>
-				Log touch
-			</button>
-		</span>
-	);
-}
-
-/** The sales queue: open MQLs by first-touch due time, refreshed every few seconds. */
+/** The sales queue: open MQLs, first due first, refreshed the moment one changes. */
 export function Queue({ user }: { user: User }) {
 	const [handoffs, setHandoffs] = useState<Handoff[]>([]);
-	const [owners, setOwners] = useState<Map<string, string>>(new Map());
+	const [total, setTotal] = useState(0);
+	const [owners, setOwners] = useState<Owner[]>([]);
+	const [ownerFilter, setOwnerFilter] = useState("");
 	const [focused, setFocused] = useState(0);
+	const [now, setNow] = useState(Date.now());
 	// A long queue shows its first 50, the most urgent; the rest on demand.
 	const [shown, setShown] = useState(50);
-	useEffect(() => {
-		api<{ data: Array<{ id: string; name: string }> }>("GET", "/v1/owners").then(
-			(r) => setOwners(new Map(r.data.map((o) => [o.id, o.name]))),
-			() => {},
-		);
-	}, []);
 	const [rejecting, setRejecting] = useState<string | null>(null);
-	const [message, setMessage] = useState<string | null>(null);
+	const [outcomes, setOutcomes] = useState<Record<string, Outcome>>({});
+	const [loadError, setLoadError] = useState<string | null>(null);
+	const rep = user.role === "sales" && user.ownerId !== null;
+	const canAct = mayWorkQueue(user);
+	useEffect(() => {
+		if (rep) return;
+		request("GET /v1/owners").then(
+			(r) => setOwners(r.data),
+			() => setOwners([]),
+		);
+	}, [rep]);
 	const load = useCallback(async () => {
-		const mine = user.ownerId ? `&ownerId=${encodeURIComponent(user.ownerId)}` : "";
-		const { data } = await api<{ data: Handoff[] }>("GET", `/v1/handoffs?status=open${mine}`);
-		setHandoffs(data);
-	}, [user.ownerId]);
+		try {
+			const list = await request("GET /v1/handoffs", {
+				query: { status: "open", ...(ownerFilter ? { ownerId: ownerFilter } : {}) },
+			});
+			setHandoffs(list.data);
+			setTotal(list.total);
+			setNow(Date.now());
+			setLoadError(null);
+		} catch (e) {
+			setLoadError(failure(e));
+		}
+	}, [ownerFilter]);
 	// The server says when handoffs change (server-sent events); a slow poll is the safety net.
 	// Once the stream is listening the list is read again, so nothing that changed while it
 	// connected is missed.
@@ -122,38 +79,90 @@ export function Queue({ user }: { user: User }) {
 			events.close();
 		};
 	}, [load]);
-	// An inbox's keys: j and k move, a accepts, r rejects, t logs a call.
+	async function act(handoff: Handoff, action: () => Promise<unknown>, done: string) {
+		try {
+			await action();
+			setRejecting(null);
+			setOutcomes((o) => ({ ...o, [handoff.id]: { ok: true, text: done }, last: { ok: true, text: done } }));
+		} catch (e) {
+			setOutcomes((o) => ({ ...o, [handoff.id]: { ok: false, text: failure(e) } }));
+		}
+		await load();
+	}
+	const accept = (h: Handoff) =>
+		act(
+			h,
+			() => request("POST /v1/handoffs/:id/accept", { params: { id: h.id } }),
+			`Accepted ${nameOf(h)}: an SQL now.`,
+		);
+	const reject = (h: Handoff, body: RejectInput) =>
+		act(
+			h,
+			() => request("POST /v1/handoffs/:id/reject", { params: { id: h.id }, body }),
+			body.outcome === "disqualified" ? `Disqualified ${nameOf(h)}.` : `Rejected ${nameOf(h)}: back to nurture.`,
+		);
+	const touch = (h: Handoff, body: TouchInput) =>
+		act(
+			h,
+			() => request("POST /v1/handoffs/:id/touch", { params: { id: h.id }, body }),
+			`Logged a ${body.kind} with ${nameOf(h)}.`,
+		);
+	// An inbox's keys: j and k move, a accepts, r rejects, t logs a call that connected.
 	useEffect(() => {
+		if (!canAct) return;
 		const onKey = (event: KeyboardEvent) => {
 			const target = event.target as HTMLElement;
 			if (event.metaKey || event.ctrlKey || event.altKey || /INPUT|SELECT|TEXTAREA/.test(target.tagName)) return;
 			const current = handoffs[focused];
 			if (event.key === "j") setFocused((i) => Math.min(Math.min(shown, handoffs.length) - 1, i + 1));
 			else if (event.key === "k") setFocused((i) => Math.max(0, i - 1));
-			else if (event.key === "a" && current) act(current.id, "accept", undefined, "Accepted: the lead is an SQL.");
+			else if (event.key === "a" && current) accept(current);
 			else if (event.key === "r" && current) setRejecting(current.id);
-			else if (event.key === "t" && current) act(current.id, "touch", { kind: "call" }, "Logged a call.");
+			else if (event.key === "t" && current) touch(current, { kind: "call", outcome: "connected" });
 			else return;
 			event.preventDefault();
 		};
 		window.addEventListener("keydown", onKey);
 		return () => window.removeEventListener("keydown", onKey);
 	});
-	async function act(id: string, path: string, body?: unknown, done?: string) {
-		await api("POST", `/v1/handoffs/${id}/${path}`, body);
-		setRejecting(null);
-		if (done) setMessage(done);
-		await load();
-	}
+	const ownerName = (id: string | null) => (id ? (owners.find((o) => o.id === id)?.name ?? "—") : "unassigned");
+	const last = outcomes.last;
 	return (
 		<section aria-labelledby="queue-title" data-live={live}>
-			<h1 id="queue-title">Sales queue</h1>
+			<div className="title-row">
+				<h1 id="queue-title">
+					{rep ? "Your queue" : "Sales queue"} <span className="count">{total} open</span>
+				</h1>
+				{!rep && (
+					<label>
+						Owner{" "}
+						<select value={ownerFilter} onChange={(e) => setOwnerFilter(e.target.value)}>
+							<option value="">everyone</option>
+							{owners.map((o) => (
+								<option key={o.id} value={o.id}>
+									{o.name}
+								</option>
+							))}
+						</select>
+					</label>
+				)}
+			</div>
 			<p className="hint">
-				{user.ownerId ? "Your open MQLs" : "Open MQLs of every owner"}, first due first. New ones appear the moment they
-				qualify. Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>a</kbd> accept, <kbd>r</kbd> reject, <kbd>t</kbd> log a
-				call.
+				{rep ? "Your open MQLs" : "Open MQLs of every owner"}, first due first; ties go to the better grade, then the
+				hotter lead. New ones appear the moment they qualify.
+				{canAct && (
+					<>
+						{" "}
+						Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>a</kbd> accept, <kbd>r</kbd> reject, <kbd>t</kbd> log a call.
+					</>
+				)}
 			</p>
-			{message && <output className="status">{message}</output>}
+			{loadError && (
+				<p role="alert" className="error">
+					{loadError}
+				</p>
+			)}
+			<OutcomeNote outcome={last ?? null} />
 			{handoffs.length === 0 ? (
 				<p className="empty">No open MQLs.</p>
 			) : (
@@ -164,9 +173,9 @@ export function Queue({ user }: { user: User }) {
 							<th scope="col">Grade</th>
 							<th scope="col">Temp.</th>
 							<th scope="col">Why</th>
-							<th scope="col">Owner</th>
+							{!rep && <th scope="col">Owner</th>}
 							<th scope="col">First touch due</th>
-							<th scope="col">Actions</th>
+							{canAct && <th scope="col">Actions</th>}
 						</tr>
 					</thead>
 					<tbody>
@@ -178,46 +187,46 @@ export function Queue({ user }: { user: User }) {
 								aria-current={i === focused ? "true" : undefined}
 								onClick={() => setFocused(i)}
 							>
-								<td>
+								<td data-label="Lead">
 									<Link to={`/leads/${h.leadId}`}>
-										<strong>{h.lead.name ?? h.lead.email}</strong>
+										<strong>{nameOf(h)}</strong>
 									</Link>
 									<div className="sub">{[h.lead.company, h.lead.email].filter(Boolean).join(" · ")}</div>
+									<Flags handoff={h} now={now} />
 								</td>
-								<td>{h.lead.grade ?? "—"}</td>
-								<td>
+								<td data-label="Grade">{h.lead.grade ?? "—"}</td>
+								<td data-label="Temp.">
 									{h.lead.temperature ? (
 										<span className={`temp ${h.lead.temperature}`}>{h.lead.temperature}</span>
 									) : (
 										"—"
 									)}
 								</td>
-								<td className="why">{h.lead.why}</td>
-								<td>{h.ownerId ? (owners.get(h.ownerId) ?? "—") : "unassigned"}</td>
-								<td className={h.breachedAt ? "late" : ""}>{h.firstTouchAt ? "touched" : due(h.slaDueAt)}</td>
-								<td>
-									{rejecting === h.id ? (
-										<RejectForm
-											onCancel={() => setRejecting(null)}
-											onReject={(reason, note) =>
-												act(h.id, "reject", { rejection: reason, note }, "Rejected: back to nurture.")
-											}
-										/>
-									) : (
-										<div className="actions">
-											<TouchButtons onTouch={(kind) => act(h.id, "touch", { kind }, `Logged a ${kind}.`)} />
-											<button
-												type="button"
-												onClick={() => act(h.id, "accept", undefined, "Accepted: the lead is an SQL.")}
-											>
-												Accept
-											</button>
-											<button type="button" className="quiet" onClick={() => setRejecting(h.id)}>
-												Reject…
-											</button>
-										</div>
-									)}
+								<td className="why" data-label="Why">
+									{h.lead.why}
 								</td>
+								{!rep && <td data-label="Owner">{ownerName(h.ownerId)}</td>}
+								<td className={h.breachedAt ? "late" : ""} data-label="Due">
+									{h.firstTouchAt ? "touched" : dueText(h.slaDueAt, h.team?.timezone ?? null, now)}
+								</td>
+								{canAct && (
+									<td data-label="Actions">
+										{rejecting === h.id ? (
+											<RejectForm onCancel={() => setRejecting(null)} onReject={(body) => reject(h, body)} />
+										) : (
+											<div className="actions">
+												<TouchForm compact onTouch={(body) => touch(h, body)} />
+												<button type="button" onClick={() => accept(h)}>
+													Accept
+												</button>
+												<button type="button" className="quiet" onClick={() => setRejecting(h.id)}>
+													Reject…
+												</button>
+											</div>
+										)}
+										<OutcomeNote outcome={outcomes[h.id]?.ok === false ? (outcomes[h.id] ?? null) : null} />
+									</td>
+								)}
 							</tr>
 						))}
 					</tbody>
@@ -228,6 +237,31 @@ export function Queue({ user }: { user: User }) {
 					Show {Math.min(50, handoffs.length - shown)} more of {handoffs.length}
 				</button>
 			)}
+			{total > handoffs.length && (
+				<p className="sub">
+					Showing the {handoffs.length} most urgent of {total}.
+				</p>
+			)}
 		</section>
+	);
+}
+
+const nameOf = (h: Handoff) => h.lead.name ?? h.lead.email ?? "this lead";
+
+/** What a rep should know before reaching out: no e-mail consent, or a cooldown still running. */
+function Flags({ handoff, now }: { handoff: Handoff; now: number }) {
+	const flags: string[] = [];
+	if (handoff.lead.consent !== "subscribed") flags.push(`${handoff.lead.consent}: do not e-mail`);
+	if (handoff.lead.cooldownUntil && new Date(handoff.lead.cooldownUntil).getTime() > now)
+		flags.push(`cooldown until ${new Date(handoff.lead.cooldownUntil).toLocaleDateString()}`);
+	if (flags.length === 0) return null;
+	return (
+		<ul className="flags">
+			{flags.map((f) => (
+				<li key={f} className="flag">
+					{f}
+				</li>
+			))}
+		</ul>
 	);
 }

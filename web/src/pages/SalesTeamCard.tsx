@@ -1,18 +1,9 @@
 import { useEffect, useState } from "react";
-import { api } from "../api";
+import type { HandoffMetricsRow } from "../../../src/schemas/metrics";
+import { request } from "../api";
+import { REJECTION_WORDS, wordFor } from "../words";
 
-interface OwnerRow {
-	key: string | null;
-	label: string | null;
-	handoffs: number;
-	touched: number;
-	accepted: number;
-	rejected: number;
-	acceptanceRate: number | null;
-	speedToLeadMedian: number | null;
-	breached: number;
-	rejections: Record<string, number>;
-}
+type OwnerRow = HandoffMetricsRow;
 
 const percent = (r: number | null) => (r === null ? "—" : `${Math.round(r * 100)}%`);
 export function duration(seconds: number | null): string {
@@ -30,10 +21,7 @@ export function duration(seconds: number | null): string {
 export function SalesTeamCard({ start, end }: { start: string; end: string }) {
 	const [rows, setRows] = useState<OwnerRow[] | null>(null);
 	useEffect(() => {
-		api<{ data: OwnerRow[] }>(
-			"GET",
-			`/v1/metrics/handoffs?by=owner&from=${encodeURIComponent(start)}&to=${encodeURIComponent(end)}`,
-		).then(
+		request("GET /v1/metrics/handoffs", { query: { by: "owner", from: start, to: end } }).then(
 			(r) => setRows(r.data),
 			() => setRows([]),
 		);
@@ -47,7 +35,7 @@ export function SalesTeamCard({ start, end }: { start: string; end: string }) {
 	return (
 		<>
 			<section className="card wide" aria-labelledby="team-title">
-				<h2 id="team-title">Sales team: MQLs handed off in the period</h2>
+				<h2 id="team-title">Sales team: handoffs made in the period, by owner</h2>
 				{rows.length === 0 ? (
 					<p className="empty">No handoffs in this period.</p>
 				) : (
@@ -74,7 +62,7 @@ export function SalesTeamCard({ start, end }: { start: string; end: string }) {
 									Rejected
 								</th>
 								<th scope="col" className="num">
-									Acceptance
+									<abbr title="accepted ÷ (accepted + rejected) of this person's handoffs">Accepted of decided</abbr>
 								</th>
 							</tr>
 						</thead>
@@ -103,7 +91,7 @@ export function SalesTeamCard({ start, end }: { start: string; end: string }) {
 					<ul className="reasons">
 						{rejected.map(([reason, n]) => (
 							<li key={reason}>
-								<span>{reason.replaceAll("_", " ")}</span>
+								<span>{wordFor(REJECTION_WORDS, reason)}</span>
 								<span className="bar" aria-hidden="true">
 									<span style={{ width: `${(100 * n) / totalRejected}%` }} />
 								</span>

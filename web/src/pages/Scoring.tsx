@@ -1,20 +1,10 @@
 import { useContext, useEffect, useState } from "react";
-import { ApiError, api, type User } from "../api";
+import type { ScoringModel as Model, ModelSentence as Sentence } from "../../../src/schemas/scoring-model";
+import { request, type User } from "../api";
+import { failure, OutcomeNote, useOutcome } from "../forms";
 import { Link, Navigate } from "../nav";
 
-export interface Model {
-	id: string;
-	name: string;
-	status: "draft" | "published" | "archived";
-	version: number | null;
-	active: boolean;
-	updatedAt?: string;
-}
-export interface Sentence {
-	section: string;
-	id: string;
-	text: string;
-}
+export type { Model, Sentence };
 
 export const SECTIONS: Array<[string, string]> = [
 	["fit", "Fit: who the lead is"],
@@ -57,23 +47,34 @@ export function Scoring({ user }: { user: User }) {
 	const [models, setModels] = useState<Model[] | null>(null);
 	const [sentences, setSentences] = useState<Sentence[]>([]);
 	const [error, setError] = useState<string | null>(null);
+	const [version, setVersion] = useState(0);
+	const deleted = useOutcome();
 	useEffect(() => {
-		api<{ data: Model[] }>("GET", "/v1/scoring-models")
+		void version;
+		request("GET /v1/scoring-models")
 			.then(async ({ data }) => {
 				setModels(data);
 				const active = data.find((m) => m.active);
 				if (active)
-					setSentences((await api<{ data: Sentence[] }>("GET", `/v1/scoring-models/${active.id}/sentences`)).data);
+					setSentences((await request("GET /v1/scoring-models/:id/sentences", { params: { id: active.id } })).data);
 			})
-			.catch((e: Error) => setError(e.message));
-	}, []);
+			.catch((e) => setError(failure(e)));
+	}, [version]);
 	async function newDraft(basedOn: string) {
 		try {
-			const draft = await api<Model>("POST", "/v1/scoring-models", { basedOn });
+			const draft = await request("POST /v1/scoring-models", { body: { basedOn } });
 			navigate(`/scoring/${draft.id}`);
 		} catch (e) {
-			setError(e instanceof ApiError ? e.message : "The draft could not be made.");
+			setError(failure(e));
 		}
+	}
+	async function deleteDraft(model: Model) {
+		if (!window.confirm(`Delete the draft “${model.name}”? Its edits are lost.`)) return;
+		await deleted.run(
+			() => request("DELETE /v1/scoring-models/:id", { params: { id: model.id } }),
+			`Deleted “${model.name}”.`,
+		);
+		setVersion((v) => v + 1);
 	}
 	if (!models) return error ? <p role="alert">{error}</p> : <p className="loading">Loading…</p>;
 	const active = models.find((m) => m.active);
@@ -82,12 +83,21 @@ export function Scoring({ user }: { user: User }) {
 	return (
 		<div className="scoring-page">
 			<article className="scoring">
-				{error && <p role="alert">{error}</p>}
+				{error && (
+					<p role="alert" className="error">
+						{error}
+					</p>
+				)}
 				{active ? (
 					<>
 						<div className="title-row">
 							<h1>
-								Scoring: {active.name} <span className="sub">(version {active.version}, active)</span>
+								Scoring: {active.name}{" "}
+								<span className="sub">
+									(version {active.version}, active
+									{active.publishedBy ? `, published by ${active.publishedBy}` : ""}
+									{active.publishedAt ? ` on ${new Date(active.publishedAt).toLocaleDateString()}` : ""})
+								</span>
 							</h1>
 							{canEditModels(user) && (
 								<button type="button" onClick={() => newDraft(active.id)}>
@@ -109,11 +119,17 @@ export function Scoring({ user }: { user: User }) {
 					<ul>
 						{drafts.map((m) => (
 							<li key={m.id}>
-								<Link to={`/scoring/${m.id}`}>{m.name}</Link>
+								<Link to={`/scoring/${m.id}`}>{m.name}</Link>{" "}
+								{canEditModels(user) && (
+									<button type="button" className="quiet small" onClick={() => deleteDraft(m)}>
+										Delete
+									</button>
+								)}
 							</li>
 						))}
 					</ul>
 				)}
+				<OutcomeNote outcome={deleted.outcome} />
 				<h2>Earlier versions</h2>
 				{history.length === 0 ? (
 					<p className="sub">None yet.</p>
@@ -124,7 +140,21 @@ export function Scoring({ user }: { user: User }) {
 								<Link to={`/scoring/${m.id}`}>
 									v{m.version} {m.name}
 								</Link>{" "}
-								<span className="sub">{m.status}</span>
+								<span className="sub">
+									{m.status}
+									{m.publishedAt ? `, published ${new Date(m.publishedAt).toLocaleDateString()}` : ""}
+									{m.publishedBy ? ` by ${m.publishedBy}` : ""}
+								</span>{" "}
+								{active && (
+									<Link className="small" to={`/scoring/compare?from=${m.id}&to=${active.id}`}>
+										compare with active
+									</Link>
+								)}{" "}
+								{canEditModels(user) && (
+									<button type="button" className="quiet small" onClick={() => newDraft(m.id)}>
+										Restore as draft
+									</button>
+								)}
 							</li>
 						))}
 					</ul>

@@ -1,21 +1,20 @@
 import { type FormEvent, useEffect, useState } from "react";
-import { ApiError, api } from "../api";
-import { REJECTION_REASONS } from "../rejections";
+import type { RejectionReason, StageMoves } from "../../../src/schemas/lifecycle";
+import { request } from "../api";
+import { failure } from "../forms";
+import { entriesOf, REJECTION_WORDS } from "../words";
 
-interface Move {
-	to: string;
-	needs: Array<"reason" | "rejection">;
-}
+type Move = StageMoves["moves"][number];
 
 /** The stage moves this person may make, as the lifecycle's table says, with what each needs. */
 export function StageMove({ id, onMoved }: { id: string; onMoved: () => void }) {
 	const [moves, setMoves] = useState<Move[]>([]);
-	const [to, setTo] = useState("");
+	const [to, setTo] = useState<Move["to"] | "">("");
 	const [reason, setReason] = useState("");
-	const [rejection, setRejection] = useState("no_need_now");
+	const [rejection, setRejection] = useState<RejectionReason | "">("");
 	const [error, setError] = useState<string | null>(null);
 	useEffect(() => {
-		api<{ moves: Move[] }>("GET", `/v1/leads/${id}/moves`).then(
+		request("GET /v1/leads/:id/moves", { params: { id } }).then(
 			(r) => setMoves(r.moves),
 			() => setMoves([]),
 		);
@@ -26,23 +25,27 @@ export function StageMove({ id, onMoved }: { id: string; onMoved: () => void }) 
 		event.preventDefault();
 		setError(null);
 		try {
-			await api("POST", `/v1/leads/${id}/stage`, {
-				to,
-				...(reason ? { reason } : {}),
-				...(chosen?.needs.includes("rejection") ? { rejection } : {}),
+			if (!to) return;
+			await request("POST /v1/leads/:id/stage", {
+				params: { id },
+				body: {
+					to,
+					...(reason ? { reason } : {}),
+					...(chosen?.needs.includes("rejection") && rejection ? { rejection } : {}),
+				},
 			});
 			setTo("");
 			setReason("");
 			onMoved();
 		} catch (e) {
-			setError(e instanceof ApiError ? e.message : "The move failed.");
+			setError(failure(e));
 		}
 	}
 	return (
 		<form className="inline-form stage-move" aria-label="Change stage" onSubmit={submit}>
 			<label>
 				Move to{" "}
-				<select value={to} onChange={(e) => setTo(e.target.value)} required>
+				<select value={to} onChange={(e) => setTo(e.target.value as Move["to"])} required>
 					<option value="">choose…</option>
 					{moves.map((m) => (
 						<option key={m.to} value={m.to}>
@@ -54,8 +57,11 @@ export function StageMove({ id, onMoved }: { id: string; onMoved: () => void }) 
 			{chosen?.needs.includes("rejection") && (
 				<label>
 					Rejection{" "}
-					<select value={rejection} onChange={(e) => setRejection(e.target.value)}>
-						{REJECTION_REASONS.map(([value, label]) => (
+					<select required value={rejection} onChange={(e) => setRejection(e.target.value as RejectionReason)}>
+						<option value="" disabled>
+							choose…
+						</option>
+						{entriesOf(REJECTION_WORDS).map(([value, label]) => (
 							<option key={value} value={value}>
 								{label}
 							</option>

@@ -1,0 +1,51 @@
+import { useState } from "react";
+import { request, type User } from "../api";
+import { SettingsForm } from "../forms";
+
+/** The signed-in person: who they are, and changing their own password. */
+export function Account({ user }: { user: User }) {
+	const [currentPassword, setCurrent] = useState("");
+	const [newPassword, setNew] = useState("");
+	return (
+		<section aria-labelledby="account-title">
+			<h1 id="account-title">Your account</h1>
+			<p className="sub">
+				{user.name} · {user.email} · {user.role}
+				{user.role === "sales" && (user.ownerId ? " · your queue is your own" : " · you see every rep's queue")}
+			</p>
+			<h2>Change your password</h2>
+			<SettingsForm
+				label="Change your password"
+				submit="Change password"
+				done="Password changed. Your other sessions have ended; this one goes on."
+				onSubmit={async () => {
+					await request("PUT /v1/session/password", { body: { currentPassword, newPassword } });
+					setCurrent("");
+					setNew("");
+				}}
+			>
+				<label>
+					Current password{" "}
+					<input
+						type="password"
+						required
+						autoComplete="current-password"
+						value={currentPassword}
+						onChange={(e) => setCurrent(e.target.value)}
+					/>
+				</label>
+				<label>
+					New password (10 characters or more){" "}
+					<input
+						type="password"
+						required
+						minLength={10}
+						autoComplete="new-password"
+						value={newPassword}
+						onChange={(e) => setNew(e.target.value)}
+					/>
+				</label>
+			</SettingsForm>
+		</section>
+	);
+}
