@@ -63,7 +63,12 @@ export async function assignHandoff(
 			source: source.rows[0]?.source ?? null,
 		})
 		.execute();
-	if (ownerId) await sql`update owners set last_assigned_at = ${now} where id = ${ownerId}::uuid`.execute(trx);
+	// Turns are strictly ordered even when many MQLs arrive at the same instant (one batch): a turn
+	// is stamped after every earlier turn of the team, so equal times never send them all to one owner.
+	if (ownerId)
+		await sql`update owners set last_assigned_at = greatest(${now}::timestamptz,
+				(select max(o.last_assigned_at) + interval '1 millisecond' from owners o where o.team_id = ${teamId}::uuid))
+			where id = ${ownerId}::uuid`.execute(trx);
 	await enqueueJob(trx, "handoff.sla_check", { handoffId: id }, { runAt: due });
 	if (ownerId) await enqueueJob(trx, "email.handoff", { handoffId: id, kind: "assigned" });
 	await emitEvent(trx, "handoff.assigned", {

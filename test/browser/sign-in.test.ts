@@ -87,12 +87,15 @@ describe.skipIf(!inject("chromium"))("the web app in Chromium", () => {
 		// an admin subscribes a webhook: the secret is shown once, the endpoint listed
 		await page.getByRole("link", { name: "Settings" }).click();
 		await page.getByRole("link", { name: "Webhooks" }).click();
-		await page.getByLabel("URL").fill("https://hooks.example.com/qualify");
-		await page.getByLabel("handoff.assigned").check();
+		await page.getByLabel("URL", { exact: true }).fill("https://hooks.example.com/qualify");
+		await page.getByLabel("an MQL is assigned to a rep").check();
 		await page.getByRole("button", { name: "Subscribe" }).click();
-		expect(await page.locator("output code").textContent()).toMatch(/^whsec_/);
+		expect(await page.locator(".secret code").textContent()).toMatch(/^whsec_/);
+		await page.getByText("Subscribed. Copy the signing secret now").waitFor();
 		const endpoint = page.locator("article[data-endpoint='https://hooks.example.com/qualify']");
-		await expect.poll(() => endpoint.textContent()).toMatch(/lead\.mql, handoff\.assigned .*No deliveries yet\./);
+		await expect
+			.poll(() => endpoint.textContent())
+			.toMatch(/Sends when a lead becomes an MQL; an MQL is assigned to a rep\..*No deliveries yet\./);
 		await page.screenshot({ path: `${SHOTS}/webhooks.png` });
 		await page.getByRole("link", { name: "Scoring" }).click();
 
@@ -157,14 +160,16 @@ describe.skipIf(!inject("chromium"))("the web app in Chromium", () => {
 		await demo.waitFor();
 		expect(await demo.textContent()).toMatch(/\+40 demo-request — asking for a demo is the strongest buying signal/);
 		expect(await page.getByLabel("Score").textContent()).toMatch(/Qualifies: hand-raiser/);
-		await expect.poll(() => page.locator("table.timeline tbody tr").count()).toBe(2);
+		// the two events and the move to MQL, newest first
+		await expect.poll(() => page.locator("table.timeline tbody tr").count()).toBe(3);
+		expect(await page.locator("table.timeline tbody tr[data-kind='stage']").textContent()).toMatch(/lead → mql/);
 		expect(await page.textContent("h1")).toBe("Kim");
 		await page.screenshot({ path: `${SHOTS}/lead-detail.png`, fullPage: true });
 		await page.goBack();
 		await kim.waitFor();
 
 		await kim.getByRole("button", { name: "Accept" }).click();
-		await page.getByText("Accepted: the lead is an SQL.").waitFor();
+		await page.getByText("Accepted Kim: an SQL now.").waitFor();
 		const lou = page.locator("tr[data-lead='lou@acme.io']");
 		await lou.getByRole("button", { name: "Reject…" }).click();
 		await lou.getByLabel("Reason").selectOption("no_budget");

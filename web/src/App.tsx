@@ -160,7 +160,7 @@ function Page({ path, query, user }: { path: string; query: URLSearchParams; use
 		case "/leads":
 			return <Leads query={query} />;
 		case "/scoring":
-			return <Scoring user={user} />;
+			return <Scoring user={user} published={query.get("published")} />;
 		default:
 			// sales starts at its queue, everyone else at the dashboard
 			return user.role === "sales" ? <Queue user={user} /> : <Dashboard user={user} />;

@@ -230,7 +230,9 @@ export function Dashboard({ user }: { user: User }) {
 									</li>
 								))}
 							</ol>
-							<Change {...report.changes.leads} />
+							<p className="sub">
+								Leads: <Change {...report.changes.leads} />
+							</p>
 						</section>
 						<section className="card" aria-labelledby="sql-rate-title" data-card="mql-to-sql">
 							<h2 id="sql-rate-title">MQL → SQL</h2>
@@ -273,7 +275,9 @@ export function Dashboard({ user }: { user: User }) {
 									<Count n={report.handoffs.open} label="still open" to={`/leads?handoff=open&${handed}`} /> still open
 								</li>
 							</ul>
-							<Change {...report.changes.handedOff} />
+							<p className="sub">
+								Handed off: <Change {...report.changes.handedOff} />
+							</p>
 						</section>
 						<section className="card wide" aria-labelledby="series-title">
 							<h2 id="series-title">MQLs and SQLs over time</h2>

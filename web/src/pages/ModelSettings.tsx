@@ -74,6 +74,7 @@ export function ModelSettings({
 				<fieldset className="inline-form">
 					<legend>A lead qualifies</legend>
 					<select
+						aria-label="How a lead qualifies"
 						disabled={readOnly}
 						value={"matrix" in qualification ? "matrix" : "thresholds"}
 						onChange={(e) =>

@@ -191,7 +191,9 @@ export function Queue({ user }: { user: User }) {
 									<Link to={`/leads/${h.leadId}`}>
 										<strong>{nameOf(h)}</strong>
 									</Link>
-									<div className="sub">{[h.lead.company, h.lead.email].filter(Boolean).join(" · ")}</div>
+									<div className="sub">
+										{[h.lead.company, h.lead.name ? h.lead.email : null].filter(Boolean).join(" · ")}
+									</div>
 									<Flags handoff={h} now={now} />
 								</td>
 								<td data-label="Grade">{h.lead.grade ?? "—"}</td>

@@ -44,7 +44,7 @@ export function SalesTeamCard({ start, end }: { start: string; end: string }) {
 							<tr>
 								<th scope="col">Owner</th>
 								<th scope="col" className="num">
-									Handed off
+									Handoffs
 								</th>
 								<th scope="col" className="num">
 									Touched

@@ -42,7 +42,7 @@ export function Sentences({ sentences }: { sentences: Sentence[] }) {
 }
 
 /** The active scoring model read as sentences, and the drafts and older versions beside it. */
-export function Scoring({ user }: { user: User }) {
+export function Scoring({ user, published = null }: { user: User; published?: string | null }) {
 	const navigate = useContext(Navigate);
 	const [models, setModels] = useState<Model[] | null>(null);
 	const [sentences, setSentences] = useState<Sentence[]>([]);
@@ -83,6 +83,11 @@ export function Scoring({ user }: { user: User }) {
 	return (
 		<div className="scoring-page">
 			<article className="scoring">
+				{published && (
+					<output className="status">
+						Published version {published}: it scores new events now, and every lead is being rescored under it.
+					</output>
+				)}
 				{error && (
 					<p role="alert" className="error">
 						{error}
