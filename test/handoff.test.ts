@@ -6,6 +6,7 @@ import { slaCheck } from "../src/jobs/sla-check.js";
 import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
 import { received, TEST_NOW, testClock } from "./support/clock.js";
+import { keyCaller } from "./support/sessions.js";
 
 const mql = (user: string, traits: Record<string, unknown>) => [
 	{ type: "identify", messageId: `${user}-i`, userId: user, traits: { email: `${user}@acme.io`, ...traits } },
@@ -23,15 +24,7 @@ describe.each(backends())("sales handoff on $name", (backend) => {
 	let app: ReturnType<typeof createApp>;
 	let clock: ReturnType<typeof testClock>;
 	let secret: string;
-	const call = async (method: string, path: string, body?: unknown) => {
-		const response = await app.request(path, {
-			method,
-			headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
-			...(body === undefined ? {} : { body: JSON.stringify(body) }),
-		});
-		const text = await response.text();
-		return { status: response.status, body: text ? JSON.parse(text) : null };
-	};
+	const call = keyCaller(() => ({ app, key: secret }));
 	const handoffOf = async (user: string) => {
 		const leads = (await call("GET", `/v1/leads?q=${user}%40acme.io`)).body.data;
 		type Row = Record<string, unknown> & { id: string; leadId: string; ownerId: string | null };

@@ -9,7 +9,7 @@ import { createApp } from "../src/http/app.js";
 import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
 import { received, testClock } from "./support/clock.js";
-import { sessions } from "./support/sessions.js";
+import { keyCaller, sessions } from "./support/sessions.js";
 
 const handRaiser = (user: string, traits: Record<string, unknown> = {}) => [
 	{ type: "identify", messageId: `${user}-i`, userId: user, traits: { email: `${user}@acme.io`, ...traits } },
@@ -21,15 +21,7 @@ describe.each(backends())("each person's sales day on $name", (backend) => {
 	let app: ReturnType<typeof createApp>;
 	let secret: string;
 	const clock = testClock();
-	const call = async (method: string, path: string, body?: unknown) => {
-		const response = await app.request(path, {
-			method,
-			headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
-			...(body === undefined ? {} : { body: JSON.stringify(body) }),
-		});
-		const text = await response.text();
-		return { status: response.status, body: text ? JSON.parse(text) : null };
-	};
+	const call = keyCaller(() => ({ app, key: secret }));
 
 	beforeEach(async () => {
 		database = await backend.open();

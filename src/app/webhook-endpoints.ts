@@ -10,7 +10,7 @@ import type { Db } from "../storage/database.js";
 import { DELIVERY_ATTEMPTS } from "../storage/job-constants.js";
 import type { WebhookEndpointsTable } from "../storage/tables.js";
 import { outboundUrlProblem } from "./outbound-http.js";
-import { type SendResult, sendWebhook } from "./webhook-send.js";
+import { logAttempt, type SendResult, sendWebhook } from "./webhook-send.js";
 import { newWebhookSecret } from "./webhook-signature.js";
 
 type Row = Selectable<WebhookEndpointsTable>;
@@ -134,19 +134,7 @@ export async function sendTestMessage(db: Db, id: string, allowed: BlockList, no
 		allowed,
 		nowSeconds: Math.floor(now.getTime() / 1000),
 	});
-	await db
-		.insertInto("webhook_attempts")
-		.values({
-			message_id: messageId,
-			endpoint_id: id,
-			attempt: 1,
-			status: result.status,
-			latency_ms: result.ms,
-			succeeded: result.failure === null,
-			response_excerpt: result.excerpt,
-			error: result.failure,
-		})
-		.execute();
+	await logAttempt(db, { messageId, endpointId: id, attempt: 1 }, result);
 	return result;
 }
 

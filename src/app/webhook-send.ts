@@ -1,4 +1,5 @@
 import type { BlockList } from "node:net";
+import type { Db } from "../storage/database.js";
 import { postOutbound } from "./outbound-http.js";
 import { signWebhook } from "./webhook-signature.js";
 import { slackMessageOf } from "./webhook-slack.js";
@@ -44,4 +45,25 @@ export async function sendWebhook(
 	} catch (error) {
 		return { status: null, failure: error instanceof Error ? error.message : String(error), excerpt: null, ms: null };
 	}
+}
+
+/** Keeps one attempt in the endpoint's delivery log. */
+export async function logAttempt(
+	db: Db,
+	attempt: { messageId: string; endpointId: string; attempt: number },
+	result: SendResult,
+): Promise<void> {
+	await db
+		.insertInto("webhook_attempts")
+		.values({
+			message_id: attempt.messageId,
+			endpoint_id: attempt.endpointId,
+			attempt: attempt.attempt,
+			status: result.status,
+			latency_ms: result.ms,
+			succeeded: result.failure === null,
+			response_excerpt: result.excerpt,
+			error: result.failure,
+		})
+		.execute();
 }

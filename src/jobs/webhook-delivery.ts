@@ -1,7 +1,7 @@
 import type { BlockList } from "node:net";
 import { sql } from "kysely";
 import type { Logger } from "pino";
-import { sendWebhook } from "../app/webhook-send.js";
+import { logAttempt, sendWebhook } from "../app/webhook-send.js";
 import type { Db } from "../storage/database.js";
 import { DELIVERY_SCHEDULE_MS } from "../storage/job-constants.js";
 import { type Job, RetryLater } from "./queue.js";
@@ -35,24 +35,13 @@ export function webhookDelivery(
 		);
 		const delivery = found.rows[0];
 		if (!delivery?.enabled) return; // the endpoint was removed or disabled meanwhile
-		const { status, failure, excerpt, ms } = await sendWebhook(delivery, messageId, delivery.payload, {
+		const result = await sendWebhook(delivery, messageId, delivery.payload, {
 			allowed: options.allowed,
 			timeoutMs: options.timeoutMs ?? 10_000,
 			nowSeconds: Math.floor(Date.now() / 1000),
 		});
-		await db
-			.insertInto("webhook_attempts")
-			.values({
-				message_id: messageId,
-				endpoint_id: endpointId,
-				attempt: job.attempts,
-				status,
-				latency_ms: ms,
-				succeeded: failure === null,
-				response_excerpt: excerpt,
-				error: failure,
-			})
-			.execute();
+		await logAttempt(db, { messageId, endpointId, attempt: job.attempts }, result);
+		const { failure } = result;
 		if (failure === null) {
 			await sql`update webhook_endpoints set failing_since = null where id = ${endpointId}::uuid and failing_since is not null`.execute(
 				db,

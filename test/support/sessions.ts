@@ -34,3 +34,17 @@ export function sessions(app: Requestable) {
 		});
 	return { signIn, as };
 }
+
+/** Calls the API with a secret key, as a script would; the app and key are read at each call. */
+export function keyCaller(current: () => { app: Requestable; key: string }) {
+	return async (method: string, path: string, body?: unknown) => {
+		const { app, key } = current();
+		const response = await app.request(path, {
+			method,
+			headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+			...(body === undefined ? {} : { body: JSON.stringify(body) }),
+		});
+		const text = await response.text();
+		return { status: response.status, body: text ? JSON.parse(text) : null };
+	};
+}

@@ -11,6 +11,7 @@ import {
 	UNREACHABLE,
 	type User,
 } from "./api";
+import { ErrorNote } from "./forms";
 import { Link, Navigate, useLocation } from "./nav";
 import { Account } from "./pages/Account";
 import { CompareModels } from "./pages/CompareModels";
@@ -66,11 +67,7 @@ function SignIn({ onSignedIn, ended }: { onSignedIn: (s: Session) => void; ended
 					value={password}
 					onChange={(e) => setPassword(e.target.value)}
 				/>
-				{error && (
-					<p role="alert" className="error">
-						{error}
-					</p>
-				)}
+				<ErrorNote text={error} />
 				<button type="submit" disabled={busy}>
 					{busy ? "Signing in…" : "Sign in"}
 				</button>
@@ -122,11 +119,7 @@ function SetUp({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
 				{field("name", "Your name", "text", "name")}
 				{field("email", "E-mail", "email", "username")}
 				{field("password", "Password (10 characters or more)", "password", "new-password")}
-				{error && (
-					<p role="alert" className="error">
-						{error}
-					</p>
-				)}
+				<ErrorNote text={error} />
 				<button type="submit" disabled={busy}>
 					{busy ? "Setting up…" : "Create admin and sign in"}
 				</button>

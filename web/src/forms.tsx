@@ -20,13 +20,16 @@ export interface Outcome {
  */
 export function OutcomeNote({ outcome }: { outcome: Outcome | null }) {
 	if (!outcome) return null;
-	return outcome.ok ? (
-		<output className="status">{outcome.text}</output>
-	) : (
+	return outcome.ok ? <output className="status">{outcome.text}</output> : <ErrorNote text={outcome.text} />;
+}
+
+/** A failure to show where it happened, or nothing. */
+export function ErrorNote({ text }: { text: string | null | undefined }) {
+	return text ? (
 		<p role="alert" className="error">
-			{outcome.text}
+			{text}
 		</p>
-	);
+	) : null;
 }
 
 /** Runs actions and keeps how the last one went, for an OutcomeNote beside its controls. */
@@ -112,5 +115,33 @@ export function SettingsForm({
 			</button>
 			<OutcomeNote outcome={outcome} />
 		</form>
+	);
+}
+
+/** A password field: a new one must have 10 characters or more, as the server says. */
+export function PasswordField({
+	label,
+	value,
+	onChange,
+	current = false,
+}: {
+	label: string;
+	value: string;
+	onChange: (value: string) => void;
+	/** the password someone has now, rather than a new one */
+	current?: boolean;
+}) {
+	return (
+		<label>
+			{label}{" "}
+			<input
+				type="password"
+				required
+				minLength={current ? undefined : 10}
+				autoComplete={current ? "current-password" : "new-password"}
+				value={value}
+				onChange={(e) => onChange(e.target.value)}
+			/>
+		</label>
 	);
 }

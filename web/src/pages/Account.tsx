@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { request, type User } from "../api";
-import { SettingsForm } from "../forms";
+import { PasswordField, SettingsForm } from "../forms";
 
 /** The signed-in person: who they are, and changing their own password. */
 export function Account({ user }: { user: User }) {
@@ -24,27 +24,8 @@ export function Account({ user }: { user: User }) {
 					setNew("");
 				}}
 			>
-				<label>
-					Current password{" "}
-					<input
-						type="password"
-						required
-						autoComplete="current-password"
-						value={currentPassword}
-						onChange={(e) => setCurrent(e.target.value)}
-					/>
-				</label>
-				<label>
-					New password (10 characters or more){" "}
-					<input
-						type="password"
-						required
-						minLength={10}
-						autoComplete="new-password"
-						value={newPassword}
-						onChange={(e) => setNew(e.target.value)}
-					/>
-				</label>
+				<PasswordField current label="Current password" value={currentPassword} onChange={setCurrent} />
+				<PasswordField label="New password (10 characters or more)" value={newPassword} onChange={setNew} />
 			</SettingsForm>
 		</section>
 	);

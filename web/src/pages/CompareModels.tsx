@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import type { ModelSentence, ScoringModel } from "../../../src/schemas/scoring-model";
 import { request } from "../api";
-import { failure } from "../forms";
+import { ErrorNote, failure } from "../forms";
 import { Link } from "../nav";
 import { SECTIONS } from "./Scoring";
 
@@ -54,12 +54,7 @@ export function CompareModels({ fromId, toId }: { fromId: string; toId: string }
 			(e) => setError(failure(e)),
 		);
 	}, [fromId, toId]);
-	if (error)
-		return (
-			<p role="alert" className="error">
-				{error}
-			</p>
-		);
+	if (error) return <ErrorNote text={error} />;
 	if (!models) return <p className="loading">Loading…</p>;
 	const label = (m: ScoringModel) => `${m.version ? `v${m.version} ` : ""}${m.name} (${m.status})`;
 	const changed = rows.filter((r) => r.change !== "same");

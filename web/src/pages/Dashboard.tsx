@@ -3,7 +3,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { FunnelReport, PeriodPreset } from "../../../src/schemas/metrics";
 import { request, type User } from "../api";
-import { failure } from "../forms";
+import { ErrorNote, failure } from "../forms";
 import { Link } from "../nav";
 import { EmptyStore } from "./EmptyStore";
 import { duration, SalesTeamCard } from "./SalesTeamCard";
@@ -192,11 +192,7 @@ export function Dashboard({ user }: { user: User }) {
 					</label>
 				</fieldset>
 			</div>
-			{error && (
-				<p role="alert" className="error">
-					{error}
-				</p>
-			)}
+			<ErrorNote text={error} />
 			{user.role === "admin" && <EmptyStore onLoaded={() => setVersion((v) => v + 1)} />}
 			{!report ? (
 				!error && <p className="loading">Loading…</p>

@@ -1,7 +1,7 @@
 import { useCallback, useContext, useEffect, useRef, useState } from "react";
 import type { ModelSentence, PublishPreview, ScoringModel } from "../../../src/schemas/scoring-model";
 import { ApiError, request, type User } from "../api";
-import { failure } from "../forms";
+import { ErrorNote, failure } from "../forms";
 import { guardLeaving, Link, Navigate } from "../nav";
 import {
 	type Document,
@@ -162,14 +162,7 @@ export function DraftEditor({ id, user }: { id: string; user: User }) {
 		}
 	}
 
-	if (!model || !document || !keys)
-		return error ? (
-			<p role="alert" className="error">
-				{error}
-			</p>
-		) : (
-			<p className="loading">Loading…</p>
-		);
+	if (!model || !document || !keys) return error ? <ErrorNote text={error} /> : <p className="loading">Loading…</p>;
 	const listNames = Object.keys(document.lists ?? {});
 	const sentenceOf = (list: RuleList, ruleId: unknown) =>
 		sentences.find((s) => s.section === SENTENCE_SECTION[list] && s.id === ruleId)?.text ?? null;
@@ -213,11 +206,7 @@ export function DraftEditor({ id, user }: { id: string; user: User }) {
 			)}
 			{status && <output className="status">{status}</output>}
 			{dirty && !status && <p className="sub unsaved">Unsaved edits.</p>}
-			{error && (
-				<p role="alert" className="error">
-					{error}
-				</p>
-			)}
+			<ErrorNote text={error} />
 			{problems.length > 0 && (
 				<section className="error problem-count" aria-live="polite">
 					{problems.length} problem{problems.length > 1 ? "s" : ""} to fix before publishing:

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import type { DemoStatus } from "../../../src/schemas/setup";
 import { request } from "../api";
-import { failure } from "../forms";
+import { ErrorNote, failure } from "../forms";
 
 /**
  * A new installation with no leads yet: offers the demo, loaded by the running server (nothing
@@ -60,11 +60,7 @@ export function EmptyStore({ onLoaded }: { onLoaded: () => void }) {
 			) : (
 				<output className={status.state === "done" ? "status" : "error"}>{status.message}</output>
 			)}
-			{error && (
-				<p role="alert" className="error">
-					{error}
-				</p>
-			)}
+			<ErrorNote text={error} />
 		</section>
 	);
 }

@@ -4,7 +4,7 @@ import type { LeadDetail as Lead, LeadEvent } from "../../../src/schemas/leads";
 import type { StageChange } from "../../../src/schemas/lifecycle";
 import type { LeadScore } from "../../../src/schemas/scoring-model";
 import { request, type User } from "../api";
-import { failure, OutcomeNote, useOutcome } from "../forms";
+import { ErrorNote, failure, OutcomeNote, useOutcome } from "../forms";
 import { OUTCOME_WORDS, REJECTION_WORDS, TOUCH_WORDS, wordFor } from "../words";
 import { ProfileEdit } from "./ProfileEdit";
 import { mayWorkQueue } from "./Queue";
@@ -149,12 +149,7 @@ export function LeadDetail({ id, user }: { id: string; user: User }) {
 			(e) => setError(failure(e)),
 		);
 	}, [id, version]);
-	if (error)
-		return (
-			<p role="alert" className="error">
-				{error}
-			</p>
-		);
+	if (error) return <ErrorNote text={error} />;
 	if (!lead || !score) return <p className="loading">Loading…</p>;
 	const t = lead.traits;
 	const name = [text(t.firstName), text(t.lastName)].filter(Boolean).join(" ") || lead.email || lead.id;

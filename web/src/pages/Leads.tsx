@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import type { Owner } from "../../../src/schemas/handoff";
 import type { Lead } from "../../../src/schemas/leads";
 import { request } from "../api";
-import { failure } from "../forms";
+import { ErrorNote, failure } from "../forms";
 import { Link } from "../nav";
 
 type LeadRow = Lead;
@@ -175,11 +175,7 @@ export function Leads({ query }: { query: URLSearchParams }) {
 					</button>
 				</p>
 			)}
-			{error && (
-				<p role="alert" className="error">
-					{error}
-				</p>
-			)}
+			<ErrorNote text={error} />
 			<table className="queue" aria-busy={loading}>
 				<thead>
 					<tr>

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from "react";
 import type { ConsentStatus } from "../../../src/schemas/leads";
 import { request } from "../api";
-import { failure } from "../forms";
+import { ErrorNote, failure } from "../forms";
 
 const FIELDS: Array<[string, string]> = [
 	["firstName", "First name"],
@@ -104,11 +104,7 @@ export function ProfileEdit({
 			<button type="button" className="quiet" onClick={() => setOpen(false)}>
 				Cancel
 			</button>
-			{error && (
-				<p role="alert" className="error">
-					{error}
-				</p>
-			)}
+			<ErrorNote text={error} />
 		</form>
 	);
 }

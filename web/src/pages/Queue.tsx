@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 import type { Handoff, Owner, RejectInput, TouchInput } from "../../../src/schemas/handoff";
 import { request, type User } from "../api";
-import { failure, type Outcome, OutcomeNote } from "../forms";
+import { ErrorNote, failure, type Outcome, OutcomeNote } from "../forms";
 import { Link } from "../nav";
 import { RejectForm } from "./RejectForm";
 import { TouchForm } from "./TouchForm";
@@ -157,11 +157,7 @@ export function Queue({ user }: { user: User }) {
 					</>
 				)}
 			</p>
-			{loadError && (
-				<p role="alert" className="error">
-					{loadError}
-				</p>
-			)}
+			<ErrorNote text={loadError} />
 			<OutcomeNote outcome={last ?? null} />
 			{handoffs.length === 0 ? (
 				<p className="empty">No open MQLs.</p>

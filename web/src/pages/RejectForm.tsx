@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import type { RejectInput } from "../../../src/schemas/handoff";
 import type { RejectionReason } from "../../../src/schemas/lifecycle";
-import { entriesOf, REJECTION_WORDS } from "../words";
+import { RejectionSelect } from "./RejectionSelect";
 
 /**
  * Turning an MQL down: a reason chosen by the rep (none is pre-selected, so the rejection report
@@ -38,24 +38,7 @@ export function RejectForm({ onReject, onCancel }: { onReject: (input: RejectInp
 				}
 			}}
 		>
-			<label>
-				Reason{" "}
-				<select
-					ref={first}
-					required
-					value={rejection}
-					onChange={(e) => setRejection(e.target.value as RejectionReason)}
-				>
-					<option value="" disabled>
-						choose…
-					</option>
-					{entriesOf(REJECTION_WORDS).map(([value, label]) => (
-						<option key={value} value={value}>
-							{label}
-						</option>
-					))}
-				</select>
-			</label>
+			<RejectionSelect label="Reason" selectRef={first} value={rejection} onChange={setRejection} />
 			<label>
 				Note <input value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
 			</label>

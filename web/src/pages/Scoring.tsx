@@ -1,7 +1,7 @@
 import { useContext, useEffect, useState } from "react";
 import type { ScoringModel as Model, ModelSentence as Sentence } from "../../../src/schemas/scoring-model";
 import { request, type User } from "../api";
-import { failure, OutcomeNote, useOutcome } from "../forms";
+import { ErrorNote, failure, OutcomeNote, useOutcome } from "../forms";
 import { Link, Navigate } from "../nav";
 
 export type { Model, Sentence };
@@ -88,11 +88,7 @@ export function Scoring({ user, published = null }: { user: User; published?: st
 						Published version {published}: it scores new events now, and every lead is being rescored under it.
 					</output>
 				)}
-				{error && (
-					<p role="alert" className="error">
-						{error}
-					</p>
-				)}
+				<ErrorNote text={error} />
 				{active ? (
 					<>
 						<div className="title-row">

@@ -1,8 +1,8 @@
 import { type FormEvent, useEffect, useState } from "react";
 import type { RejectionReason, StageMoves } from "../../../src/schemas/lifecycle";
 import { request } from "../api";
-import { failure } from "../forms";
-import { entriesOf, REJECTION_WORDS } from "../words";
+import { ErrorNote, failure } from "../forms";
+import { RejectionSelect } from "./RejectionSelect";
 
 type Move = StageMoves["moves"][number];
 
@@ -55,19 +55,7 @@ export function StageMove({ id, onMoved }: { id: string; onMoved: () => void }) 
 				</select>
 			</label>
 			{chosen?.needs.includes("rejection") && (
-				<label>
-					Rejection{" "}
-					<select required value={rejection} onChange={(e) => setRejection(e.target.value as RejectionReason)}>
-						<option value="" disabled>
-							choose…
-						</option>
-						{entriesOf(REJECTION_WORDS).map(([value, label]) => (
-							<option key={value} value={value}>
-								{label}
-							</option>
-						))}
-					</select>
-				</label>
+				<RejectionSelect label="Rejection" value={rejection} onChange={setRejection} />
 			)}
 			<label>
 				Reason{chosen?.needs.includes("reason") ? "" : " (optional)"}{" "}
@@ -81,11 +69,7 @@ export function StageMove({ id, onMoved }: { id: string; onMoved: () => void }) 
 			<button type="submit" disabled={!to}>
 				Move
 			</button>
-			{error && (
-				<p role="alert" className="error">
-					{error}
-				</p>
-			)}
+			<ErrorNote text={error} />
 		</form>
 	);
 }

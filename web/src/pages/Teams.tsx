@@ -2,7 +2,7 @@ import { useState } from "react";
 import type { Owner, OwnerInput, Team, TeamInput } from "../../../src/schemas/handoff";
 import type { User } from "../../../src/schemas/users";
 import { request } from "../api";
-import { OutcomeNote, SettingsForm, useList, useOutcome } from "../forms";
+import { ErrorNote, OutcomeNote, SettingsForm, useList, useOutcome } from "../forms";
 import { RoutingRules } from "./RoutingRules";
 
 const DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -295,11 +295,7 @@ export function Teams() {
 				Each MQL goes to the first routing rule that matches, then round-robin inside the team to whoever waited
 				longest, skipping people who are away or at their cap.
 			</p>
-			{teams.error && (
-				<p role="alert" className="error">
-					{teams.error}
-				</p>
-			)}
+			<ErrorNote text={teams.error} />
 			<div className="cards teams">
 				{teams.rows.map((t) => (
 					<TeamCard

@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import type { Owner } from "../../../src/schemas/handoff";
 import type { Role, UserPatch } from "../../../src/schemas/users";
 import { request, type User } from "../api";
-import { OutcomeNote, SettingsForm, useList, useOutcome } from "../forms";
+import { ErrorNote, OutcomeNote, PasswordField, SettingsForm, useList, useOutcome } from "../forms";
 
 const ROLE_WORDS: Record<Role, string> = { admin: "admin", marketing: "marketing", sales: "sales" };
 
@@ -28,17 +28,7 @@ function ResetPassword({ user, onDone }: { user: User; onDone: (text: string) =>
 				onDone(`${user.name} has a new password; their sessions have ended.`);
 			}}
 		>
-			<label>
-				New password{" "}
-				<input
-					type="password"
-					required
-					minLength={10}
-					autoComplete="new-password"
-					value={password}
-					onChange={(e) => setPassword(e.target.value)}
-				/>
-			</label>
+			<PasswordField label="New password" value={password} onChange={setPassword} />
 		</SettingsForm>
 	);
 }
@@ -80,11 +70,7 @@ export function Users() {
 				linked to a sales owner is a rep and sees only their own queue; one with no owner is a manager and sees
 				everyone's. The API enforces all of this.
 			</p>
-			{error && (
-				<p role="alert" className="error">
-					{error}
-				</p>
-			)}
+			<ErrorNote text={error} />
 			<OutcomeNote outcome={outcome} />
 			<div className="scroll">
 				<table className="queue">
@@ -193,17 +179,7 @@ export function Users() {
 						</select>
 					</label>
 				)}
-				<label>
-					Password{" "}
-					<input
-						required
-						type="password"
-						minLength={10}
-						autoComplete="new-password"
-						value={password}
-						onChange={(e) => setPassword(e.target.value)}
-					/>
-				</label>
+				<PasswordField label="Password" value={password} onChange={setPassword} />
 			</SettingsForm>
 		</section>
 	);

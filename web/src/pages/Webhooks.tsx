@@ -6,7 +6,7 @@ import type {
 	WebhookEventType,
 } from "../../../src/schemas/webhooks";
 import { request } from "../api";
-import { OutcomeNote, SettingsForm, useList, useOutcome } from "../forms";
+import { ErrorNote, OutcomeNote, SettingsForm, useList, useOutcome } from "../forms";
 import { entriesOf, WEBHOOK_EVENT_WORDS } from "../words";
 
 type Settings = Required<Pick<WebhookEndpointCreate, "url" | "description" | "events" | "format" | "minScoreChange">>;
@@ -222,11 +222,7 @@ export function Webhooks() {
 				Addresses on private, loopback or link-local networks are refused when saved (QUALIFY_WEBHOOK_ALLOW lets an
 				operator allow some). Failed deliveries are retried for about three days.
 			</p>
-			{endpoints.error && (
-				<p role="alert" className="error">
-					{endpoints.error}
-				</p>
-			)}
+			<ErrorNote text={endpoints.error} />
 			<SettingsForm
 				label="New endpoint"
 				submit="Subscribe"
