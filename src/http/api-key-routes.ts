@@ -1,6 +1,7 @@
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { type ApiKeyInfo, createApiKey, listApiKeys, revokeApiKey } from "../app/api-keys.js";
 import { ApiKey, ApiKeyCreated, ApiKeyInput } from "../schemas/api-keys.js";
+import { listOf } from "../schemas/list.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole } from "./auth.js";
 import { ErrorResponse, json, jsonBody, pathId, secretKey as security } from "./route-helpers.js";
@@ -24,7 +25,7 @@ export function registerApiKeyRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 			tags,
 			summary: "List API keys",
 			security,
-			responses: { 200: json(z.object({ data: z.array(ApiKey) }), "Keys, without their secrets") },
+			responses: { 200: json(listOf(ApiKey), "Keys, without their secrets") },
 		}),
 		async (c) => c.json({ data: (await listApiKeys(db)).map(toJson) }, 200),
 	);

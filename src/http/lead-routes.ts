@@ -13,6 +13,7 @@ import { isStage } from "../domain/stages.js";
 import { Touch, TouchInput } from "../schemas/handoff.js";
 import { EventPage, EventPageQuery, LeadDetail, LeadListQuery, LeadPage, LeadPatch } from "../schemas/leads.js";
 import { StageChange, StageMoveRequest, StageMoves } from "../schemas/lifecycle.js";
+import { listOf } from "../schemas/list.js";
 import { LeadScore, LeadScoreQuery } from "../schemas/scoring-model.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, actorIdOf, requireRole, roleOf, salesActorOf } from "./auth.js";
@@ -119,7 +120,7 @@ export function registerLeadRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: Clo
 			summary: "A lead's stage history, newest first",
 			security,
 			request: { params: LeadId },
-			responses: { 200: json(z.object({ data: z.array(StageChange) }), "Every stage change"), 404: notFound },
+			responses: { 200: json(listOf(StageChange), "Every stage change"), 404: notFound },
 		}),
 		async (c) => c.json({ data: await stageHistory(db, c.req.valid("param").id) }, 200),
 	);
@@ -189,7 +190,7 @@ export function registerLeadRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: Clo
 			summary: "A lead's calls, e-mails, meetings and notes, newest first",
 			security,
 			request: { params: LeadId },
-			responses: { 200: json(z.object({ data: z.array(Touch) }), "Every touch"), 404: notFound },
+			responses: { 200: json(listOf(Touch), "Every touch"), 404: notFound },
 		}),
 		async (c) => c.json({ data: await listTouches(db, c.req.valid("param").id) }, 200),
 	);

@@ -17,16 +17,20 @@ import type { Clock } from "../domain/clock.js";
 import {
 	Handoff,
 	HandoffList,
+	HandoffListQuery,
 	Owner,
 	OwnerInput,
+	OwnerListQuery,
 	RejectInput,
 	RoutingRule,
 	RoutingRuleInput,
 	Team,
 	TeamDeleted,
+	TeamDeleteQuery,
 	TeamInput,
 	TouchInput,
 } from "../schemas/handoff.js";
+import { listOf } from "../schemas/list.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole, salesActorOf } from "./auth.js";
 import { handoffStream, type Listen } from "./handoff-stream.js";
@@ -35,7 +39,6 @@ import { ErrorResponse, json, jsonBody, pathId, secretKey } from "./route-helper
 const security = secretKey;
 const Id = pathId("3f9a…");
 const notFound = json(ErrorResponse, "Not found");
-const list = <T extends z.ZodType>(schema: T) => z.object({ data: z.array(schema) });
 
 export function registerSalesRoutes(
 	app: OpenAPIHono<AuthEnv>,
@@ -62,7 +65,7 @@ export function registerSalesRoutes(
 			tags,
 			summary: "List teams",
 			security,
-			responses: { 200: json(list(Team), "Teams") },
+			responses: { 200: json(listOf(Team), "Teams") },
 		}),
 		async (c) => c.json({ data: await listTeams(db) }, 200),
 	);
@@ -101,7 +104,7 @@ export function registerSalesRoutes(
 			description:
 				"A team with people, handoffs (open or past) or routing rules needs `moveTo`: all of them move to that team in one transaction, so no open handoff loses its team. The answer says what moved.",
 			security,
-			request: { params: Id, query: z.object({ moveTo: z.uuid().optional() }) },
+			request: { params: Id, query: TeamDeleteQuery },
 			responses: {
 				200: json(TeamDeleted, "Deleted, with what moved"),
 				404: notFound,
@@ -118,8 +121,8 @@ export function registerSalesRoutes(
 			tags,
 			summary: "List owners (sales reps)",
 			security,
-			request: { query: z.object({ teamId: z.uuid().optional() }) },
-			responses: { 200: json(list(Owner), "Owners with their open handoffs") },
+			request: { query: OwnerListQuery },
+			responses: { 200: json(listOf(Owner), "Owners with their open handoffs") },
 		}),
 		async (c) => c.json({ data: await listOwners(db, c.req.valid("query").teamId) }, 200),
 	);
@@ -155,7 +158,7 @@ export function registerSalesRoutes(
 			tags,
 			summary: "List routing rules in order",
 			security,
-			responses: { 200: json(list(RoutingRule), "Rules") },
+			responses: { 200: json(listOf(RoutingRule), "Rules") },
 		}),
 		async (c) => c.json({ data: await listRoutingRules(db) }, 200),
 	);
@@ -214,14 +217,7 @@ export function registerSalesRoutes(
 			description:
 				"Open handoffs first, by first-touch due time; each with the lead's grade, temperature and why it qualified.",
 			security,
-			request: {
-				query: z.object({
-					ownerId: z.uuid().optional(),
-					teamId: z.uuid().optional(),
-					status: z.enum(["open", "accepted", "rejected", "closed"]).optional(),
-					limit: z.coerce.number().int().min(1).max(500).default(200),
-				}),
-			},
+			request: { query: HandoffListQuery },
 			responses: { 200: json(HandoffList, "Handoffs") },
 		}),
 		async (c) => {

@@ -14,6 +14,7 @@ import {
 import type { Clock } from "../domain/clock.js";
 import { AppError } from "../domain/errors.js";
 import { describeModel } from "../domain/scoring/describe-model.js";
+import { listOf } from "../schemas/list.js";
 import {
 	DraftCheck,
 	ModelSentences,
@@ -50,7 +51,7 @@ export function registerScoringModelRoutes(app: OpenAPIHono<AuthEnv>, db: Db, cl
 			summary: "List scoring models",
 			description: "Drafts first, then published and archived models by version, newest first.",
 			security,
-			responses: { 200: json(z.object({ data: z.array(ScoringModel) }), "The models") },
+			responses: { 200: json(listOf(ScoringModel), "The models") },
 		}),
 		async (c) => c.json({ data: await listModels(db) }, 200),
 	);

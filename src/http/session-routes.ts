@@ -1,5 +1,5 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import {
@@ -13,6 +13,7 @@ import {
 	updateUser,
 } from "../app/users.js";
 import { AppError } from "../domain/errors.js";
+import { listOf } from "../schemas/list.js";
 import { Credentials, PasswordChange, PasswordReset, Session, User, UserInput, UserPatch } from "../schemas/users.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole, SESSION_COOKIE } from "./auth.js";
@@ -135,7 +136,7 @@ export function registerSessionRoutes(app: OpenAPIHono<AuthEnv>, db: Db, options
 			tags,
 			summary: "List users",
 			security: secretKey,
-			responses: { 200: json(z.object({ data: z.array(User) }), "Users") },
+			responses: { 200: json(listOf(User), "Users") },
 		}),
 		async (c) => c.json({ data: await listUsers(db) }, 200),
 	);

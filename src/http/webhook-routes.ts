@@ -11,7 +11,9 @@ import {
 	updateEndpoint,
 } from "../app/webhook-endpoints.js";
 import type { Clock } from "../domain/clock.js";
+import { listOf } from "../schemas/list.js";
 import {
+	AttemptsQuery,
 	WebhookAttempt,
 	WebhookEndpoint,
 	WebhookEndpointCreate,
@@ -62,7 +64,7 @@ export function registerWebhookRoutes(
 			tags,
 			summary: "List endpoints",
 			security,
-			responses: { 200: json(z.object({ data: z.array(WebhookEndpoint) }), "The endpoints") },
+			responses: { 200: json(listOf(WebhookEndpoint), "The endpoints") },
 		}),
 		async (c) => c.json({ data: await listEndpoints(db) }, 200),
 	);
@@ -134,8 +136,8 @@ export function registerWebhookRoutes(
 			summary: "The delivery log",
 			description: "Every attempt, newest first: status, latency, the start of the response, the error.",
 			security,
-			request: { params: EndpointId, query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
-			responses: { 200: json(z.object({ data: z.array(WebhookAttempt) }), "Attempts"), 404: notFound },
+			request: { params: EndpointId, query: AttemptsQuery },
+			responses: { 200: json(listOf(WebhookAttempt), "Attempts"), 404: notFound },
 		}),
 		async (c) => c.json({ data: await endpointAttempts(db, c.req.valid("param").id, c.req.valid("query").limit) }, 200),
 	);

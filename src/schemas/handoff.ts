@@ -214,3 +214,14 @@ export type RoutingRuleSettings = z.output<typeof RoutingRuleInput>;
 export type RejectInput = z.input<typeof RejectInput>;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 export type TouchKind = (typeof TOUCH_KINDS)[number];
+
+export const HandoffListQuery = z.object({
+	ownerId: z.uuid().optional().openapi({ description: "ignored for a rep: they always get their own queue" }),
+	teamId: z.uuid().optional(),
+	status: z.enum(["open", "accepted", "rejected", "closed"]).optional(),
+	limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+export const OwnerListQuery = z.object({ teamId: z.uuid().optional() });
+export const TeamDeleteQuery = z.object({
+	moveTo: z.uuid().optional().openapi({ description: "the team that takes its people, handoffs and rules" }),
+});

@@ -91,3 +91,5 @@ export const WebhookTestResult = z
 	})
 	.openapi("WebhookTestResult");
 export type WebhookTestResult = z.infer<typeof WebhookTestResult>;
+
+export const AttemptsQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
