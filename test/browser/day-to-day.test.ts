@@ -340,3 +340,104 @@ describe.skipIf(!inject("chromium"))("each person's day in the web app, in Chrom
 		await page.close();
 	});
 });
+
+describe.skipIf(!inject("chromium"))("an admin's settings, in Chromium", () => {
+	let database: Database;
+	let browser: Browser;
+	let server: Awaited<ReturnType<typeof serveApp>>;
+
+	beforeAll(async () => {
+		if (!pglite) throw new Error("PGlite backend missing");
+		database = await pglite.open();
+		await loadDemo(database.db, { leads: 40, seed: 2, now: TEST_NOW });
+		await createUser(database.db, {
+			email: "ada@example.com",
+			name: "Ada",
+			role: "admin",
+			password: "correct horse battery",
+		});
+		await createUser(database.db, { email: "rita@sales.io", name: "Rita", role: "sales", password: "rita password 1" });
+		server = await serveApp(database);
+		browser = await launchChromium();
+	}, 120_000);
+	afterAll(async () => {
+		await browser?.close();
+		await server?.close();
+		await database?.close();
+	});
+
+	it("renames a team, refuses one with no business day, and orders routing rules built with the condition form", async () => {
+		const page = await newPage(browser);
+		await signInAs(page, server.base, "ada@example.com", "correct horse battery");
+		await page.goto(`${server.base}/settings/teams`);
+		const team = page.locator("article[data-team='Demo sales']");
+		await team.waitFor();
+		const settings = team.getByRole("form", { name: "Settings of Demo sales" });
+		for (const day of ["Mon", "Tue", "Wed", "Thu", "Fri"]) await settings.getByLabel(day).uncheck();
+		await settings.getByRole("button", { name: "Save team" }).click();
+		await expect
+			.poll(() => settings.getByRole("alert").textContent())
+			.toMatch(/businessDays: choose at least one business day/);
+		await settings.getByLabel("Mon").check();
+		await settings.getByLabel("Name").fill("Inside sales");
+		await settings.getByRole("button", { name: "Save team" }).click();
+		await page.locator("article[data-team='Inside sales']").waitFor();
+		const renamed = await database.db.selectFrom("teams").select(["name", "business_days"]).executeTakeFirstOrThrow();
+		expect(renamed).toEqual({ name: "Inside sales", business_days: [1] });
+
+		// two routing rules from the condition form, then the second moved to the top
+		for (const [name, country] of [
+			["Germany", "Germany"],
+			["France", "France"],
+		] as const) {
+			const form = page.getByRole("form", { name: "Add rule" });
+			await form.getByLabel("Name").fill(name);
+			await form.getByLabel("Field").fill("country");
+			await form.getByLabel("Operator").selectOption("equals");
+			await form.getByLabel("Value").fill(country);
+			await form.getByRole("button", { name: "Add rule" }).click();
+			await page.locator(`li[data-rule='${name}']`).waitFor();
+		}
+		await page.getByRole("button", { name: "Move France up" }).click();
+		await page.getByText("Moved “France” up.").waitFor();
+		await expect
+			.poll(() => page.locator("ol.routing > li").evaluateAll((li) => li.map((l) => l.getAttribute("data-rule"))))
+			.toEqual(["France", "Germany"]);
+		const rules = await database.db
+			.selectFrom("routing_rules")
+			.select(["name", "position", "condition"])
+			.orderBy("position")
+			.execute();
+		expect(rules.map((r) => [r.name, r.position])).toEqual([
+			["France", 0],
+			["Germany", 1],
+		]);
+		expect(rules[0]?.condition).toEqual({ field: "country", op: "equals", value: "France" });
+		await page.screenshot({ path: `${SHOTS}/settings-teams-edited.png`, fullPage: true });
+		await page.close();
+	});
+
+	it("resets a password for someone who forgot theirs, who then changes it on their account page", async () => {
+		const admin = await newPage(browser);
+		await signInAs(admin, server.base, "ada@example.com", "correct horse battery");
+		await admin.goto(`${server.base}/settings/users`);
+		const row = admin.locator("tr[data-user='rita@sales.io']");
+		await row.getByRole("button", { name: "Reset password…" }).click();
+		await row.getByLabel("New password", { exact: true }).fill("temporary pass 1");
+		await row.getByRole("button", { name: "Set password" }).click();
+		await admin.getByText("Rita has a new password; their sessions have ended.").waitFor();
+		await admin.close();
+
+		const rita = await newPage(browser);
+		await signInAs(rita, server.base, "rita@sales.io", "temporary pass 1");
+		await rita.getByRole("link", { name: "Rita (sales)" }).click();
+		await rita.getByLabel("Current password").fill("temporary pass 1");
+		await rita.getByLabel("New password (10 characters or more)").fill("ritas own pass 2");
+		await rita.getByRole("button", { name: "Change password" }).click();
+		await rita.getByText("Password changed. Your other sessions have ended; this one goes on.").waitFor();
+		await rita.close();
+		const again = await newPage(browser);
+		await signInAs(again, server.base, "rita@sales.io", "ritas own pass 2");
+		await again.close();
+	});
+});
