@@ -91,47 +91,46 @@ export async function funnelReport(db: Db, query: Query, now: Date): Promise<Fun
 		: { from: query.from ?? "", to: query.to ?? "" };
 	const zone = query.zone;
 	const interval = query.interval ?? intervalFor(period.from, period.to);
-	const { start, end } = await boundsOf(db, period, zone);
 	const previous = previousPeriod(period);
-	const before = await boundsOf(db, previous, zone);
+	const [{ start, end }, before] = await Promise.all([boundsOf(db, period, zone), boundsOf(db, previous, zone)]);
 
 	const cohort = sql`cohort as (
 		select l.id, coalesce(l.source, '(direct)') as source, ${reachedRank("l")} as reached
 		from leads l where l.merged_into is null and l.first_seen_at >= ${start} and l.first_seen_at < ${end})`;
 	type Reached = { leads: number; mqls: number; sqls: number; opportunities: number; customers: number };
-	// One pass over the cohort: the totals (the empty grouping set) and each source.
-	const grouped = await sql<Reached & { source: string | null; total: boolean }>`with ${cohort}
-		select source, grouping(source) = 1 as total, count(*)::int as leads,
-			count(*) filter (where reached >= 2)::int as mqls, count(*) filter (where reached >= 3)::int as sqls,
-			count(*) filter (where reached >= 4)::int as opportunities, count(*) filter (where reached >= 5)::int as customers
-		from cohort group by grouping sets ((source), ())`.execute(db);
+	// The figures are independent reads: on PostgreSQL they run side by side on the pool.
+	const [grouped, series, now_, then, handoffs, handoffsBefore, temperatures] = await Promise.all([
+		// One pass over the cohort: the totals (the empty grouping set) and each source.
+		sql<Reached & { source: string | null; total: boolean }>`with ${cohort}
+			select source, grouping(source) = 1 as total, count(*)::int as leads,
+				count(*) filter (where reached >= 2)::int as mqls, count(*) filter (where reached >= 3)::int as sqls,
+				count(*) filter (where reached >= 4)::int as opportunities, count(*) filter (where reached >= 5)::int as customers
+			from cohort group by grouping sets ((source), ())`.execute(db),
+		// Each lead once, in the bucket of its first move to MQL (or SQL) in the period: the bars
+		// add up to the MQL card's count.
+		sql<{ bucket: string; mqls: number; sqls: number }>`
+			with firsts as (select c.lead_id, c.to_stage, min(c.at) as at from stage_changes c
+				join leads l on l.id = c.lead_id and l.merged_into is null
+				where c.to_stage in ('mql', 'sql') and c.at >= ${start} and c.at < ${end} group by 1, 2)
+			select to_char(date_trunc(${interval}, at at time zone ${zone}), 'YYYY-MM-DD') as bucket,
+				count(*) filter (where to_stage = 'mql')::int as mqls, count(*) filter (where to_stage = 'sql')::int as sqls
+			from firsts group by 1`.execute(db),
+		headline(db, start, end),
+		headline(db, before.start, before.end),
+		handoffFigures(db, start, end),
+		handoffFigures(db, before.start, before.end),
+		sql<{ temperature: string | null; n: number }>`
+			select s.temperature, count(*)::int as n from leads l
+			left join lead_scores s on s.lead_id = l.id and s.model_version = ${activeVersion}
+			where l.merged_into is null and l.first_seen_at >= ${start} and l.first_seen_at < ${end}
+			group by 1`.execute(db),
+	]);
 	const empty: Reached = { leads: 0, mqls: 0, sqls: 0, opportunities: 0, customers: 0 };
 	const t = grouped.rows.find((r) => r.total) ?? empty;
 	const topSources = grouped.rows
 		.filter((r) => !r.total)
 		.sort((a, b) => b.leads - a.leads || String(a.source).localeCompare(String(b.source)))
 		.slice(0, 8);
-
-	// Each lead once, in the bucket of its first move to MQL (or SQL) in the period: the bars add
-	// up to the MQL card's count.
-	const series = await sql<{ bucket: string; mqls: number; sqls: number }>`
-		with firsts as (select c.lead_id, c.to_stage, min(c.at) as at from stage_changes c
-			join leads l on l.id = c.lead_id and l.merged_into is null
-			where c.to_stage in ('mql', 'sql') and c.at >= ${start} and c.at < ${end} group by 1, 2)
-		select to_char(date_trunc(${interval}, at at time zone ${zone}), 'YYYY-MM-DD') as bucket,
-			count(*) filter (where to_stage = 'mql')::int as mqls, count(*) filter (where to_stage = 'sql')::int as sqls
-		from firsts group by 1`.execute(db);
-
-	const now_ = await headline(db, start, end);
-	const then = await headline(db, before.start, before.end);
-	const handoffs = await handoffFigures(db, start, end);
-	const handoffsBefore = await handoffFigures(db, before.start, before.end);
-
-	const temperatures = await sql<{ temperature: string | null; n: number }>`
-		select s.temperature, count(*)::int as n from leads l
-		left join lead_scores s on s.lead_id = l.id and s.model_version = ${activeVersion}
-		where l.merged_into is null and l.first_seen_at >= ${start} and l.first_seen_at < ${end}
-		group by 1`.execute(db);
 	const byTemperature = Object.fromEntries(temperatures.rows.map((r) => [r.temperature ?? "unscored", r.n]));
 
 	const iso = (d: Date) => new Date(d).toISOString();

@@ -79,6 +79,7 @@ function SignIn({ onSignedIn, ended }: { onSignedIn: (s: Session) => void; ended
 /** First run: the first admin, created with the admin secret key `serve` printed. */
 function SetUp({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
 	const [fields, setFields] = useState({ key: "", name: "", email: "", password: "" });
+	const [demo, setDemo] = useState(false);
 	const [error, setError] = useState<string | null>(null);
 	const [busy, setBusy] = useState(false);
 	const field = (name: keyof typeof fields, label: string, type = "text", autoComplete = "off") => (
@@ -99,7 +100,10 @@ function SetUp({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
 		setBusy(true);
 		setError(null);
 		try {
-			onSignedIn(await setUp(fields));
+			const session = await setUp(fields);
+			// the running server loads it; the dashboard shows how it goes
+			if (demo) await request("POST /v1/setup/demo").catch(() => {});
+			onSignedIn(session);
 		} catch (e) {
 			const problems = e instanceof ApiError ? e.problems.map((p) => `${p.field}: ${p.message}`).join("; ") : "";
 			setError(e instanceof ApiError ? `${e.message} ${problems}`.trim() : UNREACHABLE);
@@ -119,6 +123,10 @@ function SetUp({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
 				{field("name", "Your name", "text", "name")}
 				{field("email", "E-mail", "email", "username")}
 				{field("password", "Password (10 characters or more)", "password", "new-password")}
+				<label className="check">
+					<input type="checkbox" checked={demo} onChange={(e) => setDemo(e.target.checked)} /> Also load demo data
+					(2,000 fictional leads and a demo sales team) to look around
+				</label>
 				<ErrorNote text={error} />
 				<button type="submit" disabled={busy}>
 					{busy ? "Setting up…" : "Create admin and sign in"}

@@ -16,6 +16,11 @@ export function EmptyStore({ onLoaded }: { onLoaded: () => void }) {
 			(s) => setEmpty(s.empty),
 			() => setEmpty(false),
 		);
+		// a load the first-run page started goes on here
+		request("GET /v1/setup/demo").then(
+			(s) => s.state === "loading" && setStatus(s),
+			() => {},
+		);
 	}, []);
 	useEffect(() => {
 		if (status?.state !== "loading") return;
