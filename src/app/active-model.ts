@@ -2,6 +2,7 @@ import type { Transaction } from "kysely";
 import { AppError } from "../domain/errors.js";
 import { type CompiledModel, compileModel } from "../domain/scoring/compile-model.js";
 import { ScoringModelDocument } from "../schemas/scoring-model.js";
+import { activeVersion } from "../storage/active-version.js";
 import type { Db } from "../storage/database.js";
 import type { Tables } from "../storage/tables.js";
 
@@ -29,15 +30,18 @@ export function compiledOf(id: string, document: unknown): CompiledModel {
  * the caller's transaction, so that a batch and a publish never disagree about which it is.
  */
 export async function activeModel(db: Transaction<Tables> | Db): Promise<ActiveModel | null> {
-	const row = await db
-		.selectFrom("scoring_models")
-		.select(["id", "version"])
-		.where("status", "=", "published")
-		.orderBy("version", "desc")
-		.limit(1)
-		.executeTakeFirst();
+	const row = await activeModelRow(db);
 	if (!row || row.version === null) return null;
 	return { id: row.id, version: row.version, model: await compiledById(db, row.id) };
+}
+
+/** The active model's id and version (`activeVersion` says which one is active). */
+export function activeModelRow(db: Transaction<Tables> | Db) {
+	return db
+		.selectFrom("scoring_models")
+		.select(["id", "version"])
+		.where("version", "=", activeVersion)
+		.executeTakeFirst();
 }
 
 /** A model compiled, its document read only the first time this process meets it. */

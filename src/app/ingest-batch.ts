@@ -12,9 +12,10 @@ import type { Db } from "../storage/database.js";
 import { ensureEventPartitions } from "../storage/event-partitions.js";
 import { insertEvents } from "../storage/event-rows.js";
 import { mergeLeadInto } from "../storage/lead-merge.js";
+import { type ProfileRow, profileColumns } from "../storage/lead-profile.js";
 import type { Tables } from "../storage/tables.js";
 import { inTransaction } from "../storage/transaction.js";
-import { type LeadForScoring, type ProfileRow, profilesOf, scoreTouchedLeads, touchedLeads } from "./score-leads.js";
+import { type LeadForScoring, profilesOf, scoreTouchedLeads, touchedLeads } from "./score-leads.js";
 
 export interface IngestOptions {
 	/** when the batch arrived, from the app's clock: skew correction and scoring read it */
@@ -307,8 +308,6 @@ async function upsertLeads(
 			first_seen_at = least(l.first_seen_at, excluded.first_seen_at),
 			last_seen_at = greatest(l.last_seen_at, excluded.last_seen_at),
 			updated_at = now()
-		returning id, email, timezone, traits, consent_status, stage, mql_cooldown_until, score_reset_at, stage_changed_at`.execute(
-			trx,
-		);
+		returning ${profileColumns()}`.execute(trx);
 	return profilesOf(rows.rows);
 }

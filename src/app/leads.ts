@@ -5,6 +5,7 @@ import type { Lead, LeadDetail, LeadEvent, LeadListQuery, LeadPatch, LeadScoreSu
 import { activeVersion } from "../storage/active-version.js";
 import type { Db } from "../storage/database.js";
 import { REACH_RANK, reachedRank } from "../storage/funnel-reach.js";
+import { PROFILE_COLUMNS } from "../storage/lead-profile.js";
 import type { LeadsTable } from "../storage/tables.js";
 import { inTransaction } from "../storage/transaction.js";
 import { decodeCursor, decodeNumberCursor, encodeCursor } from "./cursor.js";
@@ -289,23 +290,10 @@ export async function updateLead(db: Db, id: string, patch: LeadPatch, now: Date
 				updated_at: sql`now()`,
 			})
 			.where("id", "=", lead.id)
-			.returning([
-				"id",
-				"email",
-				"timezone",
-				"traits",
-				"consent_status",
-				"stage",
-				"mql_cooldown_until",
-				"score_reset_at",
-			])
+			.returning([...PROFILE_COLUMNS])
 			.executeTakeFirstOrThrow();
 		// Fit reads the profile, so the score follows the change in the same transaction.
-		const profile = leadForScoring({
-			...row,
-			mql_cooldown_until: row.mql_cooldown_until ?? null,
-			score_reset_at: row.score_reset_at ?? null,
-		});
+		const profile = leadForScoring(row);
 		await scoreTouchedLeads(
 			trx,
 			{ events: new Map(), created: new Set(), profiles: new Map([[row.id, profile]]) },

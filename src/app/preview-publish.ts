@@ -2,17 +2,13 @@ import { sql } from "kysely";
 import { AppError } from "../domain/errors.js";
 import { becomesMql } from "../domain/lifecycle.js";
 import { compileModel } from "../domain/scoring/compile-model.js";
-import { scoreOnly } from "../domain/scoring/evaluate-score.js";
-import { stateFromEvents } from "../domain/scoring/state-from-events.js";
 import type { PublishPreview } from "../schemas/scoring-model.js";
 import { activeVersion } from "../storage/active-version.js";
 import type { Db } from "../storage/database.js";
-import { historiesOf } from "../storage/score-rows.js";
-import { chunkRanges } from "./rescore.js";
-import { leadForScoring, type ProfileRow } from "./score-leads.js";
+import { replayAll } from "./replay.js";
 import { getModel } from "./scoring-models.js";
 
-interface Row extends ProfileRow {
+interface Row {
 	qualified: boolean | null;
 	grade: string | null;
 	temperature: string | null;
@@ -42,37 +38,34 @@ export async function previewPublish(db: Db, id: string, now: Date): Promise<Pub
 		stopping: [],
 		elapsedMs: 0,
 	};
-	for (const [after, upTo] of await chunkRanges(db, 1000)) {
-		const leads = await sql<Row>`select l.id, l.email, l.timezone, l.traits, l.consent_status, l.stage,
-				l.mql_cooldown_until, l.score_reset_at, s.qualified, s.grade, s.temperature
-			from leads l left join lead_scores s on s.lead_id = l.id and s.model_version = ${activeVersion}
-			where l.merged_into is null and l.id > ${after}::uuid and l.id <= ${upTo}::uuid order by l.id`.execute(db);
-		const first = leads.rows[0]?.id;
-		const last = leads.rows[leads.rows.length - 1]?.id;
-		if (!first || !last) continue;
-		const histories = await historiesOf(db, { from: first, to: last }, model);
-		for (const lead of leads.rows) {
-			const profile = leadForScoring(lead);
-			const state = stateFromEvents(model, histories.get(lead.id) ?? [], lead.timezone, profile.scoreResetAt);
-			const score = scoreOnly(model, state, profile, now.getTime());
-			preview.leads++;
-			if (lead.qualified) preview.qualifiedNow++;
-			if (score.qualification.qualified) preview.qualifiedAfter++;
-			else if (lead.qualified && preview.stopping.length < 20)
-				preview.stopping.push({ id: lead.id, email: lead.email, reason: score.qualification.reason });
-			if (lead.grade !== null && lead.grade !== score.grade) preview.gradeChanges++;
-			if (lead.temperature !== null && lead.temperature !== score.temperature) preview.temperatureChanges++;
-			preview.byGrade[score.grade] = (preview.byGrade[score.grade] ?? 0) + 1;
-			preview.byTemperature[score.temperature] = (preview.byTemperature[score.temperature] ?? 0) + 1;
-			// A publish scores under a new version, so no lead "was qualified" under it yet.
-			const crossing = { stage: lead.stage, wasQualified: false, qualified: score.qualification.qualified };
-			if (becomesMql({ ...crossing, cooldownUntil: profile.cooldownUntil, now: now.getTime() })) {
-				preview.newMqls++;
-				if (preview.examples.length < 20)
-					preview.examples.push({ id: lead.id, email: lead.email, reason: score.qualification.reason });
+	await replayAll<Row>(db, model, {
+		asOf: now.getTime(),
+		chunkSize: 1000,
+		extra: {
+			columns: sql`s.qualified, s.grade, s.temperature`,
+			join: sql`left join lead_scores s on s.lead_id = l.id and s.model_version = ${activeVersion}`,
+		},
+		onRange: (_trx, leads) => {
+			for (const { row: lead, profile, score } of leads) {
+				preview.leads++;
+				if (lead.qualified) preview.qualifiedNow++;
+				if (score.qualification.qualified) preview.qualifiedAfter++;
+				else if (lead.qualified && preview.stopping.length < 20)
+					preview.stopping.push({ id: lead.id, email: lead.email, reason: score.qualification.reason });
+				if (lead.grade !== null && lead.grade !== score.grade) preview.gradeChanges++;
+				if (lead.temperature !== null && lead.temperature !== score.temperature) preview.temperatureChanges++;
+				preview.byGrade[score.grade] = (preview.byGrade[score.grade] ?? 0) + 1;
+				preview.byTemperature[score.temperature] = (preview.byTemperature[score.temperature] ?? 0) + 1;
+				// A publish scores under a new version, so no lead "was qualified" under it yet.
+				const crossing = { stage: lead.stage, wasQualified: false, qualified: score.qualification.qualified };
+				if (becomesMql({ ...crossing, cooldownUntil: profile.cooldownUntil, now: now.getTime() })) {
+					preview.newMqls++;
+					if (preview.examples.length < 20)
+						preview.examples.push({ id: lead.id, email: lead.email, reason: score.qualification.reason });
+				}
 			}
-		}
-	}
+		},
+	});
 	preview.elapsedMs = performance.now() - started;
 	return preview;
 }

@@ -1,8 +1,9 @@
 import { sql } from "kysely";
 import { activeVersion } from "../storage/active-version.js";
 import type { Db } from "../storage/database.js";
+import { type ProfileRow, profileColumns } from "../storage/lead-profile.js";
 import { inTransaction } from "../storage/transaction.js";
-import { type ProfileRow, profilesOf, scoreTouchedLeads } from "./score-leads.js";
+import { profilesOf, scoreTouchedLeads } from "./score-leads.js";
 
 /**
  * Brings stored scores older than `staleAfterMs` up to now: engagement decays and windows
@@ -20,8 +21,7 @@ export async function refreshStaleScores(
 	let after = "00000000-0000-0000-0000-000000000000";
 	for (;;) {
 		const chunk = await inTransaction(db, async (trx) => {
-			const leads = await sql<ProfileRow>`select l.id, l.email, l.timezone, l.traits, l.consent_status, l.stage,
-					l.mql_cooldown_until, l.score_reset_at
+			const leads = await sql<ProfileRow>`select ${profileColumns("l")}
 				from leads l join lead_scores s on s.lead_id = l.id and s.model_version = ${activeVersion}
 				where l.merged_into is null and s.scored_at < ${cutoff} and l.id > ${after}::uuid
 				order by l.id limit ${options.chunkSize ?? 500} for update of l skip locked`.execute(trx);

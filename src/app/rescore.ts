@@ -1,12 +1,11 @@
 import { sql } from "kysely";
 import { AppError } from "../domain/errors.js";
-import { type Score, scoreOnly } from "../domain/scoring/evaluate-score.js";
-import { stateFromEvents } from "../domain/scoring/state-from-events.js";
+import type { Score } from "../domain/scoring/evaluate-score.js";
 import type { Db } from "../storage/database.js";
-import { historiesOf, type ScoreRow, writeScores } from "../storage/score-rows.js";
-import { inTransaction } from "../storage/transaction.js";
-import { type ActiveModel, activeModel, modelOfVersion } from "./active-model.js";
-import { leadForScoring, type ProfileRow, promoteCrossings } from "./score-leads.js";
+import { type ScoreRow, writeScores } from "../storage/score-rows.js";
+import { activeModel, modelOfVersion } from "./active-model.js";
+import { replayAll } from "./replay.js";
+import { promoteCrossings } from "./score-leads.js";
 
 export interface RescoreProgress {
 	leads: number;
@@ -34,59 +33,11 @@ export interface RescoreOptions {
 	onProgress?: (p: RescoreProgress) => void;
 }
 
-interface LeadRow extends ProfileRow {
-	was_qualified: boolean | null;
-}
-
-const FIRST_ID = "00000000-0000-0000-0000-000000000000";
-const LAST_ID = "ffffffff-ffff-ffff-ffff-ffffffffffff";
-
-/** Lead-id ranges (lower bound excluded) of about `size` live leads each, from one index scan. */
-export async function chunkRanges(db: Db, size: number): Promise<Array<[string, string]>> {
-	const bounds = await sql<{ id: string }>`select id from (
-			select id, row_number() over (order by id) as n from leads where merged_into is null) as numbered
-		where n % ${size} = 0 order by id`.execute(db);
-	const ids = [FIRST_ID, ...bounds.rows.map((r) => r.id), LAST_ID];
-	return ids.slice(1).map((hi, i) => [ids[i] as string, hi]);
-}
-
-/**
- * Scores one range of leads from their histories in one transaction. The leads are locked
- * (in id order, as ingest locks them), so an event arriving meanwhile is either in the
- * history read here or applied by its own batch after this write.
- */
-async function rescoreRange(db: Db, model: ActiveModel, [after, upTo]: [string, string], now: number) {
-	return inTransaction(db, async (trx) => {
-		const leads = await sql<LeadRow>`select l.id, l.email, l.timezone, l.traits, l.consent_status, l.stage,
-				l.mql_cooldown_until, l.score_reset_at, s.qualified as was_qualified
-			from leads l left join lead_scores s on s.lead_id = l.id and s.model_version = ${model.version}
-			where l.merged_into is null and l.id > ${after}::uuid and l.id <= ${upTo}::uuid order by l.id for update of l`.execute(
-			trx,
-		);
-		const first = leads.rows[0]?.id;
-		const last = leads.rows[leads.rows.length - 1]?.id;
-		if (!first || !last) return { rows: [] as ScoreRow[], events: 0, promoted: 0 };
-		const histories = await historiesOf(trx, { from: first, to: last }, model.model);
-		let events = 0;
-		const rows: ScoreRow[] = leads.rows.map((lead) => {
-			const history = histories.get(lead.id) ?? [];
-			const reset = lead.score_reset_at ? new Date(lead.score_reset_at).getTime() : null;
-			const state = stateFromEvents(model.model, history, lead.timezone, reset);
-			events += history.length;
-			return { leadId: lead.id, state, score: scoreOnly(model.model, state, leadForScoring(lead), now) };
-		});
-		await writeScores(trx, model.version, rows);
-		const promoted = await promoteCrossings(trx, {
-			rows,
-			leads: new Map(leads.rows.map((l) => [l.id, leadForScoring(l)])),
-			wasQualified: new Set(leads.rows.filter((l) => l.was_qualified).map((l) => l.id)),
-			version: model.version,
-			causeOf: () => null,
-			now: new Date(now),
-		});
-		return { rows, events, promoted };
-	});
-}
+/** Whether each lead qualified under the model when last scored: a crossing promotes it to MQL. */
+const WAS_QUALIFIED = (version: number) => ({
+	columns: sql`s.qualified as was_qualified`,
+	join: sql`left join lead_scores s on s.lead_id = l.id and s.model_version = ${version}`,
+});
 
 function tally(summary: RescoreSummary, score: Score) {
 	if (score.qualification.qualified) summary.qualified++;
@@ -100,7 +51,6 @@ export async function rescoreAll(db: Db, options: RescoreOptions): Promise<Resco
 	if (!model)
 		throw new AppError("not_found", options.version ? `no model version ${options.version}` : "no model is published");
 	const started = performance.now();
-	const ranges = await chunkRanges(db, Math.max(1, options.chunkSize ?? 500));
 	const total = await sql<{ n: number }>`select count(*)::int as n from leads where merged_into is null`.execute(db);
 	const summary: RescoreSummary = {
 		modelVersion: model.version,
@@ -113,20 +63,35 @@ export async function rescoreAll(db: Db, options: RescoreOptions): Promise<Resco
 		byGrade: { A: 0, B: 0, C: 0, D: 0 },
 		byTemperature: { hot: 0, warm: 0, cold: 0 },
 	};
-	let next = 0;
-	const worker = async () => {
-		while (next < ranges.length) {
-			const range = ranges[next++] as [string, string];
-			const chunk = await rescoreRange(db, model, range, options.now.getTime());
-			summary.leads += chunk.rows.length;
-			summary.events += chunk.events;
-			summary.newMqls += chunk.promoted;
-			for (const { score } of chunk.rows) tally(summary, score);
+	const now = options.now;
+	// Each range in one transaction, its leads locked (in id order, as ingest locks them), so an
+	// event arriving meanwhile is either in the history read or applied by its own batch after.
+	await replayAll<{ was_qualified: boolean | null }>(db, model.model, {
+		asOf: now.getTime(),
+		lock: true,
+		extra: WAS_QUALIFIED(model.version),
+		chunkSize: options.chunkSize,
+		concurrency: options.concurrency ?? 2,
+		onRange: async (trx, leads) => {
+			const rows: ScoreRow[] = leads.map((l) => ({ leadId: l.row.id, state: l.state, score: l.score }));
+			await writeScores(trx, model.version, rows);
+			summary.newMqls += await promoteCrossings(trx, {
+				rows,
+				leads: new Map(leads.map((l) => [l.row.id, l.profile])),
+				wasQualified: new Set(leads.filter((l) => l.row.was_qualified).map((l) => l.row.id)),
+				version: model.version,
+				causeOf: () => null,
+				now,
+			});
+			summary.leads += leads.length;
+			for (const l of leads) {
+				summary.events += l.events;
+				tally(summary, l.score);
+			}
 			summary.elapsedMs = performance.now() - started;
 			options.onProgress?.(summary);
-		}
-	};
-	await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
+		},
+	});
 	summary.elapsedMs = performance.now() - started;
 	return summary;
 }

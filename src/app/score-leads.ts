@@ -8,6 +8,7 @@ import { type ScorableEvent, type ScorableProfile, scorableOfNormalized } from "
 import { emptyState, type ScoreState } from "../domain/scoring/score-state.js";
 import { applyEvents, stateFits } from "../domain/scoring/state-from-events.js";
 import { isStage } from "../domain/stages.js";
+import { type ProfileRow, profileColumns } from "../storage/lead-profile.js";
 import { activeStatesOf, historiesOf, type ScoreRow, writeScores } from "../storage/score-rows.js";
 import type { Tables } from "../storage/tables.js";
 import { compiledById } from "./active-model.js";
@@ -158,19 +159,9 @@ function scoreSummary(score: Score, version: number) {
 	};
 }
 
-export interface ProfileRow {
-	id: string;
-	email: string | null;
-	timezone: string | null;
-	traits: Record<string, unknown>;
-	consent_status: string;
-	stage: string;
-	mql_cooldown_until: Date | null;
-	score_reset_at: Date | null;
-	stage_changed_at?: Date | null;
-}
-
-export function leadForScoring(r: Omit<ProfileRow, "id">): LeadForScoring {
+export function leadForScoring(
+	r: Omit<ProfileRow, "id" | "stage_changed_at"> & { stage_changed_at?: Date | null },
+): LeadForScoring {
 	return {
 		email: r.email,
 		timezone: r.timezone,
@@ -207,11 +198,11 @@ export async function touchedLeads(
 	const survivors = plan.merges.map((m) => m.survivorId).filter((id) => !plan.merges.some((m) => m.mergedId === id));
 	if (survivors.length > 0) {
 		const rows =
-			await sql<ProfileRow>`select id, email, timezone, traits, consent_status, stage, mql_cooldown_until, score_reset_at,
-				stage_changed_at from leads
-			where id = any(${survivors}::uuid[])`.execute(trx);
+			await sql<ProfileRow>`select ${profileColumns()} from leads where id = any(${survivors}::uuid[])`.execute(trx);
 		for (const [id, profile] of profilesOf(rows.rows)) profiles.set(id, profile);
 	}
 	const created = new Set([...plan.newLeads.keys()].filter((id) => !merged.has(id)));
 	return { events: byLead, created, profiles };
 }
+
+export type { ProfileRow };

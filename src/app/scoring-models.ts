@@ -10,6 +10,7 @@ import { type ScoringModel, ScoringModelDocument, type ScoringModelWithDocument 
 import type { Db } from "../storage/database.js";
 import type { ScoringModelsTable } from "../storage/tables.js";
 import { inTransaction } from "../storage/transaction.js";
+import { activeModelRow } from "./active-model.js";
 import { regexTimeProblems } from "./regex-time-limit.js";
 
 type Row = Selectable<ScoringModelsTable>;
@@ -59,14 +60,7 @@ function toModel(row: Row, activeId: string | null): ScoringModel {
 }
 
 async function activeId(db: Db): Promise<string | null> {
-	const row = await db
-		.selectFrom("scoring_models")
-		.select("id")
-		.where("status", "=", "published")
-		.orderBy("version", "desc")
-		.limit(1)
-		.executeTakeFirst();
-	return row?.id ?? null;
+	return (await activeModelRow(db))?.id ?? null;
 }
 
 async function rowOf(db: Db, id: string): Promise<Row> {

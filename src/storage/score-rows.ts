@@ -2,6 +2,7 @@ import { sql, type Transaction } from "kysely";
 import type { Score } from "../domain/scoring/evaluate-score.js";
 import { type ScorableEvent, timezoneOf } from "../domain/scoring/scorable.js";
 import type { ScoreState } from "../domain/scoring/score-state.js";
+import { activeVersion } from "./active-version.js";
 import type { Db } from "./database.js";
 import { DELIVERY_ATTEMPTS, JOBS_CHANNEL } from "./job-constants.js";
 import type { Tables } from "./tables.js";
@@ -72,6 +73,8 @@ export async function historiesOf(
 	db: Executor,
 	among: readonly string[] | { from: string; to: string },
 	model?: { eventFields: ReadonlySet<string> },
+	/** only events up to this time (a backtest's replay point) */
+	upTo?: Date,
 ): Promise<Map<string, ScorableEvent[]>> {
 	const histories = new Map<string, ScorableEvent[]>();
 	if (!("from" in among) && among.length === 0) return histories;
@@ -85,7 +88,8 @@ export async function historiesOf(
 	const rows = await sql<EventRow>`select lead_id, message_id, type, event, name, ${properties} as properties,
 			${context} as context, device_class, page_path, (extract(epoch from timestamp) * 1000)::float8 as timestamp,
 			context ->> 'timezone' as zone
-		from events where ${which} order by lead_id, timestamp, message_id`.execute(db);
+		from events where ${which} ${upTo ? sql`and timestamp <= ${upTo}` : sql``}
+		order by lead_id, timestamp, message_id`.execute(db);
 	for (const row of rows.rows) {
 		let history = histories.get(row.lead_id);
 		if (!history) {
@@ -118,7 +122,7 @@ export async function activeStatesOf(
 		qualified: boolean | null;
 	}>`
 		select m.id as model_id, m.version, s.lead_id, s.state, s.qualified
-		from (select id, version from scoring_models where status = 'published' order by version desc limit 1) as m
+		from (select id, version from scoring_models where version = ${activeVersion}) as m
 		left join lead_scores s on s.model_version = m.version and s.lead_id = any(${leadIds}::uuid[])`.execute(db);
 	const first = rows.rows[0];
 	const states = new Map<string, ScoreState>();
