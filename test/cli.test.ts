@@ -44,6 +44,27 @@ describe("qualify CLI", { timeout: 180_000 }, () => {
 		expect(await unknown.exited).toBe(2);
 	});
 
+	it("checks a CSV before import, from a terminal or a pipe, and writes nothing", async () => {
+		const dir = mkdtempSync(join(tmpdir(), "qualify-import-"));
+		const file = join(dir, "leads.csv");
+		const rows = Array.from({ length: 60 }, (_, i) => `L${i},l${i}@x.io,${i === 41 ? "lots" : i % 9},2024-01-15`);
+		writeFileSync(file, `Lead ID,E-mail,Visits,Created\n${rows.join("\n")}\n`);
+		const run = qualify(["import", "leads", file, "--dry-run", "--map", "Visits=trait:siteVisits"], {
+			QUALIFY_DATA_DIR: dir,
+		});
+		expect(await run.exited).toBe(0);
+		const out = run.output();
+		expect(out).toMatch(/Lead ID\s+→ externalId/);
+		expect(out).toMatch(/Visits\s+→ trait siteVisits\s+number/);
+		expect(out).toMatch(/60 rows in [\d.]+ s: 59 would be imported, 1 turned away/);
+		expect(out).toMatch(/line 43, Visits: "lots" is not a number/);
+		expect(out).toMatch(/Dry run: nothing was written\./);
+		expect(existsSync(join(dir, "PG_VERSION"))).toBe(false); // no store was even opened
+		const refused = qualify(["import", "leads", file], {});
+		expect(await refused.exited).toBe(1);
+		expect(refused.output()).toMatch(/Only --dry-run is available/);
+	});
+
 	it("serves on first run with new keys, locks its folder, and shuts down cleanly", async () => {
 		const dataDir = mkdtempSync(join(tmpdir(), "qualify-cli-"));
 		const port = String(20_000 + Math.floor(Math.random() * 20_000));

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { AppError } from "../domain/errors.js";
 import { demoCommand } from "./commands/demo.js";
+import { importCommand } from "./commands/import.js";
 import { keysCommand } from "./commands/keys.js";
 import { migrateCommand } from "./commands/migrate.js";
 import { modelsCommand } from "./commands/models.js";
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
 	models: { summary: "list, validate, draft and publish scoring models", run: modelsCommand },
 	rescore: { summary: "rebuild every lead's score from its history", run: rescoreCommand },
 	demo: { summary: "load a realistic synthetic B2B funnel", run: demoCommand },
+	import: { summary: "check a CSV of leads, events or outcomes before importing it (--dry-run)", run: importCommand },
 };
 
 const USAGE = `Usage: qualify <command> [options]
