@@ -44,7 +44,7 @@ describe("qualify CLI", { timeout: 180_000 }, () => {
 		expect(await unknown.exited).toBe(2);
 	});
 
-	it("checks a CSV before import, from a terminal or a pipe, and writes nothing", async () => {
+	it("checks a CSV before import (writing nothing), then imports it once however often it is run", async () => {
 		const dir = mkdtempSync(join(tmpdir(), "qualify-import-"));
 		const file = join(dir, "leads.csv");
 		const rows = Array.from({ length: 60 }, (_, i) => `L${i},l${i}@x.io,${i === 41 ? "lots" : i % 9},2024-01-15`);
@@ -59,10 +59,15 @@ describe("qualify CLI", { timeout: 180_000 }, () => {
 		expect(out).toMatch(/60 rows in [\d.]+ s: 59 would be imported, 1 turned away/);
 		expect(out).toMatch(/line 43, Visits: "lots" is not a number/);
 		expect(out).toMatch(/Dry run: nothing was written\./);
-		expect(existsSync(join(dir, "PG_VERSION"))).toBe(false); // no store was even opened
-		const refused = qualify(["import", "leads", file], {});
-		expect(await refused.exited).toBe(1);
-		expect(refused.output()).toMatch(/Only --dry-run is available/);
+		expect(existsSync(join(dir, "pgdata"))).toBe(false); // the dry run opened no store
+		// for real: the good rows go in, the bad one is named, and a second run changes nothing
+		const real = qualify(["import", "leads", file], { QUALIFY_DATA_DIR: dir });
+		expect(await real.exited).toBe(0);
+		expect(real.output()).toMatch(/60 rows in [\d.]+ s: 59 lead records imported, 0 already there, 1 turned away/);
+		expect(real.output()).toMatch(/The mapping is remembered/);
+		const again = qualify(["import", "leads", file], { QUALIFY_DATA_DIR: dir });
+		expect(await again.exited).toBe(0);
+		expect(again.output()).toMatch(/0 lead records imported, 59 already there/);
 	});
 
 	it("serves on first run with new keys, locks its folder, and shuts down cleanly", async () => {

@@ -27,6 +27,11 @@ export interface IngestOptions {
 	oldestEvent?: Date;
 	/** told of each event that could not be stored, with the error (the event is reported, not lost silently) */
 	onEventFailed?: (error: unknown, index: number) => void;
+	/**
+	 * imported history: leads that qualify become MQLs on the day they did, but sales is not
+	 * handed years-old leads today and no webhook announces them
+	 */
+	history?: boolean;
 }
 
 /**
@@ -115,7 +120,7 @@ async function storeOrSingleOut(
 ) {
 	if (events.length === 0) return { stored: 0, failed: 0 };
 	try {
-		return { stored: await storeEvents(db, events, options.receivedAt), failed: 0 };
+		return { stored: await storeEvents(db, events, options.receivedAt, options.history), failed: 0 };
 	} catch (error) {
 		if (isOperational(error)) throw error;
 	}
@@ -124,7 +129,7 @@ async function storeOrSingleOut(
 	for (const [i, event] of events.entries()) {
 		const index = indexes[i] ?? i;
 		try {
-			stored += await storeEvents(db, [event], options.receivedAt);
+			stored += await storeEvents(db, [event], options.receivedAt, options.history);
 		} catch (error) {
 			if (isOperational(error)) throw error;
 			failed++;
@@ -151,7 +156,12 @@ function isOperational(error: unknown): boolean {
 }
 
 /** Stores normalized events, scoring at `now`; returns how many were new. */
-export async function storeEvents(db: Db, events: readonly NormalizedEvent[], now: Date): Promise<number> {
+export async function storeEvents(
+	db: Db,
+	events: readonly NormalizedEvent[],
+	now: Date,
+	history = false,
+): Promise<number> {
 	await ensureEventPartitions(
 		db,
 		events.map((e) => e.timestamp),
@@ -166,7 +176,7 @@ export async function storeEvents(db: Db, events: readonly NormalizedEvent[], no
 		for (const merge of plan.merges) await mergeLeadInto(trx, merge);
 		await pointIdentities(trx, plan);
 		await insertEvents(trx, fresh, plan.eventLeads);
-		await scoreTouchedLeads(trx, await touchedLeads(trx, fresh, plan, profiles), now);
+		await scoreTouchedLeads(trx, await touchedLeads(trx, fresh, plan, profiles), now, history);
 		return fresh.length;
 	});
 }

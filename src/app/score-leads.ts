@@ -39,7 +39,13 @@ export interface TouchedLeads {
  * one built from its whole history; the state is set-like, so the batch's own events, which
  * that history already holds, are not counted twice.
  */
-export async function scoreTouchedLeads(trx: Transaction<Tables>, touched: TouchedLeads, now: Date): Promise<void> {
+export async function scoreTouchedLeads(
+	trx: Transaction<Tables>,
+	touched: TouchedLeads,
+	now: Date,
+	/** imported history: crossings are recorded but nobody is told (see StageMove.history) */
+	history = false,
+): Promise<void> {
 	const leadIds = [...touched.profiles.keys()];
 	const { model: active, states: stored, qualified } = await activeStatesOf(trx, leadIds);
 	if (!active) return;
@@ -79,7 +85,15 @@ export async function scoreTouchedLeads(trx: Transaction<Tables>, touched: Touch
 			? { messageId: cause.messageId, at: new Date(Math.min(Math.max(cause.timestamp, notBefore), at)) }
 			: null;
 	};
-	await promoteCrossings(trx, { rows, leads: touched.profiles, wasQualified: qualified, version, causeOf, now });
+	await promoteCrossings(trx, {
+		rows,
+		leads: touched.profiles,
+		wasQualified: qualified,
+		version,
+		causeOf,
+		now,
+		history,
+	});
 }
 
 /**
@@ -97,6 +111,7 @@ export async function promoteCrossings(
 		/** the event at which the lead crossed (null: now) */
 		causeOf: (leadId: string) => { messageId: string; at: Date } | null;
 		now: Date;
+		history?: boolean;
 	},
 ): Promise<number> {
 	let promoted = 0;
@@ -122,6 +137,7 @@ export async function promoteCrossings(
 			messageId: cause?.messageId ?? null,
 			at: cause?.at ?? batch.now,
 			now: batch.now,
+			history: batch.history ?? false,
 			context: { lead: leadSummary(leadId, lead), score: scoreSummary(score, batch.version) },
 		});
 		promoted++;

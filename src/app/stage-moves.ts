@@ -29,6 +29,11 @@ export interface StageMove {
 	at?: Date | null;
 	/** the app clock's time as the move is recorded: a handoff's SLA and a cooldown start then */
 	now: Date;
+	/**
+	 * a move from imported history: recorded on its day, but no handoff is made and no webhook
+	 * sent, since it happened long ago (an open handoff is still closed by a later stage)
+	 */
+	history?: boolean;
 }
 
 const EVENT_OF: Partial<Record<Stage, WebhookEventType>> = {
@@ -66,7 +71,7 @@ export async function applyMove(trx: Transaction<Tables>, move: StageMove): Prom
 		})
 		.execute();
 	await followHandoff(trx, move);
-	const event = EVENT_OF[move.to];
+	const event = move.history ? undefined : EVENT_OF[move.to];
 	if (event)
 		await emitEvent(trx, event, {
 			...move.context,
@@ -91,7 +96,7 @@ async function followHandoff(trx: Transaction<Tables>, move: StageMove): Promise
 				note = coalesce(${move.note ?? null}, note)
 			where lead_id = ${move.leadId}::uuid and status = 'open'`.execute(trx);
 	}
-	if (move.to !== "mql") return;
+	if (move.to !== "mql" || move.history) return;
 	const lead = await trx
 		.selectFrom("leads")
 		.select(["email", "timezone", "traits", "consent_status", "stage"])

@@ -15,6 +15,7 @@ import type { Listen } from "./handoff-stream.js";
 import { registerIngestRoutes } from "./ingest-routes.js";
 import { registerLeadRoutes } from "./lead-routes.js";
 import { registerMetricsRoutes } from "./metrics-routes.js";
+import { registerOutcomeRoutes } from "./outcome-routes.js";
 import { registerSalesRoutes } from "./sales-routes.js";
 import { registerScoringModelRoutes } from "./scoring-model-routes.js";
 import { registerSessionRoutes } from "./session-routes.js";
@@ -90,6 +91,7 @@ export function createApp({
 	registerWebhookRoutes(app, db, { allowed: webhookAllow, clock });
 	registerSalesRoutes(app, db, { listen, shutdown, clock });
 	registerMetricsRoutes(app, db, clock);
+	registerOutcomeRoutes(app, db, clock);
 	registerApiKeyRoutes(app, db);
 
 	const document = () =>

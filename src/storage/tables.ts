@@ -224,6 +224,25 @@ export interface TouchesTable {
 	actor_id: string | null;
 }
 
+export interface OutcomesTable {
+	id: Generated<string>;
+	lead_id: string;
+	outcome: "opportunity" | "won" | "lost";
+	at: Timestamp;
+	amount: number | null;
+	owner_ref: string | null;
+	source: "api" | "import";
+	dedupe_key: string;
+	created_at: Generated<Date>;
+}
+
+export interface ImportMappingsTable {
+	key: string;
+	mapping: Json;
+	types: Json;
+	updated_at: Generated<Date>;
+}
+
 export interface UsersTable {
 	id: string;
 	email: string;
@@ -262,6 +281,8 @@ export interface Tables {
 	routing_rules: RoutingRulesTable;
 	handoffs: HandoffsTable;
 	touches: TouchesTable;
+	outcomes: OutcomesTable;
+	import_mappings: ImportMappingsTable;
 	users: UsersTable;
 	sessions: SessionsTable;
 }

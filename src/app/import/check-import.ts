@@ -46,58 +46,52 @@ export interface ImportCheck {
 const isField = (role: ColumnRole, field: string) =>
 	typeof role === "object" && "field" in role && role.field === field;
 
+/** One row read by the mapping: its fields and traits as typed values, or what is wrong with it. */
+export interface ImportRow {
+	line: number;
+	fields: Record<string, string | number | boolean | Date | null>;
+	traits: Record<string, string | number | boolean | Date | null>;
+	problems: RowProblem[];
+}
+
+export interface ImportOptions {
+	overrides?: Mapping;
+	types?: Record<string, ValueType>;
+	onProgress?: (rows: number) => void;
+}
+
 /**
- * A dry run of an import: streams the CSV once (any size, a row at a time after the first
- * thousand, which set the column types), guesses what each column is and holds, and checks every
- * row: who it is about (an external id or an e-mail) and each value against its column's type.
- * Writes nothing. `overrides` change the guessed mapping, by header; `types` the guessed types.
+ * Reads a CSV for an import, streamed: the first thousand rows set each column's type (with
+ * the header's field guessed, `overrides` winning), then every row comes out typed by its
+ * mapping, with its problems (who it is about: an external id or an e-mail; each value against
+ * its column's type). `onColumns` hears the columns before the first row.
  */
-export async function checkImport(
+export async function* importRows(
 	input: Readable,
 	kind: ImportKind,
-	options: {
-		overrides?: Mapping;
-		types?: Record<string, ValueType>;
-		onProgress?: (rows: number) => void;
-	} = {},
-): Promise<ImportCheck> {
+	options: ImportOptions & { onColumns?: (columns: ColumnReport[], mappingProblems: string[]) => void },
+): AsyncGenerator<ImportRow> {
 	const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
 	let headers: string[] | null = null;
-	let columns: ColumnReport[] = [];
+	let columns: ColumnReport[] | null = null;
+	let rows = 0;
 	const sample: Array<{ line: number; cells: string[] }> = [];
-	const check: ImportCheck = {
-		kind,
-		columns: [],
-		mappingProblems: [],
-		rows: 0,
-		accepted: 0,
-		rejected: 0,
-		problems: [],
-		problemCount: 0,
-	};
-	const checkRow = (line: number, cells: string[]) => {
-		check.rows++;
-		const problems: RowProblem[] = [];
-		const who = columns.findIndex((c) => isField(c.role, "externalId"));
-		const email = columns.findIndex((c) => isField(c.role, "email"));
-		if (!(cells[who] ?? "").trim() && !(cells[email] ?? "").trim())
-			problems.push({
-				line,
-				column: columns[who]?.header ?? columns[email]?.header ?? "",
-				reason: "says nobody: no id or e-mail",
-			});
-		columns.forEach((column, i) => {
+	const read = (line: number, cells: string[]): ImportRow => {
+		const cols = columns ?? [];
+		const row: ImportRow = { line, fields: {}, traits: {}, problems: [] };
+		cols.forEach((column, i) => {
 			if (column.role === "skip") return;
-			const read = readValue(cells[i] ?? "", column.type);
-			if ("problem" in read) problems.push({ line, column: column.header, reason: read.problem });
+			const value = readValue(cells[i] ?? "", column.type);
+			if ("problem" in value) row.problems.push({ line, column: column.header, reason: value.problem });
+			else if ("field" in column.role) row.fields[column.role.field] = value.value;
+			else row.traits[column.role.trait] = value.value;
 		});
-		if (problems.length === 0) check.accepted++;
-		else {
-			check.rejected++;
-			check.problemCount += problems.length;
-			for (const p of problems) if (check.problems.length < SHOWN_PROBLEMS) check.problems.push(p);
+		if (row.fields.externalId == null && row.fields.email == null) {
+			const who = cols.find((c) => isField(c.role, "externalId")) ?? cols.find((c) => isField(c.role, "email"));
+			row.problems.unshift({ line, column: who?.header ?? "", reason: "says nobody: no id or e-mail" });
 		}
-		if (check.rows % 10_000 === 0) options.onProgress?.(check.rows);
+		if (++rows % 10_000 === 0) options.onProgress?.(rows);
+		return row;
 	};
 	const settle = () => {
 		const names = headers ?? [];
@@ -116,24 +110,69 @@ export async function checkImport(
 				filled: guess.filled,
 			};
 		});
-		check.columns = columns;
-		check.mappingProblems = mappingProblems(kind, mapping);
-		for (const row of sample) checkRow(row.line, row.cells);
-		sample.length = 0;
+		options.onColumns?.(columns, mappingProblems(kind, mapping));
 	};
 	for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
 		if (!headers) {
 			headers = record.map((h) => h.trim());
 			continue;
 		}
-		if (check.columns.length === 0 && sample.length < SAMPLE_ROWS) {
+		if (!columns) {
 			sample.push({ line: info.lines, cells: record });
-			if (sample.length === SAMPLE_ROWS) settle();
+			if (sample.length < SAMPLE_ROWS) continue;
+			settle();
+			for (const r of sample.splice(0)) yield read(r.line, r.cells);
 			continue;
 		}
-		checkRow(info.lines, record);
+		yield read(info.lines, record);
 	}
-	if (check.columns.length === 0) settle();
-	options.onProgress?.(check.rows);
+	if (!columns) {
+		settle();
+		for (const r of sample.splice(0)) yield read(r.line, r.cells);
+	}
+	options.onProgress?.(rows);
+}
+
+/** Keeps a row's problems in a report: all counted, the first hundred kept. */
+export function tallyProblems(
+	report: { rejected: number; problemCount: number; problems: RowProblem[] },
+	row: ImportRow,
+) {
+	report.rejected++;
+	report.problemCount += row.problems.length;
+	for (const p of row.problems) if (report.problems.length < SHOWN_PROBLEMS) report.problems.push(p);
+}
+
+/**
+ * A dry run of an import: streams the CSV once (any size), says what each column is and holds,
+ * and checks every row. Writes nothing.
+ */
+export async function checkImport(
+	input: Readable,
+	kind: ImportKind,
+	options: ImportOptions = {},
+): Promise<ImportCheck> {
+	const check: ImportCheck = {
+		kind,
+		columns: [],
+		mappingProblems: [],
+		rows: 0,
+		accepted: 0,
+		rejected: 0,
+		problems: [],
+		problemCount: 0,
+	};
+	const rows = importRows(input, kind, {
+		...options,
+		onColumns: (columns, problems) => {
+			check.columns = columns;
+			check.mappingProblems = problems;
+		},
+	});
+	for await (const row of rows) {
+		check.rows++;
+		if (row.problems.length === 0) check.accepted++;
+		else tallyProblems(check, row);
+	}
 	return check;
 }

@@ -1,8 +1,9 @@
 /**
  * Which field of a lead, event or outcome each CSV column is, guessed from its header and shown
- * to the person, who can change any of it; a column that is no known field becomes a trait of
- * the lead (its header in camelCase), so aggregate columns such as visits or time on site reach
- * the model. Headers are compared without case, spaces, dashes or underscores.
+ * to the person, who can change any of it. In a file of leads a column that is no known field
+ * becomes a trait (its header in camelCase), so aggregate columns such as visits or time on site
+ * reach the model; in events and outcomes it is skipped unless mapped (what a closed deal's row
+ * says is known only after the outcome, and would leak it into the score). Headers are compared without case, spaces, dashes or underscores.
  */
 
 export const IMPORT_KINDS = ["leads", "events", "outcomes"] as const;
@@ -88,7 +89,7 @@ export function guessMapping(kind: ImportKind, headers: readonly string[], saved
 		if (field) {
 			taken.add(field);
 			mapping[header] = { field };
-		} else mapping[header] = kind === "leads" || kind === "outcomes" ? { trait: traitName(header, position) } : "skip";
+		} else mapping[header] = kind === "leads" ? { trait: traitName(header, position) } : "skip";
 	});
 	return mapping;
 }
