@@ -90,6 +90,22 @@ describe.each(backends())("importing the real Olist funnel on $name", (backend) 
 		}
 	});
 
+	it("reports the time from first contact to won, and the won rate by origin, as counted by hand", async () => {
+		const all = (await call("GET", "/v1/metrics/stages?from=2017-06-01&to=2018-05-31&zone=UTC")).body;
+		expect(all.groups).toHaveLength(1);
+		expect(all.groups[0]).toMatchObject({ key: "all", leads: 8000, reached: [8000, 8000, 842, 842, 842] });
+		// the median of the 842 deals' days from first contact to won (one of them negative), by hand: 14.650347…
+		expect(all.groups[0].days.firstSeenToCustomer.p50).toBeCloseTo(14.650347222, 6);
+		const bySource = (await call("GET", "/v1/metrics/stages?from=2017-06-01&to=2018-05-31&by=source")).body;
+		for (const [origin, [leads, won]] of Object.entries(BY_ORIGIN)) {
+			const group = bySource.groups.find((g: { key: string }) => g.key === origin);
+			expect(group, origin).toMatchObject({ leads, won: won / leads });
+		}
+		const byMonth = (await call("GET", "/v1/metrics/stages?from=2017-06-01&to=2018-05-31&by=month")).body;
+		expect(byMonth.groups.reduce((n: number, g: { leads: number }) => n + g.leads, 0)).toBe(8000);
+		expect(byMonth.groups.map((g: { key: string }) => g.key)).toContain("2018-05");
+	});
+
 	it("takes outcomes by API, by external id, once, moving the stage only forward", async () => {
 		const lead = "dac32acd4db4c29c230538b72f8dd87d"; // an MQL of the file that did not close
 		const opportunity = { externalId: lead, outcome: "opportunity", at: "2018-03-01T10:00:00Z", amount: 1200 };

@@ -1,8 +1,16 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { funnelReport } from "../app/funnel-report.js";
 import { handoffMetrics } from "../app/handoff-metrics.js";
+import { stageReport } from "../app/stage-report.js";
 import type { Clock } from "../domain/clock.js";
-import { FunnelQuery, FunnelReport, HandoffMetrics, HandoffMetricsQuery } from "../schemas/metrics.js";
+import {
+	FunnelQuery,
+	FunnelReport,
+	HandoffMetrics,
+	HandoffMetricsQuery,
+	StageReport,
+	StageReportQuery,
+} from "../schemas/metrics.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole } from "./auth.js";
 import { json, secretKey as security } from "./route-helpers.js";
@@ -25,6 +33,21 @@ export function registerMetricsRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: 
 			responses: { 200: json(FunnelReport, "The report") },
 		}),
 		async (c) => c.json(await funnelReport(db, c.req.valid("query"), clock.now()), 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/metrics/stages",
+			tags,
+			summary: "Stages reached and the time between them, by source, landing page, owner or month",
+			description:
+				"For the leads first seen in the period (the dashboard's cohort): how many reached each stage, the rate of each step, the won rate, and the median and 90th percentile days from first seen to MQL, MQL to SQL and first seen to customer.",
+			security,
+			request: { query: StageReportQuery },
+			responses: { 200: json(StageReport, "One group per key") },
+		}),
+		async (c) => c.json(await stageReport(db, c.req.valid("query"), clock.now()), 200),
 	);
 
 	app.openapi(

@@ -113,3 +113,43 @@ export const HandoffMetricsRow = z
 export type HandoffMetricsRow = z.infer<typeof HandoffMetricsRow>;
 export const HandoffMetrics = z.object({ data: z.array(HandoffMetricsRow) }).openapi("HandoffMetrics");
 export type HandoffMetrics = z.infer<typeof HandoffMetrics>;
+
+export const StageReportQuery = z
+	.object({
+		preset: z.enum(PERIOD_PRESETS).optional(),
+		from: Day.optional(),
+		to: Day.optional(),
+		zone: Zone.default("UTC"),
+		by: z.enum(["source", "landingPage", "owner", "month", "all"]).default("all"),
+	})
+	.refine((q) => q.preset !== undefined || (q.from !== undefined && q.to !== undefined), {
+		message: "give a preset, or from and to",
+		path: ["from"],
+	})
+	.refine((q) => !q.from || !q.to || q.from <= q.to, { message: "must not be before from", path: ["to"] });
+
+const Spread = z.object({
+	p50: z.number().nullable().openapi({ description: "median, in days" }),
+	p90: z.number().nullable().openapi({ description: "90th percentile, in days" }),
+});
+
+export const StageReport = z
+	.object({
+		period: z.object({ from: z.string(), to: z.string(), zone: z.string(), start: z.string(), end: z.string() }),
+		cohort: z.string(),
+		by: z.string(),
+		steps: z.array(z.string()),
+		groups: z.array(
+			z.object({
+				key: z.string(),
+				leads: z.number().int(),
+				reached: z.array(z.number().int()).openapi({ description: "leads that reached each step or beyond" }),
+				leadToMql: Rate,
+				mqlToSql: Rate,
+				won: Rate.openapi({ description: "customers ÷ leads" }),
+				days: z.object({ leadToMql: Spread, mqlToSql: Spread, firstSeenToCustomer: Spread }),
+			}),
+		),
+	})
+	.openapi("StageReport");
+export type StageReport = z.infer<typeof StageReport>;
