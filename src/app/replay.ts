@@ -31,6 +31,8 @@ export interface ReplayOptions {
 	lock?: boolean;
 	/** more columns for each lead row, by a query joined as `l` (leads) */
 	extra?: { columns: RawBuilder<unknown>; join?: RawBuilder<unknown> };
+	/** only the leads (`l`) this says */
+	where?: RawBuilder<boolean>;
 }
 
 const FIRST_ID = "00000000-0000-0000-0000-000000000000";
@@ -60,7 +62,8 @@ export async function replayRange<Extra = object>(
 	const lock = options.lock ? sql`for update of l` : sql``;
 	const leads = await sql<ProfileRow & Extra>`select ${profileColumns("l")} ${extraColumns}
 		from leads l ${options.extra?.join ?? sql``}
-		where l.merged_into is null and l.id > ${after}::uuid and l.id <= ${upTo}::uuid order by l.id ${lock}`.execute(db);
+		where l.merged_into is null and l.id > ${after}::uuid and l.id <= ${upTo}::uuid and ${options.where ?? sql`true`}
+		order by l.id ${lock}`.execute(db);
 	const first = leads.rows[0]?.id;
 	const last = leads.rows[leads.rows.length - 1]?.id;
 	if (!first || !last) return [];

@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { funnelReport } from "../app/funnel-report.js";
 import { handoffMetrics } from "../app/handoff-metrics.js";
+import { signalsReport } from "../app/signals-report.js";
 import { stageReport } from "../app/stage-report.js";
 import type { Clock } from "../domain/clock.js";
 import {
@@ -11,6 +12,7 @@ import {
 	StageReport,
 	StageReportQuery,
 } from "../schemas/metrics.js";
+import { SignalsQuery, SignalsReport } from "../schemas/signals.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole } from "./auth.js";
 import { json, secretKey as security } from "./route-helpers.js";
@@ -48,6 +50,21 @@ export function registerMetricsRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: 
 			responses: { 200: json(StageReport, "One group per key") },
 		}),
 		async (c) => c.json(await stageReport(db, c.req.valid("query"), clock.now()), 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/metrics/signals",
+			tags,
+			summary: "Which signals convert",
+			description:
+				"For every rule of the active model, every category of a trait and every kind of event seen among the leads first seen in the period: how many leads showed it, their rate of reaching SQL and of winning against those that did not (the lift, with a 95% interval), and the median days from its first showing to SQL. Nothing after a lead's conversion counts. Strongest first, by the lower end of the interval.",
+			security,
+			request: { query: SignalsQuery },
+			responses: { 200: json(SignalsReport, "The signals") },
+		}),
+		async (c) => c.json(await signalsReport(db, c.req.valid("query"), clock.now()), 200),
 	);
 
 	app.openapi(
