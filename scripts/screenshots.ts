@@ -97,6 +97,7 @@ const SHOTS: Shot[] = [
 			await card.getByRole("button", { name: "JSON" }).scrollIntoViewIfNeeded();
 		},
 	},
+	{ name: "signals", path: "/scoring/signals", ready: "tr[data-signal]" },
 	{ name: "compare", path: `/scoring/compare?from=${models[0]?.id}&to=${models[0]?.id}`, ready: "article.compare h1" },
 	{ name: "settings-users", path: "/settings/users", ready: "tr[data-user]" },
 	{ name: "settings-teams", path: "/settings/teams", ready: "article[data-team]" },

@@ -18,7 +18,7 @@ import type {
 } from "./handoff.js";
 import type { EventPage, LeadDetail, LeadListQuery, LeadPage, LeadPatch } from "./leads.js";
 import type { StageChange, StageMoveRequest, StageMoves } from "./lifecycle.js";
-import type { FunnelQuery, FunnelReport, HandoffMetrics } from "./metrics.js";
+import type { FunnelQuery, FunnelReport, HandoffMetrics, PeriodPreset } from "./metrics.js";
 import type {
 	DraftCheck,
 	LeadScore,
@@ -30,6 +30,7 @@ import type {
 	ScoringModelWithDocument,
 } from "./scoring-model.js";
 import type { DemoLoaded, DemoStatus } from "./setup.js";
+import type { SignalsReport } from "./signals.js";
 import type {
 	Credentials,
 	PasswordChange,
@@ -122,6 +123,10 @@ export interface ApiRoutes {
 	"POST /v1/scoring-models/:id/publish": { response: PublishedScoringModel };
 
 	"GET /v1/metrics/funnel": { query: FunnelQuery; response: FunnelReport };
+	"GET /v1/metrics/signals": {
+		query: { preset?: PeriodPreset; from?: string; to?: string; zone?: string; minLeads?: number; limit?: number };
+		response: SignalsReport;
+	};
 	"GET /v1/metrics/handoffs": {
 		query: { by?: "owner" | "team" | "source"; from: string; to: string };
 		response: HandoffMetrics;

@@ -186,6 +186,9 @@ describe.skipIf(!inject("chromium"))("every page of the web app in Chromium", ()
 		expect(saved.traits).toMatchObject({ company: "Initech", phone: "+49 30 1234" });
 		expect(saved.consent_status).toBe("unsubscribed");
 		await visit(page, "scoring", "/scoring", "li[data-rule='pricing-visit']");
+		await visit(page, "signals", "/scoring/signals", "tr[data-signal]");
+		// the demo's sales team won leads, so its history has signals, strongest first
+		expect(await page.locator("tr[data-signal]").count()).toBeGreaterThan(3);
 		await visit(page, "settings-users", "/settings/users", "tr[data-user='mo@mkt.io']");
 		await visit(page, "settings-api-keys", "/settings/api-keys", "form[aria-label='Create an API key']");
 		await page.getByLabel("Name").fill("website");

@@ -22,6 +22,7 @@ import { Leads } from "./pages/Leads";
 import { Queue } from "./pages/Queue";
 import { Scoring } from "./pages/Scoring";
 import { Settings } from "./pages/Settings";
+import { Signals } from "./pages/Signals";
 
 function SignIn({ onSignedIn, ended }: { onSignedIn: (s: Session) => void; ended: boolean }) {
 	const [email, setEmail] = useState("");
@@ -147,6 +148,7 @@ const NAV: Array<{ to: string; label: string; roles: ReadonlyArray<User["role"]>
 function Page({ path, query, user }: { path: string; query: URLSearchParams; user: User }) {
 	const leadId = /^\/leads\/([0-9a-f-]{36})$/.exec(path)?.[1];
 	if (leadId) return <LeadDetail id={leadId} user={user} />;
+	if (path === "/scoring/signals") return <Signals />;
 	if (path === "/scoring/compare")
 		return <CompareModels fromId={query.get("from") ?? ""} toId={query.get("to") ?? ""} />;
 	const modelId = /^\/scoring\/([0-9a-f-]{36})$/.exec(path)?.[1];

@@ -131,6 +131,10 @@ export function Scoring({ user, published = null }: { user: User; published?: st
 					</ul>
 				)}
 				<OutcomeNote outcome={deleted.outcome} />
+				<h2>Learn from history</h2>
+				<p>
+					<Link to="/scoring/signals">Which signals convert</Link>
+				</p>
 				<h2>Earlier versions</h2>
 				{history.length === 0 ? (
 					<p className="sub">None yet.</p>

@@ -1,0 +1,108 @@
+import { useEffect, useState } from "react";
+import type { PeriodPreset } from "../../../src/schemas/metrics";
+import type { Signal, SignalsReport } from "../../../src/schemas/signals";
+import { request } from "../api";
+import { ErrorNote, failure } from "../forms";
+import { Link } from "../nav";
+
+const PERIODS: Array<[PeriodPreset, string]> = [
+	["last-90-days", "Last 90 days"],
+	["last-12-months", "Last 12 months"],
+	["this-quarter", "This quarter"],
+];
+const KIND_WORDS: Record<Signal["kind"], string> = { rule: "rule of the model", trait: "trait", event: "event" };
+const percent = (r: number | null) => (r === null ? "—" : `${Math.round(r * 1000) / 10}%`);
+const times = (r: number | null) => (r === null ? "—" : `${r.toFixed(2)}×`);
+
+/** Which rules, traits and events go with leads that convert, from the team's own history. */
+export function Signals() {
+	const [preset, setPreset] = useState<PeriodPreset>("last-90-days");
+	const [report, setReport] = useState<SignalsReport | null>(null);
+	const [error, setError] = useState<string | null>(null);
+	useEffect(() => {
+		setReport(null);
+		setError(null);
+		request("GET /v1/metrics/signals", {
+			query: { preset, zone: Intl.DateTimeFormat().resolvedOptions().timeZone, minLeads: 20 },
+		}).then(setReport, (e) => setError(failure(e)));
+	}, [preset]);
+	return (
+		<section aria-labelledby="signals-title">
+			<p>
+				<Link to="/scoring">← Scoring</Link>
+			</p>
+			<div className="title-row">
+				<h1 id="signals-title">Which signals convert</h1>
+				<label>
+					Leads first seen{" "}
+					<select value={preset} onChange={(e) => setPreset(e.target.value as PeriodPreset)}>
+						{PERIODS.map(([value, words]) => (
+							<option key={value} value={value}>
+								{words}
+							</option>
+						))}
+					</select>
+				</label>
+			</div>
+			<ErrorNote text={error} />
+			{!report ? (
+				!error && <p className="loading">Reading every lead's history…</p>
+			) : (
+				<>
+					<p className="sub">
+						{report.leads.toLocaleString()} leads, {report.sqlLeads.toLocaleString()} reached SQL and{" "}
+						{report.wonLeads.toLocaleString()} won. For each signal: the leads that showed it before they converted, how
+						many of them reached SQL against those that did not (the lift, with its 95% interval), and how long before
+						SQL it first showed. Strongest first, by the lower end of the interval; signals on fewer than 20 leads are
+						left out. Rules are those of the active model (version {report.modelVersion}).
+					</p>
+					<div className="scroll">
+						<table className="compact signals">
+							<thead>
+								<tr>
+									<th scope="col">Signal</th>
+									<th scope="col" className="num">
+										Leads
+									</th>
+									<th scope="col" className="num">
+										→ SQL
+									</th>
+									<th scope="col" className="num">
+										without it
+									</th>
+									<th scope="col" className="num">
+										Lift (95% interval)
+									</th>
+									<th scope="col" className="num">
+										Won
+									</th>
+									<th scope="col" className="num">
+										Days before SQL
+									</th>
+								</tr>
+							</thead>
+							<tbody>
+								{report.signals.map((s) => (
+									<tr key={`${s.kind}:${s.key}`} data-signal={s.key}>
+										<td>
+											{s.label} <span className="sub">{KIND_WORDS[s.kind]}</span>
+										</td>
+										<td className="num">{s.leads.toLocaleString()}</td>
+										<td className="num">{percent(s.sql.rate)}</td>
+										<td className="num">{percent(s.sql.baseline)}</td>
+										<td className={`num ${(s.sql.low ?? 0) > 1 ? "up" : (s.sql.high ?? 2) < 1 ? "down" : ""}`}>
+											{times(s.sql.lift)} ({times(s.sql.low)}–{times(s.sql.high)})
+										</td>
+										<td className="num">{percent(s.won.rate)}</td>
+										<td className="num">{s.daysBeforeSql === null ? "—" : Math.round(s.daysBeforeSql)}</td>
+									</tr>
+								))}
+							</tbody>
+						</table>
+					</div>
+					{report.signals.length === 0 && <p className="empty">Not enough leads with outcomes in this period.</p>}
+				</>
+			)}
+		</section>
+	);
+}
