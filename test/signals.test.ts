@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../src/app/api-keys.js";
-import { ingestBatch } from "../src/app/ingest-batch.js";
-import { leadIdOf, recordOutcome } from "../src/app/outcomes.js";
 import { createApp } from "../src/http/app.js";
 import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
-import { TEST_NOW, testClock } from "./support/clock.js";
+import { testClock } from "./support/clock.js";
+import { plantedHistory } from "./support/planted.js";
 import { keyCaller } from "./support/sessions.js";
-
-const DAY = 86_400_000;
-const at = (daysAgo: number) => new Date(TEST_NOW.getTime() - daysAgo * DAY).toISOString();
 
 describe.each(backends())("which signals convert, on $name", (backend) => {
 	let database: Database;
@@ -21,49 +17,7 @@ describe.each(backends())("which signals convert, on $name", (backend) => {
 		database = await backend.open();
 		app = createApp({ db: database.db, clock: testClock() });
 		key = (await createApiKey(database.db, "secret", "admin")).key;
-		// 200 leads; 50 convert. Planted: converters read the case study (60% against 13%) and are
-		// in software (70% against 30%); every converter pays an invoice after converting.
-		const converts = (i: number) => i % 4 === 0;
-		const messages = Array.from({ length: 200 }, (_, i) => {
-			const user = `u${i}`;
-			const c = converts(i);
-			const reads = c ? i % 20 < 12 : i % 10 === 1;
-			const software = c ? i % 10 < 7 : i % 10 < 3;
-			return [
-				{
-					type: "identify",
-					messageId: `${user}-i`,
-					userId: user,
-					traits: { email: `${user}@firm${i}.com`, industry: software ? "Software" : "Retail" },
-					timestamp: at(40),
-				},
-				{
-					type: "page",
-					messageId: `${user}-p`,
-					userId: user,
-					name: "Home",
-					context: { page: { path: "/" } },
-					timestamp: at(35),
-				},
-				...(reads
-					? [{ type: "track", messageId: `${user}-r`, userId: user, event: "Case Study Read", timestamp: at(30) }]
-					: []),
-				...(c
-					? [{ type: "track", messageId: `${user}-pay`, userId: user, event: "Invoice Paid", timestamp: at(1) }]
-					: []),
-			];
-		}).flat();
-		expect((await ingestBatch(database.db, messages, { receivedAt: TEST_NOW, history: true })).errors).toEqual([]);
-		for (let i = 0; i < 200; i += 4) {
-			const id = await leadIdOf(database.db, { externalId: `u${i}` });
-			if (!id) throw new Error(`no lead u${i}`);
-			await recordOutcome(
-				database.db,
-				id,
-				{ outcome: "won", at: at(10) },
-				{ source: "import", actorId: null, now: TEST_NOW },
-			);
-		}
+		await plantedHistory(database.db);
 	}, 120_000);
 	afterAll(async () => database.close());
 

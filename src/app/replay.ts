@@ -1,6 +1,7 @@
 import { type RawBuilder, sql, type Transaction } from "kysely";
 import type { CompiledModel } from "../domain/scoring/compile-model.js";
 import { type Score, scoreOnly } from "../domain/scoring/evaluate-score.js";
+import type { ScorableEvent } from "../domain/scoring/scorable.js";
 import type { ScoreState } from "../domain/scoring/score-state.js";
 import { stateFromEvents } from "../domain/scoring/state-from-events.js";
 import type { Db } from "../storage/database.js";
@@ -20,6 +21,8 @@ export interface Replayed<Extra> {
 	score: Score;
 	/** events in its history */
 	events: number;
+	/** the history itself, oldest first (the events up to the replay point) */
+	history: readonly ScorableEvent[];
 }
 
 export interface ReplayOptions {
@@ -33,6 +36,8 @@ export interface ReplayOptions {
 	extra?: { columns: RawBuilder<unknown>; join?: RawBuilder<unknown> };
 	/** only the leads (`l`) this says */
 	where?: RawBuilder<boolean>;
+	/** read every property of the events, not only those the model reads (another model will read them too) */
+	allFields?: boolean;
 }
 
 const FIRST_ID = "00000000-0000-0000-0000-000000000000";
@@ -67,12 +72,24 @@ export async function replayRange<Extra = object>(
 	const first = leads.rows[0]?.id;
 	const last = leads.rows[leads.rows.length - 1]?.id;
 	if (!first || !last) return [];
-	const histories = await historiesOf(db, { from: first, to: last }, model, options.eventsUpTo);
+	const histories = await historiesOf(
+		db,
+		{ from: first, to: last },
+		options.allFields ? undefined : model,
+		options.eventsUpTo,
+	);
 	return leads.rows.map((row) => {
 		const history = histories.get(row.id) ?? [];
 		const profile = leadForScoring(row);
 		const state = stateFromEvents(model, history, row.timezone, profile.scoreResetAt);
-		return { row, profile, state, score: scoreOnly(model, state, profile, options.asOf), events: history.length };
+		return {
+			row,
+			profile,
+			state,
+			score: scoreOnly(model, state, profile, options.asOf),
+			events: history.length,
+			history,
+		};
 	});
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { AppError } from "../domain/errors.js";
+import { backtestCommand } from "./commands/backtest.js";
 import { demoCommand } from "./commands/demo.js";
 import { importCommand } from "./commands/import.js";
 import { keysCommand } from "./commands/keys.js";
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
 	users: { summary: "create, list and disable users (admin, marketing, sales)", run: usersCommand },
 	models: { summary: "list, validate, draft and publish scoring models", run: modelsCommand },
 	rescore: { summary: "rebuild every lead's score from its history", run: rescoreCommand },
+	backtest: { summary: "judge a draft against the active model on a window of history", run: backtestCommand },
 	demo: { summary: "load a realistic synthetic B2B funnel", run: demoCommand },
 	import: { summary: "check a CSV of leads, events or outcomes before importing it (--dry-run)", run: importCommand },
 };

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { backtest } from "../app/backtest.js";
 import { previewPublish } from "../app/preview-publish.js";
 import {
 	archiveModel,
@@ -16,6 +17,8 @@ import { AppError } from "../domain/errors.js";
 import { describeModel } from "../domain/scoring/describe-model.js";
 import { listOf } from "../schemas/list.js";
 import {
+	BacktestQuery,
+	BacktestResult,
 	DraftCheck,
 	ModelSentences,
 	PublishedScoringModel,
@@ -165,6 +168,34 @@ export function registerScoringModelRoutes(app: OpenAPIHono<AuthEnv>, db: Db, cl
 			if (role !== "admin" && role !== "marketing")
 				throw new AppError("forbidden", `Your role (${role}) may not preview a publish.`);
 			return c.json(await previewPublish(db, c.req.valid("param").id, clock.now()), 200);
+		},
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/scoring-models/{id}/backtest",
+			tags,
+			summary: "Backtest a draft against the active model on a window of history",
+			description:
+				"Replays the window under both models (only events up to its end; each lead's score at a moment counts only what had happened by then) and judges them by what really happened afterwards: MQLs, precision (share that reached SQL, and won, after the flag), recall (share of later SQLs and wins flagged before them), lead time and MQLs per week; with a sweep of the draft's engagement threshold and the one meeting a target precision or volume. For admins and marketing.",
+			security,
+			request: { params: ModelId, query: BacktestQuery },
+			responses: { 200: json(BacktestResult, "Both models, side by side"), 404: notFound },
+		}),
+		async (c) => {
+			const role = roleOf(c.get("principal"));
+			if (role !== "admin" && role !== "marketing")
+				throw new AppError("forbidden", `Your role (${role}) may not run a backtest.`);
+			const q = c.req.valid("query");
+			const result = await backtest(db, c.req.valid("param").id, {
+				from: new Date(`${q.from}T00:00:00Z`),
+				to: new Date(new Date(`${q.to}T00:00:00Z`).getTime() + 86_400_000),
+				now: clock.now(),
+				...(q.targetPrecision !== undefined ? { targetPrecision: q.targetPrecision } : {}),
+				...(q.targetVolume !== undefined ? { targetVolume: q.targetVolume } : {}),
+			});
+			return c.json(result, 200);
 		},
 	);
 

@@ -297,3 +297,60 @@ export const DraftCheck = ValidationReport.extend({
 		.openapi({ description: "the document as sentences, when its shape is valid (even with other problems)" }),
 }).openapi("DraftCheck");
 export type DraftCheck = z.infer<typeof DraftCheck>;
+
+export const BacktestQuery = z
+	.object({
+		from: z.iso.date().openapi({ description: "first day of the window of history (UTC)" }),
+		to: z.iso.date().openapi({ description: "last day, included" }),
+		targetPrecision: z.coerce
+			.number()
+			.min(0)
+			.max(1)
+			.optional()
+			.openapi({ description: "find the threshold reaching this share of SQLs" }),
+		targetVolume: z.coerce
+			.number()
+			.int()
+			.min(0)
+			.optional()
+			.openapi({ description: "or the one making at most this many MQLs" }),
+	})
+	.refine((q) => q.from <= q.to, { message: "must not be before from", path: ["to"] });
+
+const BacktestMetrics = z.object({
+	mqls: z.number().int(),
+	precisionSql: z.number().nullable(),
+	precisionWon: z.number().nullable(),
+	recallSql: z.number().nullable(),
+	recallWon: z.number().nullable(),
+	leadTimeDays: z.number().nullable(),
+	perWeek: z.array(z.object({ week: z.string(), mqls: z.number().int() })),
+});
+const SweepRow = z.object({
+	engagementAtLeast: z.number(),
+	mqls: z.number().int(),
+	precisionSql: z.number().nullable(),
+	recallSql: z.number().nullable(),
+});
+
+export const BacktestResult = z
+	.object({
+		window: z.object({ from: z.string(), to: z.string() }),
+		leads: z.number().int(),
+		draft: BacktestMetrics.extend({ modelId: z.string(), name: z.string() }),
+		active: BacktestMetrics.extend({ version: z.number().int(), name: z.string() }),
+		examples: z.array(
+			z.object({
+				leadId: z.string(),
+				email: z.string().nullable(),
+				draftAt: z.string().nullable(),
+				activeAt: z.string().nullable(),
+				sqlAt: z.string().nullable(),
+			}),
+		),
+		sweep: z.array(SweepRow),
+		suggestion: SweepRow.nullable(),
+		elapsedMs: z.number(),
+	})
+	.openapi("BacktestResult");
+export type BacktestResult = z.infer<typeof BacktestResult>;

@@ -1,0 +1,156 @@
+import { sql } from "kysely";
+import {
+	type BacktestMetrics,
+	backtestMetrics,
+	firstFlag,
+	type LeadTrace,
+	type SweepRow,
+	type TracePoint,
+	thresholdFor,
+	thresholdSweep,
+	thresholdsOf,
+	type Window,
+} from "../domain/backtest.js";
+import { AppError } from "../domain/errors.js";
+import { type CompiledModel, compileModel } from "../domain/scoring/compile-model.js";
+import { scoreOnly } from "../domain/scoring/evaluate-score.js";
+import { stateFromEvents } from "../domain/scoring/state-from-events.js";
+import type { Db } from "../storage/database.js";
+import { activeModel } from "./active-model.js";
+import { type Replayed, replayAll } from "./replay.js";
+import { getModel } from "./scoring-models.js";
+
+export interface BacktestOptions {
+	/** the window of history the models are judged on: flags in [from, to) count */
+	from: Date;
+	to: Date;
+	now: Date;
+	/** the sweep's goal: the lowest threshold at this precision, or the nearest volume */
+	targetPrecision?: number;
+	targetVolume?: number;
+	onProgress?: (leads: number) => void;
+}
+
+export interface BacktestResult {
+	window: { from: string; to: string };
+	leads: number;
+	draft: BacktestMetrics & { modelId: string; name: string };
+	active: BacktestMetrics & { version: number; name: string };
+	/** both models' flags for the same leads: which each would have made MQLs, and when */
+	examples: Array<{
+		leadId: string;
+		email: string | null;
+		draftAt: string | null;
+		activeAt: string | null;
+		sqlAt: string | null;
+	}>;
+	sweep: SweepRow[];
+	suggestion: SweepRow | null;
+	elapsedMs: number;
+}
+
+/** A lead's score under a model, read at each moment its history changed. */
+function traceOf(model: CompiledModel, lead: Replayed<object>, times: readonly number[]): TracePoint[] {
+	const state = stateFromEvents(model, lead.history, lead.row.timezone, lead.profile.scoreResetAt);
+	return times.map((at) => {
+		const score = scoreOnly(model, state, lead.profile, at);
+		return {
+			at,
+			fit: score.fit,
+			engagement: score.engagement,
+			qualified: score.qualification.qualified,
+			handRaised: score.qualification.by === "hand-raiser",
+		};
+	});
+}
+
+/**
+ * Replays the window of history under a draft and under the active model, side by side, and
+ * judges both by what really happened afterwards (a lead's real SQL and won times): precision,
+ * recall, lead time, MQLs per week; and sweeps the draft's engagement threshold over the same
+ * traces. Only events up to the window's end are read; each lead's score at a moment counts only
+ * what had happened by then, so no flag sees its lead's future.
+ */
+export async function backtest(db: Db, draftId: string, options: BacktestOptions): Promise<BacktestResult> {
+	const started = performance.now();
+	const { document, name } = await getModel(db, draftId);
+	const compiled = compileModel(document);
+	if (!compiled.ok)
+		throw new AppError("validation_failed", "The draft has problems; fix them first.", compiled.problems);
+	const active = await activeModel(db);
+	if (!active) throw new AppError("not_found", "No model is published to compare with.");
+	const activeRow = await db
+		.selectFrom("scoring_models")
+		.select("name")
+		.where("version", "=", active.version)
+		.executeTakeFirst();
+	const window: Window = { start: options.from.getTime(), end: options.to.getTime() };
+	const draftTraces: LeadTrace[] = [];
+	const activeTraces: LeadTrace[] = [];
+	const emails = new Map<string, string | null>();
+	await replayAll<{ sql_at: Date | null; won_at: Date | null }>(db, compiled.model, {
+		asOf: window.end,
+		eventsUpTo: options.to,
+		allFields: true,
+		chunkSize: 500,
+		where: sql<boolean>`l.first_seen_at < ${options.to}`,
+		extra: {
+			columns: sql`f.sql_at, f.won_at`,
+			join: sql`left join lateral (
+				select min(c.at) filter (where c.to_stage in ('sql', 'opportunity', 'customer')) as sql_at,
+					min(c.at) filter (where c.to_stage = 'customer') as won_at
+				from stage_changes c where c.lead_id = l.id) f on true`,
+		},
+		onRange: async (_trx, leads) => {
+			for (const lead of leads) {
+				// the moments the score can change: each event's time (hand-raises and thresholds happen then)
+				const times = [...new Set(lead.history.map((e) => e.timestamp))].filter((t) => t < window.end);
+				const labels = {
+					id: lead.row.id,
+					sqlAt: lead.row.sql_at ? new Date(lead.row.sql_at).getTime() : null,
+					wonAt: lead.row.won_at ? new Date(lead.row.won_at).getTime() : null,
+				};
+				emails.set(lead.row.id, lead.row.email);
+				draftTraces.push({ ...labels, points: traceOf(compiled.model, lead, times) });
+				// the active model reads the same history, its state built under its own rules
+				activeTraces.push({ ...labels, points: traceOf(active.model, lead, times) });
+			}
+			options.onProgress?.(draftTraces.length);
+		},
+	});
+	const flagsOf = (traces: readonly LeadTrace[]) =>
+		new Map(traces.map((t) => [t.id, firstFlag(t, (p) => p.qualified, window)]));
+	const draftFlags = flagsOf(draftTraces);
+	const activeFlags = flagsOf(activeTraces);
+	const qualification = document.qualification;
+	const fitFloor = "fitAtLeast" in qualification ? qualification.fitAtLeast : 0;
+	const sweep = thresholdSweep(draftTraces, fitFloor, thresholdsOf(draftTraces), window);
+	const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+	const examples = draftTraces
+		.filter((t) => draftFlags.get(t.id) !== activeFlags.get(t.id))
+		.slice(0, 20)
+		.map((t) => ({
+			leadId: t.id,
+			email: emails.get(t.id) ?? null,
+			draftAt: iso(draftFlags.get(t.id) ?? null),
+			activeAt: iso(activeFlags.get(t.id) ?? null),
+			sqlAt: iso(t.sqlAt),
+		}));
+	return {
+		window: { from: options.from.toISOString(), to: options.to.toISOString() },
+		leads: draftTraces.length,
+		draft: { ...backtestMetrics(draftTraces, draftFlags, window), modelId: draftId, name },
+		active: {
+			...backtestMetrics(activeTraces, activeFlags, window),
+			version: active.version,
+			name: activeRow?.name ?? "",
+		},
+		examples,
+		sweep,
+		suggestion: thresholdFor(sweep, {
+			...(options.targetPrecision !== undefined ? { precision: options.targetPrecision } : {}),
+			...(options.targetVolume !== undefined ? { volume: options.targetVolume } : {}),
+		}),
+		elapsedMs: performance.now() - started,
+	};
+}
