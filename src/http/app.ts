@@ -12,6 +12,7 @@ import { renderApiReference } from "./api-reference.js";
 import type { AuthEnv } from "./auth.js";
 import { problemsOf, respondToError } from "./errors.js";
 import type { Listen } from "./handoff-stream.js";
+import { registerImportRoutes } from "./import-routes.js";
 import { registerIngestRoutes } from "./ingest-routes.js";
 import { registerLeadRoutes } from "./lead-routes.js";
 import { registerMetricsRoutes } from "./metrics-routes.js";
@@ -92,6 +93,7 @@ export function createApp({
 	registerSalesRoutes(app, db, { listen, shutdown, clock });
 	registerMetricsRoutes(app, db, clock);
 	registerOutcomeRoutes(app, db, clock);
+	registerImportRoutes(app, db, clock);
 	registerApiKeyRoutes(app, db);
 
 	const document = () =>

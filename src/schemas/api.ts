@@ -16,10 +16,12 @@ import type {
 	Touch,
 	TouchInput,
 } from "./handoff.js";
+import type { ImportQuery, ImportReport } from "./imports.js";
 import type { EventPage, LeadDetail, LeadListQuery, LeadPage, LeadPatch } from "./leads.js";
 import type { StageChange, StageMoveRequest, StageMoves } from "./lifecycle.js";
 import type { FunnelQuery, FunnelReport, HandoffMetrics, PeriodPreset } from "./metrics.js";
 import type {
+	BacktestResult,
 	DraftCheck,
 	LeadScore,
 	ModelSentences,
@@ -122,6 +124,11 @@ export interface ApiRoutes {
 	"GET /v1/scoring-models/:id/publish-preview": { response: PublishPreview };
 	"POST /v1/scoring-models/:id/publish": { response: PublishedScoringModel };
 
+	"POST /v1/imports/:kind": { query: ImportQuery; body: Blob; response: ImportReport };
+	"GET /v1/scoring-models/:id/backtest": {
+		query: { from: string; to: string; targetPrecision?: number; targetVolume?: number };
+		response: BacktestResult;
+	};
 	"GET /v1/metrics/funnel": { query: FunnelQuery; response: FunnelReport };
 	"GET /v1/metrics/signals": {
 		query: { preset?: PeriodPreset; from?: string; to?: string; zone?: string; minLeads?: number; limit?: number };

@@ -440,4 +440,50 @@ describe.skipIf(!inject("chromium"))("an admin's settings, in Chromium", () => {
 		await signInAs(again, server.base, "rita@sales.io", "ritas own pass 2");
 		await again.close();
 	});
+
+	it("uploads a CSV: checks it, lets the columns be changed, imports it once, and remembers the mapping", async () => {
+		const page = await newPage(browser);
+		await signInAs(page, server.base, "ada@example.com", "correct horse battery");
+		await page.goto(`${server.base}/leads`);
+		await page.getByRole("link", { name: "Import a CSV…" }).click();
+		const rows = Array.from(
+			{ length: 60 },
+			(_, i) =>
+				`CRM-${i},buyer${i}@firm${i}.com,${["google", "linkedin", ""][i % 3]},${(i % 28) + 1}-03-2026,${i === 7 ? "lots" : i % 12},x${i}`,
+		);
+		const csv = `Contact ID,Email,Lead Source,Created Date,Visits,Internal Code\n${rows.join("\n")}\n`;
+		await page
+			.getByLabel("CSV file")
+			.setInputFiles({ name: "crm.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+		await page.getByRole("button", { name: "Check the file" }).click();
+		const summary = page.getByTestId("import-summary");
+		await expect.poll(() => summary.textContent()).toMatch(/^60 rows: 59 would be imported, 1 turned away\./);
+		expect(await page.locator("tr[data-column='Created Date'] td.sub").textContent()).toMatch(/day first/);
+		expect(await page.getByLabel("What Lead Source is").inputValue()).toBe("source");
+		expect(await page.locator("ul.problems").textContent()).toMatch(/line 9, Visits: "lots" is not a number/);
+		// the person says the internal code is not worth keeping, and the visits column is text
+		await page.getByLabel("What Internal Code is").selectOption("skip");
+		await page.getByRole("button", { name: "Check again with these columns" }).click();
+		await expect.poll(() => page.getByLabel("What Internal Code is").inputValue()).toBe("skip");
+		await page.getByRole("button", { name: /^Import 59 rows$/ }).click();
+		await expect.poll(() => summary.textContent()).toMatch(/^60 rows: 59 imported, 0 already there, 1 turned away\./);
+		const imported = await database.db
+			.selectFrom("leads")
+			.select(["traits", "source"])
+			.where("email", "like", "buyer%")
+			.execute();
+		expect(imported).toHaveLength(59);
+		expect(imported.every((l) => !("internalCode" in (l.traits as object)))).toBe(true);
+		expect(imported.filter((l) => l.source === "google")).toHaveLength(20);
+		await page.screenshot({ path: `${SHOTS}/import-done.png`, fullPage: true });
+		// the same file again: nothing changes, and the mapping chosen last time is the guess
+		await page
+			.getByLabel("CSV file")
+			.setInputFiles({ name: "crm.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+		await page.getByRole("button", { name: "Check the file" }).click();
+		await expect.poll(() => page.getByLabel("What Internal Code is").inputValue()).toBe("skip");
+		await page.getByRole("button", { name: /^Import 59 rows$/ }).click();
+		await expect.poll(() => summary.textContent()).toMatch(/^60 rows: 0 imported, 59 already there/);
+		await page.close();
+	});
 });

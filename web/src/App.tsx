@@ -17,6 +17,7 @@ import { Account } from "./pages/Account";
 import { CompareModels } from "./pages/CompareModels";
 import { Dashboard } from "./pages/Dashboard";
 import { DraftEditor } from "./pages/DraftEditor";
+import { Import } from "./pages/Import";
 import { LeadDetail } from "./pages/LeadDetail";
 import { Leads } from "./pages/Leads";
 import { Queue } from "./pages/Queue";
@@ -146,6 +147,7 @@ const NAV: Array<{ to: string; label: string; roles: ReadonlyArray<User["role"]>
 ];
 
 function Page({ path, query, user }: { path: string; query: URLSearchParams; user: User }) {
+	if (path === "/leads/import") return <Import />;
 	const leadId = /^\/leads\/([0-9a-f-]{36})$/.exec(path)?.[1];
 	if (leadId) return <LeadDetail id={leadId} user={user} />;
 	if (path === "/scoring/signals") return <Signals />;

@@ -54,14 +54,16 @@ export async function request<R extends ApiRoute>(route: R, ...[options]: Args<R
 	};
 	let response: Response;
 	try {
+		// a file goes as it is (a CSV upload); anything else as JSON
+		const file = typeof Blob !== "undefined" && body instanceof Blob;
 		response = await fetch(urlOf(path, params, query as Record<string, unknown>), {
 			method,
 			credentials: "same-origin",
 			headers: {
-				...(body === undefined ? {} : { "content-type": "application/json" }),
+				...(body === undefined ? {} : { "content-type": file ? "text/csv" : "application/json" }),
 				...(method === "GET" ? {} : { "x-csrf-token": csrfToken }),
 			},
-			...(body === undefined ? {} : { body: JSON.stringify(body) }),
+			...(body === undefined ? {} : { body: file ? (body as Blob) : JSON.stringify(body) }),
 		});
 	} catch {
 		throw new ApiError(0, UNREACHABLE);

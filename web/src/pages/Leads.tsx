@@ -104,7 +104,10 @@ export function Leads({ query }: { query: URLSearchParams }) {
 	const exportQuery = encode({ ...filters, sort: undefined });
 	return (
 		<section aria-labelledby="leads-title">
-			<h1 id="leads-title">Leads</h1>
+			<div className="title-row">
+				<h1 id="leads-title">Leads</h1>
+				<Link to="/leads/import">Import a CSV…</Link>
+			</div>
 			<div className="filters">
 				<label>
 					Search{" "}
