@@ -327,6 +327,29 @@ describe.skipIf(!inject("chromium"))("each person's day in the web app, in Chrom
 		await page.close();
 	}, 120_000);
 
+	it("backtests a draft against the active model, with both side by side and the threshold swept", async () => {
+		const page = await newPage(browser, { width: 1366, height: 900 });
+		await signInAs(page, server.base, "mo@mkt.io", "marketing pass 1");
+		await page.goto(`${server.base}/scoring`);
+		await page.getByRole("button", { name: "New draft from this model" }).click();
+		await page.waitForURL(/\/scoring\/[0-9a-f-]{36}$/);
+		await page.getByRole("button", { name: "Backtest…" }).click();
+		await page.waitForURL(/\/backtest$/);
+		const metrics = page.getByTestId("backtest-metrics");
+		await metrics.waitFor();
+		const cells = (row: number) => metrics.locator("tbody tr").nth(row).locator("td").allTextContents();
+		expect(await metrics.locator("tbody tr").count()).toBe(2);
+		// an unchanged copy of the active model flags exactly what the active model flags
+		const draft = await cells(0);
+		expect(draft).toEqual(await cells(1));
+		expect(Number(draft[0])).toBeGreaterThan(0);
+		await page.getByLabel(/Find the threshold for a precision of/).fill("20");
+		await page.getByRole("button", { name: "Run" }).click();
+		await expect.poll(() => page.locator("canvas").count()).toBeGreaterThanOrEqual(2);
+		await page.screenshot({ path: `${SHOTS}/backtest.png`, fullPage: true });
+		await page.close();
+	});
+
 	it("refuses a webhook to a loopback address when it is saved, and says why", async () => {
 		const page = await newPage(browser);
 		await signInAs(page, server.base, "ada@example.com", "correct horse battery");

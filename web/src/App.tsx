@@ -14,6 +14,7 @@ import {
 import { ErrorNote } from "./forms";
 import { Link, Navigate, useLocation } from "./nav";
 import { Account } from "./pages/Account";
+import { Backtest } from "./pages/Backtest";
 import { CompareModels } from "./pages/CompareModels";
 import { Dashboard } from "./pages/Dashboard";
 import { DraftEditor } from "./pages/DraftEditor";
@@ -153,6 +154,8 @@ function Page({ path, query, user }: { path: string; query: URLSearchParams; use
 	if (path === "/scoring/signals") return <Signals />;
 	if (path === "/scoring/compare")
 		return <CompareModels fromId={query.get("from") ?? ""} toId={query.get("to") ?? ""} />;
+	const backtestId = /^\/scoring\/([0-9a-f-]{36})\/backtest$/.exec(path)?.[1];
+	if (backtestId) return <Backtest id={backtestId} />;
 	const modelId = /^\/scoring\/([0-9a-f-]{36})$/.exec(path)?.[1];
 	if (modelId) return <DraftEditor id={modelId} user={user} />;
 	if (path.startsWith("/settings")) return <Settings path={path} />;

@@ -188,6 +188,15 @@ export function DraftEditor({ id, user }: { id: string; user: User }) {
 						<button type="button" className="quiet" onClick={save} disabled={!dirty}>
 							Save draft
 						</button>
+						<button
+							type="button"
+							className="quiet"
+							disabled={dirty || problems.length > 0}
+							title={dirty ? "Save the draft first" : undefined}
+							onClick={() => navigate(`/scoring/${id}/backtest`)}
+						>
+							Backtest…
+						</button>
 						<button type="button" onClick={askToPublish} disabled={problems.length > 0}>
 							Publish…
 						</button>

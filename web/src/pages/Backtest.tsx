@@ -1,0 +1,205 @@
+import { type FormEvent, useEffect, useRef, useState } from "react";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+import type { BacktestResult } from "../../../src/schemas/scoring-model";
+import { request } from "../api";
+import { ErrorNote, failure } from "../forms";
+import { Link } from "../nav";
+
+const percent = (r: number | null) => (r === null ? "—" : `${Math.round(r * 1000) / 10}%`);
+const day = (offset: number) => new Date(Date.now() - offset * 86_400_000).toISOString().slice(0, 10);
+
+/** A line chart in the page's colours; the same numbers are in a table for screen readers. */
+function LineChart({
+	x,
+	series,
+	xLabel,
+	yLabel,
+}: {
+	x: number[];
+	series: Array<{ label: string; values: Array<number | null>; color: string }>;
+	xLabel: string;
+	yLabel: string;
+}) {
+	const box = useRef<HTMLDivElement>(null);
+	useEffect(() => {
+		const element = box.current;
+		if (!element || x.length === 0) return;
+		const css = getComputedStyle(document.documentElement);
+		const ink = css.getPropertyValue("--muted").trim() || "#4a5561";
+		const line = css.getPropertyValue("--line-soft").trim() || "#e1e5ea";
+		const axis = { stroke: ink, grid: { stroke: line }, ticks: { stroke: line } };
+		const plot = new uPlot(
+			{
+				width: Math.max(280, element.clientWidth),
+				height: 220,
+				scales: { x: { time: false } },
+				axes: [
+					{ ...axis, label: xLabel },
+					{ ...axis, label: yLabel },
+				],
+				series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2 }))],
+			},
+			[x, ...series.map((s) => s.values)],
+			element,
+		);
+		return () => plot.destroy();
+	}, [x, series, xLabel, yLabel]);
+	return <div ref={box} aria-hidden="true" className="chart" />;
+}
+
+/** A draft judged against the active model on a window of history, with its threshold swept. */
+export function Backtest({ id }: { id: string }) {
+	const [from, setFrom] = useState(day(120));
+	const [to, setTo] = useState(day(1));
+	const [target, setTarget] = useState("");
+	const [result, setResult] = useState<BacktestResult | null>(null);
+	const [error, setError] = useState<string | null>(null);
+	const [busy, setBusy] = useState(false);
+	async function run(event?: FormEvent) {
+		event?.preventDefault();
+		setBusy(true);
+		setError(null);
+		try {
+			setResult(
+				await request("GET /v1/scoring-models/:id/backtest", {
+					params: { id },
+					query: { from, to, ...(target ? { targetPrecision: Number(target) / 100 } : {}) },
+				}),
+			);
+		} catch (e) {
+			setError(failure(e));
+		}
+		setBusy(false);
+	}
+	// biome-ignore lint/correctness/useExhaustiveDependencies: run once, for the default window
+	useEffect(() => {
+		run();
+	}, []);
+	const weeks = result
+		? [...new Set([...result.draft.perWeek, ...result.active.perWeek].map((w) => w.week))].sort()
+		: [];
+	const perWeek = (rows: BacktestResult["draft"]["perWeek"]) =>
+		weeks.map((w) => rows.find((r) => r.week === w)?.mqls ?? 0);
+	return (
+		<article className="backtest">
+			<p>
+				<Link to={`/scoring/${id}`}>← The draft</Link>
+			</p>
+			<h1>Backtest{result ? `: ${result.draft.name}` : ""}</h1>
+			<p className="hint">
+				History replayed under the draft and under the active model. A lead is flagged when the model would have made it
+				an MQL, reading only what had happened by then; a flag is right when the lead reached SQL (or was won) after it.
+				Recall is the share of later SQLs that were flagged before them.
+			</p>
+			<form className="inline-form" aria-label="Backtest window" onSubmit={run}>
+				<label>
+					From <input type="date" value={from} max={to} onChange={(e) => setFrom(e.target.value)} />
+				</label>
+				<label>
+					to <input type="date" value={to} min={from} onChange={(e) => setTo(e.target.value)} />
+				</label>
+				<label>
+					Find the threshold for a precision of{" "}
+					<input type="number" min={1} max={100} value={target} onChange={(e) => setTarget(e.target.value)} />%
+				</label>
+				<button type="submit" disabled={busy}>
+					{busy ? "Replaying…" : "Run"}
+				</button>
+			</form>
+			<ErrorNote text={error} />
+			{result && (
+				<>
+					<div className="scroll">
+						<table className="compact" data-testid="backtest-metrics">
+							<thead>
+								<tr>
+									<th scope="col">{result.leads.toLocaleString()} leads</th>
+									<th scope="col" className="num">
+										MQLs
+									</th>
+									<th scope="col" className="num">
+										→ SQL
+									</th>
+									<th scope="col" className="num">
+										→ won
+									</th>
+									<th scope="col" className="num">
+										Recall of SQLs
+									</th>
+									<th scope="col" className="num">
+										Lead time (median)
+									</th>
+								</tr>
+							</thead>
+							<tbody>
+								{(
+									[
+										[`Draft “${result.draft.name}”`, result.draft],
+										[`Active v${result.active.version}`, result.active],
+									] as const
+								).map(([label, m]) => (
+									<tr key={label}>
+										<th scope="row">{label}</th>
+										<td className="num">{m.mqls.toLocaleString()}</td>
+										<td className="num">{percent(m.precisionSql)}</td>
+										<td className="num">{percent(m.precisionWon)}</td>
+										<td className="num">{percent(m.recallSql)}</td>
+										<td className="num">{m.leadTimeDays === null ? "—" : `${m.leadTimeDays.toFixed(1)} d`}</td>
+									</tr>
+								))}
+							</tbody>
+						</table>
+					</div>
+					{result.suggestion && (
+						<output className="status">
+							Engagement at least {result.suggestion.engagementAtLeast}: {result.suggestion.mqls} MQLs,{" "}
+							{percent(result.suggestion.precisionSql)} reaching SQL, recall {percent(result.suggestion.recallSql)}.
+						</output>
+					)}
+					<div className="cards">
+						<section className="card" aria-labelledby="sweep-title">
+							<h2 id="sweep-title">Precision and recall against the engagement threshold</h2>
+							<LineChart
+								x={result.sweep.map((r) => r.engagementAtLeast)}
+								series={[
+									{ label: "precision", values: result.sweep.map((r) => r.precisionSql), color: "#1f5fbf" },
+									{ label: "recall", values: result.sweep.map((r) => r.recallSql), color: "#2b8a3e" },
+								]}
+								xLabel="engagement at least"
+								yLabel="share"
+							/>
+						</section>
+						<section className="card" aria-labelledby="weeks-title">
+							<h2 id="weeks-title">MQLs per week</h2>
+							<LineChart
+								x={weeks.map((_, i) => i)}
+								series={[
+									{ label: "draft", values: perWeek(result.draft.perWeek), color: "#1f5fbf" },
+									{ label: "active", values: perWeek(result.active.perWeek), color: "#b5484b" },
+								]}
+								xLabel={weeks.length ? `weeks from ${weeks[0]}` : "weeks"}
+								yLabel="MQLs"
+							/>
+						</section>
+					</div>
+					{result.examples.length > 0 && (
+						<section aria-labelledby="differ-title">
+							<h2 id="differ-title">Leads the two models flag differently</h2>
+							<ul className="sub">
+								{result.examples.map((e) => (
+									<li key={e.leadId}>
+										<Link to={`/leads/${e.leadId}`}>{e.email ?? e.leadId}</Link>: draft{" "}
+										{e.draftAt ? e.draftAt.slice(0, 10) : "never"}, active{" "}
+										{e.activeAt ? e.activeAt.slice(0, 10) : "never"}
+										{e.sqlAt ? `, reached SQL ${e.sqlAt.slice(0, 10)}` : ", never reached SQL"}
+									</li>
+								))}
+							</ul>
+						</section>
+					)}
+				</>
+			)}
+		</article>
+	);
+}
