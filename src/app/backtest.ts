@@ -49,9 +49,33 @@ export interface BacktestResult {
 	elapsedMs: number;
 }
 
-/** A lead's score under a model, read at each moment its history changed. */
-function traceOf(model: CompiledModel, lead: Replayed<object>, times: readonly number[]): TracePoint[] {
+/**
+ * A lead's score under a model, read at each moment its history changed; with `untilQualified`,
+ * only up to the first moment it qualifies (all a model's flag needs; the sweep needs them all).
+ */
+function traceOf(
+	model: CompiledModel,
+	lead: Replayed<object>,
+	times: readonly number[],
+	untilQualified = false,
+): TracePoint[] {
 	const state = stateFromEvents(model, lead.history, lead.row.timezone, lead.profile.scoreResetAt);
+	if (untilQualified) {
+		const points: TracePoint[] = [];
+		for (const at of times) {
+			const score = scoreOnly(model, state, lead.profile, at);
+			const qualified = score.qualification.qualified;
+			points.push({
+				at,
+				fit: score.fit,
+				engagement: score.engagement,
+				qualified,
+				handRaised: score.qualification.by === "hand-raiser",
+			});
+			if (qualified) break;
+		}
+		return points;
+	}
 	return times.map((at) => {
 		const score = scoreOnly(model, state, lead.profile, at);
 		return {
@@ -92,6 +116,7 @@ export async function backtest(db: Db, draftId: string, options: BacktestOptions
 		asOf: window.end,
 		eventsUpTo: options.to,
 		allFields: true,
+		historiesOnly: true,
 		chunkSize: 500,
 		where: sql<boolean>`l.first_seen_at < ${options.to}`,
 		extra: {
@@ -113,7 +138,7 @@ export async function backtest(db: Db, draftId: string, options: BacktestOptions
 				emails.set(lead.row.id, lead.row.email);
 				draftTraces.push({ ...labels, points: traceOf(compiled.model, lead, times) });
 				// the active model reads the same history, its state built under its own rules
-				activeTraces.push({ ...labels, points: traceOf(active.model, lead, times) });
+				activeTraces.push({ ...labels, points: traceOf(active.model, lead, times, true) });
 			}
 			options.onProgress?.(draftTraces.length);
 		},

@@ -2,7 +2,7 @@ import { type RawBuilder, sql, type Transaction } from "kysely";
 import type { CompiledModel } from "../domain/scoring/compile-model.js";
 import { type Score, scoreOnly } from "../domain/scoring/evaluate-score.js";
 import type { ScorableEvent } from "../domain/scoring/scorable.js";
-import type { ScoreState } from "../domain/scoring/score-state.js";
+import { emptyState, type ScoreState } from "../domain/scoring/score-state.js";
 import { stateFromEvents } from "../domain/scoring/state-from-events.js";
 import type { Db } from "../storage/database.js";
 import { type ProfileRow, profileColumns } from "../storage/lead-profile.js";
@@ -38,7 +38,22 @@ export interface ReplayOptions {
 	where?: RawBuilder<boolean>;
 	/** read every property of the events, not only those the model reads (another model will read them too) */
 	allFields?: boolean;
+	/** the caller scores the histories itself (a backtest, under two models): skip the state and score */
+	historiesOnly?: boolean;
 }
+
+// What a histories-only replay leaves in place of the state and score it did not compute.
+const NO_STATE = emptyState();
+const NO_SCORE: Score = {
+	at: 0,
+	fit: 0,
+	engagement: 0,
+	grade: "D",
+	temperature: "cold",
+	qualification: { qualified: false, by: null, reason: "not scored", handRaisedAt: null, disqualifiedBy: [] },
+	fitRules: [],
+	engagementRules: [],
+};
 
 const FIRST_ID = "00000000-0000-0000-0000-000000000000";
 const LAST_ID = "ffffffff-ffff-ffff-ffff-ffffffffffff";

@@ -1,0 +1,57 @@
+/**
+ * How long does a backtest take? Loads the demo funnel (BENCH_LEADS, default 10,000 leads,
+ * about 120,000 events) into PostgreSQL, then in the same run times a rescore of every lead
+ * (the baseline: the same replay, one model) and a backtest of a draft against the active model
+ * (the replay, each lead's score at each of its events' times under both models, the sweep).
+ *
+ *   npm run bench:backtest
+ */
+import { sql } from "kysely";
+import { backtest } from "../src/app/backtest.js";
+import { loadDemo } from "../src/app/load-demo.js";
+import { rescoreAll } from "../src/app/rescore.js";
+import { createDraft } from "../src/app/scoring-models.js";
+import { setUpStore } from "../src/app/set-up-store.js";
+import { openDatabase } from "../src/storage/database.js";
+import { freshDatabase } from "./bench-database.js";
+
+const LEADS = Number(process.env.BENCH_LEADS ?? 10_000);
+const database = await openDatabase({ url: await freshDatabase("qualify_bench_backtest"), poolSize: 4 });
+await setUpStore(database.db);
+const today = new Date();
+today.setUTCHours(0, 0, 0, 0);
+const demo = await loadDemo(database.db, { leads: LEADS, seed: 3, now: today });
+await sql`analyze`.execute(database.db);
+const events = (await sql<{ n: number }>`select count(*)::int as n from events`.execute(database.db)).rows[0]?.n ?? 0;
+console.log(`${demo.leads} leads, ${events} events`);
+
+let started = performance.now();
+await rescoreAll(database.db, { now: today });
+const rescoreMs = performance.now() - started;
+
+const active = await database.db
+	.selectFrom("scoring_models")
+	.select("id")
+	.where("status", "=", "published")
+	.executeTakeFirstOrThrow();
+const draft = await createDraft(database.db, { basedOn: active.id });
+started = performance.now();
+const result = await backtest(database.db, draft.id, {
+	from: new Date(today.getTime() - 120 * 86_400_000),
+	to: today,
+	now: today,
+	targetPrecision: 0.3,
+});
+const backtestMs = performance.now() - started;
+console.log("| run | seconds | ÷ rescore | events/s |");
+console.log("| --- | ---: | ---: | ---: |");
+console.log(
+	`| rescore (baseline) | ${(rescoreMs / 1000).toFixed(1)} | 1.00 | ${Math.round(events / (rescoreMs / 1000))} |`,
+);
+console.log(
+	`| backtest, two models, ${result.sweep.length}-step sweep | ${(backtestMs / 1000).toFixed(1)} | ${(backtestMs / rescoreMs).toFixed(2)} | ${Math.round(events / (backtestMs / 1000))} |`,
+);
+console.log(
+	`draft ${result.draft.mqls} MQLs, precision ${result.draft.precisionSql?.toFixed(3)}; suggestion ${JSON.stringify(result.suggestion)}`,
+);
+await database.close();
