@@ -48,6 +48,12 @@ describe.each(backends())("which signals convert, on $name", (backend) => {
 			(s: { kind: string; key: string }) => s.kind === "rule" && s.key === "target-industry",
 		);
 		expect(rule.sql.low).toBeGreaterThan(1);
+		// each trait or event signal links to its leads
+		const readers = (await call("GET", "/v1/leads?did=track:Case%20Study%20Read&limit=500")).body.data;
+		expect(readers).toHaveLength(50);
+		const inSoftware = (await call("GET", "/v1/leads?trait=industry%3DSoftware&limit=500")).body.data;
+		expect(inSoftware.length).toBe(40 + 40); // 80% of the 50 converters, 27% of the 150 others
+		expect((await call("GET", "/v1/leads?trait=nonsense")).body.error.problems[0].field).toBe("trait");
 		expect(report.signals.slice(0, 4).map((s: { key: string }) => s.key)).toEqual(
 			expect.arrayContaining(["track:Case Study Read", "target-industry", "industry=Software"]),
 		);

@@ -143,6 +143,19 @@ export async function listLeads(db: Db, query: LeadListQuery): Promise<{ data: L
 	if (query.identified === "true")
 		select = select.where((eb) => eb.or([eb("email", "is not", null), eb("user_id", "is not", null)]));
 	if (query.identified === "false") select = select.where("email", "is", null).where("user_id", "is", null);
+	if (query.trait) {
+		const at = query.trait.indexOf("=");
+		select = select.where(sql<boolean>`leads.traits ->> ${query.trait.slice(0, at)} = ${query.trait.slice(at + 1)}`);
+	}
+	if (query.did) {
+		const [type, ...rest] = query.did.split(":");
+		const name = rest.join(":");
+		select = select.where(
+			type === "page"
+				? sql<boolean>`exists (select 1 from events e where e.lead_id = leads.id and e.type = 'page' and e.page_path = ${name})`
+				: sql<boolean>`exists (select 1 from events e where e.lead_id = leads.id and e.type = ${type ?? ""} and e.event = ${name})`,
+		);
+	}
 	if (query.q) {
 		const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 		select = select.where(

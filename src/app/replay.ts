@@ -96,6 +96,8 @@ export async function replayRange<Extra = object>(
 	return leads.rows.map((row) => {
 		const history = histories.get(row.id) ?? [];
 		const profile = leadForScoring(row);
+		if (options.historiesOnly)
+			return { row, profile, state: NO_STATE, score: NO_SCORE, events: history.length, history };
 		const state = stateFromEvents(model, history, row.timezone, profile.scoreResetAt);
 		return {
 			row,

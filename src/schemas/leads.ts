@@ -62,6 +62,17 @@ export const LeadSort = z
 
 export const LeadListQuery = z.object({
 	q: z.string().max(200).optional().openapi({ description: "search in email, name and company" }),
+	trait: z
+		.string()
+		.max(300)
+		.regex(/^[A-Za-z][A-Za-z0-9_]{0,62}=.{1,200}$/, "trait=value, such as industry=Software")
+		.optional()
+		.openapi({ description: "leads whose trait has this value (industry=Software)" }),
+	did: z
+		.string()
+		.max(300)
+		.optional()
+		.openapi({ description: "leads with an event of this kind: track:Demo Requested, page:/pricing" }),
 	stage: z.enum(STAGES).optional(),
 	consent: ConsentStatus.optional(),
 	grade: z.enum(["A", "B", "C", "D"]).optional().openapi({ description: "by the active model's stored score" }),

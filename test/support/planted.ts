@@ -9,7 +9,7 @@ export const daysAgo = (days: number) => new Date(TEST_NOW.getTime() - days * DA
 /**
  * 200 leads first seen 40 days ago; 50 of them (every fourth) were won 10 days ago. Planted:
  * converters read the case study 30 days ago (30 of 50, against 20 of the other 150) and are in
- * software (80% against 30%); every converter pays an invoice a day ago, after converting.
+ * software (80% against 27%); every converter pays an invoice a day ago, after converting.
  */
 export async function plantedHistory(db: Db): Promise<void> {
 	const converts = (i: number) => i % 4 === 0;

@@ -31,6 +31,8 @@ const FILTERS = [
 	"handoffAfter",
 	"handoffBefore",
 	"handoff",
+	"trait",
+	"did",
 	"sort",
 ] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
@@ -99,7 +101,13 @@ export function Leads({ query }: { query: URLSearchParams }) {
 		</label>
 	);
 	const pairs = (values: string[]) => values.map((v) => [v, v] as [string, string]);
-	const cohort = filters.reached || filters.firstSeenAfter || filters.mqlAfter || filters.handoffAfter;
+	const cohort =
+		filters.reached ||
+		filters.firstSeenAfter ||
+		filters.mqlAfter ||
+		filters.handoffAfter ||
+		filters.trait ||
+		filters.did;
 	const until = (before: string) => day(new Date(Date.parse(before) - 1).toISOString());
 	const exportQuery = encode({ ...filters, sort: undefined });
 	return (
@@ -148,6 +156,8 @@ export function Leads({ query }: { query: URLSearchParams }) {
 			{cohort && (
 				<p className="chip">
 					{filters.reached ? `Reached ${filters.reached} or later` : "All leads"}
+					{filters.trait ? `, ${filters.trait.replace("=", " is ")}` : ""}
+					{filters.did ? `, who did ${filters.did.replace(/^(track|page):/, "")}` : ""}
 					{filters.firstSeenAfter && filters.firstSeenBefore
 						? `, first seen ${day(filters.firstSeenAfter)} – ${day(new Date(Date.parse(filters.firstSeenBefore) - 1).toISOString())}`
 						: ""}
@@ -171,6 +181,8 @@ export function Leads({ query }: { query: URLSearchParams }) {
 								handoffAfter: "",
 								handoffBefore: "",
 								handoff: "",
+								trait: "",
+								did: "",
 							}))
 						}
 					>

@@ -85,7 +85,17 @@ export function Signals() {
 								{report.signals.map((s) => (
 									<tr key={`${s.kind}:${s.key}`} data-signal={s.key}>
 										<td>
-											{s.label} <span className="sub">{KIND_WORDS[s.kind]}</span>
+											{s.kind === "rule" ? (
+												s.label
+											) : (
+												<Link
+													to={`/leads?${s.kind === "trait" ? "trait" : "did"}=${encodeURIComponent(s.key)}`}
+													title="the leads who showed it, at any time"
+												>
+													{s.label}
+												</Link>
+											)}{" "}
+											<span className="sub">{KIND_WORDS[s.kind]}</span>
 										</td>
 										<td className="num">{s.leads.toLocaleString()}</td>
 										<td className="num">{percent(s.sql.rate)}</td>
