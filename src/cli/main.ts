@@ -6,6 +6,7 @@ import { importCommand } from "./commands/import.js";
 import { keysCommand } from "./commands/keys.js";
 import { migrateCommand } from "./commands/migrate.js";
 import { modelsCommand } from "./commands/models.js";
+import { predictCommand } from "./commands/predict.js";
 import { rescoreCommand } from "./commands/rescore.js";
 import { serveCommand } from "./commands/serve.js";
 import { usersCommand } from "./commands/users.js";
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
 	models: { summary: "list, validate, draft and publish scoring models", run: modelsCommand },
 	rescore: { summary: "rebuild every lead's score from its history", run: rescoreCommand },
 	backtest: { summary: "judge a draft against the active model on a window of history", run: backtestCommand },
+	predict: { summary: "train the predictive score on history and print its model card", run: predictCommand },
 	demo: { summary: "load a realistic synthetic B2B funnel", run: demoCommand },
 	import: { summary: "check a CSV of leads, events or outcomes before importing it (--dry-run)", run: importCommand },
 };

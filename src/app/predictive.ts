@@ -1,0 +1,119 @@
+import { sql } from "kysely";
+import { AppError } from "../domain/errors.js";
+import { auc, calibration, crossValidated, leakyColumns } from "../domain/predict/evaluate.js";
+import { type Column, columnsFor, type LeadFacts, rowOf } from "../domain/predict/features.js";
+import { trainBoosted, trainLogistic } from "../domain/predict/learners.js";
+import type { Db } from "../storage/database.js";
+import { activeModel } from "./active-model.js";
+import { replayAll } from "./replay.js";
+
+export interface ModelCard {
+	cutoff: string;
+	/** leads first seen before the cut-off and not yet SQL at it */
+	leads: number;
+	/** of them, those that reached SQL after it */
+	converted: number;
+	columns: number;
+	/** cross-validated (5 folds) AUC of each learner on the same columns */
+	auc: { logistic: number | null; boosted: number | null };
+	chosen: "logistic" | "boosted";
+	calibration: Array<{ leads: number; predicted: number; observed: number }>;
+	/** what the chosen learner leans on most */
+	drivers: Array<{ column: string; weight: number }>;
+	/** columns that give the outcome away on their own, kept out of training */
+	leaky: Array<{ column: string; auc: number }>;
+	elapsedMs: number;
+}
+
+/**
+ * Trains the predictive score on history: the leads known before `cutoff`, described as of it
+ * (traits, and what they did up to it), labelled by whether they reached SQL after it. Both
+ * learners are cross-validated on the same columns; the better one is chosen and reported with
+ * its calibration and drivers. Columns that predict the outcome almost perfectly on their own
+ * (AUC 0.95 or more) are flagged and left out, as are traits named in `afterOutcome`.
+ */
+export async function trainPredictive(
+	db: Db,
+	options: { cutoff: Date; afterOutcome?: readonly string[]; onProgress?: (leads: number) => void },
+): Promise<ModelCard> {
+	const started = performance.now();
+	const model = await activeModel(db);
+	if (!model) throw new AppError("not_found", "No model is published.");
+	const cutoff = options.cutoff.getTime();
+	const facts: LeadFacts[] = [];
+	const labels: number[] = [];
+	await replayAll<{ first_seen_at: Date; sql_at: Date | null }>(db, model.model, {
+		asOf: cutoff,
+		eventsUpTo: options.cutoff,
+		allFields: true,
+		historiesOnly: true,
+		chunkSize: 1000,
+		where: sql<boolean>`l.first_seen_at < ${options.cutoff}`,
+		extra: {
+			columns: sql`l.first_seen_at, f.sql_at`,
+			join: sql`left join lateral (select min(c.at) as sql_at from stage_changes c
+				where c.lead_id = l.id and c.to_stage in ('sql', 'opportunity', 'customer')) f on true`,
+		},
+		onRange: (_trx, leads) => {
+			for (const lead of leads) {
+				const sqlAt = lead.row.sql_at ? new Date(lead.row.sql_at).getTime() : null;
+				if (sqlAt !== null && sqlAt <= cutoff) continue; // converted already: nothing left to predict
+				facts.push({
+					traits: lead.profile.traits,
+					history: lead.history,
+					firstSeenAt: new Date(lead.row.first_seen_at).getTime(),
+				});
+				labels.push(sqlAt === null ? 0 : 1);
+			}
+			options.onProgress?.(facts.length);
+		},
+	});
+	const converted = labels.reduce((a, b) => a + b, 0);
+	if (converted < 10 || facts.length - converted < 10)
+		throw new AppError(
+			"conflict",
+			`Too few outcomes to learn from: ${converted} of ${facts.length} leads known before the cut-off reached SQL after it.`,
+		);
+	let columns: Column[] = columnsFor(facts, new Set(options.afterOutcome ?? []));
+	let rows = facts.map((f) => rowOf(f, columns, cutoff));
+	const leaky = leakyColumns(
+		rows,
+		labels,
+		columns.map((c) => c.name),
+	);
+	if (leaky.length > 0) {
+		const out = new Set(leaky.map((l) => l.column));
+		const keep = columns.map((c, j) => (out.has(c.name) ? -1 : j)).filter((j) => j >= 0);
+		columns = keep.map((j) => columns[j] as Column);
+		rows = rows.map((r) => keep.map((j) => r[j] as number));
+	}
+	const logistic = crossValidated(rows, labels, (r, l) => trainLogistic(r, l));
+	const boosted = crossValidated(rows, labels, (r, l) => trainBoosted(r, l));
+	const aucs = { logistic: auc(logistic, labels), boosted: auc(boosted, labels) };
+	const chosen = (aucs.boosted ?? 0) > (aucs.logistic ?? 0) ? "boosted" : "logistic";
+	let drivers: ModelCard["drivers"];
+	if (chosen === "boosted") {
+		const fitted = trainBoosted(rows, labels);
+		const total = fitted.importance.reduce((a, b) => a + b, 0) || 1;
+		drivers = fitted.importance.map((n, j) => ({ column: columns[j]?.name ?? "", weight: n / total }));
+	} else {
+		const fitted = trainLogistic(rows, labels);
+		drivers = columns.map((c, j) => ({ column: c.name, weight: fitted.weights[j] as number }));
+	}
+	drivers = drivers
+		.filter((d) => d.weight !== 0)
+		.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))
+		.slice(0, 10);
+	return {
+		cutoff: options.cutoff.toISOString(),
+		leads: facts.length,
+		converted,
+		columns: columns.length,
+		auc: aucs,
+		chosen,
+		calibration: calibration(chosen === "boosted" ? boosted : logistic, labels),
+		drivers,
+		leaky,
+		elapsedMs: performance.now() - started,
+	};
+}
