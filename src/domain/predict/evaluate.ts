@@ -68,7 +68,7 @@ export function crossValidated(
 
 /** Predicted against observed, in tenths of the predictions: a calibrated score's rows agree. */
 export function calibration(predictions: readonly number[], labels: readonly number[], bins = 10) {
-	const order = predictions.map((p, i) => i).sort((a, b) => (predictions[a] as number) - (predictions[b] as number));
+	const order = predictions.map((_, i) => i).sort((a, b) => (predictions[a] as number) - (predictions[b] as number));
 	const size = Math.ceil(order.length / bins);
 	return Array.from({ length: bins }, (_, b) => order.slice(b * size, (b + 1) * size)).flatMap((part) =>
 		part.length === 0

@@ -74,7 +74,7 @@ export function rowOf(lead: LeadFacts, columns: readonly Column[], cutoff: numbe
 		if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
 		days.add(Math.floor(e.timestamp / DAY));
 	}
-	return columns.map((c) => {
+	const valueOf = (c: Column): number => {
 		switch (c.kind) {
 			case "number": {
 				const v = lead.traits[c.trait];
@@ -91,5 +91,6 @@ export function rowOf(lead: LeadFacts, columns: readonly Column[], cutoff: numbe
 						? days.size
 						: Math.max(0, (cutoff - lead.firstSeenAt) / DAY);
 		}
-	});
+	};
+	return columns.map(valueOf);
 }
