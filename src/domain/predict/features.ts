@@ -74,7 +74,7 @@ export function rowOf(lead: LeadFacts, columns: readonly Column[], cutoff: numbe
 		if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
 		days.add(Math.floor(e.timestamp / DAY));
 	}
-	const valueOf = (c: Column): number => {
+	const cell = (c: Column): number => {
 		switch (c.kind) {
 			case "number": {
 				const v = lead.traits[c.trait];
@@ -92,5 +92,5 @@ export function rowOf(lead: LeadFacts, columns: readonly Column[], cutoff: numbe
 						: Math.max(0, (cutoff - lead.firstSeenAt) / DAY);
 		}
 	};
-	return columns.map(valueOf);
+	return columns.map(cell);
 }
