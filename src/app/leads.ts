@@ -10,6 +10,7 @@ import type { LeadsTable } from "../storage/tables.js";
 import { inTransaction } from "../storage/transaction.js";
 import { decodeCursor, decodeNumberCursor, encodeCursor } from "./cursor.js";
 import { findLive } from "./find-lead.js";
+import { predictionOf } from "./predictive.js";
 import { leadForScoring, scoreTouchedLeads } from "./score-leads.js";
 
 type LeadRow = Selectable<LeadsTable>;
@@ -242,6 +243,7 @@ export async function getLead(db: Db, id: string): Promise<LeadDetail> {
 				}
 			: null,
 		cooldownUntil: row.mql_cooldown_until ? new Date(row.mql_cooldown_until).toISOString() : null,
+		prediction: await predictionOf(db, row.id),
 		identities,
 		mergedFrom: merged.rows.map((r) => r.merged_id),
 	};

@@ -1,11 +1,30 @@
+import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { AppError } from "../domain/errors.js";
 import { auc, calibration, crossValidated, leakyColumns } from "../domain/predict/evaluate.js";
 import { type Column, columnsFor, type LeadFacts, rowOf } from "../domain/predict/features.js";
-import { trainBoosted, trainLogistic } from "../domain/predict/learners.js";
+import {
+	type BoostedParameters,
+	boostedFrom,
+	type LogisticParameters,
+	logisticFrom,
+	type Predictor,
+	trainBoosted,
+	trainLogistic,
+} from "../domain/predict/learners.js";
 import type { Db } from "../storage/database.js";
 import { activeModel } from "./active-model.js";
 import { replayAll } from "./replay.js";
+
+/** A trained model as it is stored: enough to score any lead later with the same columns. */
+export interface FittedModel {
+	learner: "logistic" | "boosted";
+	columns: Column[];
+	parameters: BoostedParameters | LogisticParameters;
+	medians: number[];
+	cutoff: number;
+}
+let lastFitted: FittedModel | null = null;
 
 export interface ModelCard {
 	cutoff: string;
@@ -92,18 +111,28 @@ export async function trainPredictive(
 	const aucs = { logistic: auc(logistic, labels), boosted: auc(boosted, labels) };
 	const chosen = (aucs.boosted ?? 0) > (aucs.logistic ?? 0) ? "boosted" : "logistic";
 	let drivers: ModelCard["drivers"];
+	let parameters: BoostedParameters | LogisticParameters;
 	if (chosen === "boosted") {
 		const fitted = trainBoosted(rows, labels);
 		const total = fitted.importance.reduce((a, b) => a + b, 0) || 1;
 		drivers = fitted.importance.map((n, j) => ({ column: columns[j]?.name ?? "", weight: n / total }));
+		parameters = { base: fitted.base, rate: fitted.rate, trees: fitted.trees };
 	} else {
 		const fitted = trainLogistic(rows, labels);
 		drivers = columns.map((c, j) => ({ column: c.name, weight: fitted.weights[j] as number }));
+		parameters = { weights: fitted.weights, means: fitted.means, scales: fitted.scales };
 	}
+	// a column's typical value: what a reason is measured against ("without this, the chance would be…")
+	const medians = columns.map((_, j) => {
+		const values = rows.map((r) => r[j] as number).sort((a, b) => a - b);
+		return values[Math.floor(values.length / 2)] ?? 0;
+	});
+	const fittedModel: FittedModel = { learner: chosen, columns, parameters, medians, cutoff };
 	drivers = drivers
 		.filter((d) => d.weight !== 0)
 		.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))
 		.slice(0, 10);
+	lastFitted = fittedModel;
 	return {
 		cutoff: options.cutoff.toISOString(),
 		leads: facts.length,
@@ -116,4 +145,111 @@ export async function trainPredictive(
 		leaky,
 		elapsedMs: performance.now() - started,
 	};
+}
+
+const predictorOf = (fitted: FittedModel): Predictor =>
+	fitted.learner === "boosted"
+		? boostedFrom(fitted.parameters as BoostedParameters)
+		: logisticFrom(fitted.parameters as LogisticParameters);
+
+/**
+ * The reasons behind a lead's prediction, model-agnostic: for each column the lead differs on
+ * from the typical lead, how much lower its chance would be with the typical value. The three
+ * that weigh most.
+ */
+function reasonsOf(predictor: Predictor, fitted: FittedModel, row: number[], probability: number) {
+	return fitted.columns
+		.flatMap((column, j) => {
+			if (row[j] === fitted.medians[j]) return [];
+			const typical = [...row];
+			typical[j] = fitted.medians[j] as number;
+			return [{ column: column.name, effect: probability - predictor.predict(typical) }];
+		})
+		.filter((r) => r.effect > 0)
+		.sort((a, b) => b.effect - a.effect)
+		.slice(0, 3);
+}
+
+/**
+ * Trains (as `trainPredictive`), keeps the model, and scores every live lead with it as of
+ * `now`: its chance of reaching SQL and the reasons that weigh most. Returns the card and how
+ * many leads were scored.
+ */
+export async function trainAndScore(
+	db: Db,
+	options: { cutoff: Date; now: Date; afterOutcome?: readonly string[]; onProgress?: (leads: number) => void },
+): Promise<{ card: ModelCard; scored: number; modelId: string }> {
+	const card = await trainPredictive(db, options);
+	const fitted = lastFitted;
+	if (!fitted) throw new Error("training kept no model");
+	const modelId = randomUUID();
+	await db
+		.insertInto("predictive_models")
+		.values({
+			id: modelId,
+			trained_at: options.now,
+			cutoff: options.cutoff,
+			learner: fitted.learner,
+			columns: JSON.stringify(fitted.columns),
+			parameters: JSON.stringify({ ...fitted.parameters, medians: fitted.medians }),
+			card: JSON.stringify(card),
+		})
+		.execute();
+	const active = await activeModel(db);
+	if (!active) throw new AppError("not_found", "No model is published.");
+	const predictor = predictorOf(fitted);
+	let scored = 0;
+	await replayAll<{ first_seen_at: Date }>(db, active.model, {
+		asOf: options.now.getTime(),
+		allFields: true,
+		historiesOnly: true,
+		chunkSize: 1000,
+		extra: { columns: sql`l.first_seen_at` },
+		onRange: async (trx, leads) => {
+			const rows = leads.map((lead) => {
+				const row = rowOf(
+					{
+						traits: lead.profile.traits,
+						history: lead.history,
+						firstSeenAt: new Date(lead.row.first_seen_at).getTime(),
+					},
+					fitted.columns,
+					options.now.getTime(),
+				);
+				const probability = predictor.predict(row);
+				return { id: lead.row.id, probability, reasons: reasonsOf(predictor, fitted, row, probability) };
+			});
+			if (rows.length === 0) return;
+			await sql`insert into lead_predictions (lead_id, model_id, probability, reasons, scored_at)
+				select id, ${modelId}::uuid, probability, reasons::jsonb, ${options.now}
+				from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.probability)}::float8[],
+					${rows.map((r) => JSON.stringify(r.reasons))}::text[]) as p(id, probability, reasons)
+				on conflict (lead_id) do update set model_id = excluded.model_id, probability = excluded.probability,
+					reasons = excluded.reasons, scored_at = excluded.scored_at`.execute(trx);
+			scored += rows.length;
+			options.onProgress?.(scored);
+		},
+	});
+	return { card, scored, modelId };
+}
+
+/** A lead's latest prediction, if a model has scored it. */
+export async function predictionOf(db: Db, leadId: string) {
+	const row = await sql<{
+		probability: number;
+		reasons: Array<{ column: string; effect: number }>;
+		scored_at: Date;
+		trained_at: Date;
+	}>`
+		select p.probability, p.reasons, p.scored_at, m.trained_at from lead_predictions p
+		join predictive_models m on m.id = p.model_id where p.lead_id = ${leadId}::uuid`.execute(db);
+	const found = row.rows[0];
+	return found
+		? {
+				probability: found.probability,
+				reasons: found.reasons,
+				scoredAt: new Date(found.scored_at).toISOString(),
+				modelTrainedAt: new Date(found.trained_at).toISOString(),
+			}
+		: null;
 }

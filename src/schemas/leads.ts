@@ -51,6 +51,17 @@ export const LeadDetail = Lead.extend({
 		.nullable()
 		.openapi({ description: "the owner of the latest handoff" }),
 	cooldownUntil: z.string().nullable().openapi({ description: "a recycled lead may not become an MQL again before" }),
+	prediction: z
+		.object({
+			probability: z.number().openapi({ description: "the predicted chance of reaching SQL" }),
+			reasons: z
+				.array(z.object({ column: z.string(), effect: z.number() }))
+				.openapi({ description: "what weighs most: how much lower the chance would be with the typical value" }),
+			scoredAt: z.string(),
+			modelTrainedAt: z.string(),
+		})
+		.nullable()
+		.openapi({ description: "the predictive score, once a model is trained (qualify predict --save)" }),
 	identities: z.array(z.object({ kind: z.enum(["email", "user", "anonymous"]), value: z.string() })),
 	mergedFrom: z.array(z.uuid()),
 }).openapi("LeadDetail");

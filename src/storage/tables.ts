@@ -243,6 +243,24 @@ export interface ImportMappingsTable {
 	updated_at: Generated<Date>;
 }
 
+export interface PredictiveModelsTable {
+	id: string;
+	trained_at: Timestamp;
+	cutoff: Timestamp;
+	learner: "logistic" | "boosted";
+	columns: Json<unknown[]>;
+	parameters: Json;
+	card: Json;
+}
+
+export interface LeadPredictionsTable {
+	lead_id: string;
+	model_id: string;
+	probability: number;
+	reasons: Json<unknown[]>;
+	scored_at: Timestamp;
+}
+
 export interface UsersTable {
 	id: string;
 	email: string;
@@ -283,6 +301,8 @@ export interface Tables {
 	touches: TouchesTable;
 	outcomes: OutcomesTable;
 	import_mappings: ImportMappingsTable;
+	predictive_models: PredictiveModelsTable;
+	lead_predictions: LeadPredictionsTable;
 	users: UsersTable;
 	sessions: SessionsTable;
 }

@@ -1,10 +1,11 @@
-import { trainPredictive } from "../../app/predictive.js";
+import { trainAndScore, trainPredictive } from "../../app/predictive.js";
+import { systemClock } from "../../app/system-clock.js";
 import { readConfig } from "../config.js";
 import { openStore } from "../open-store.js";
 import { progressReporter } from "../progress.js";
 import { parseCommand } from "./args.js";
 
-const USAGE = `Usage: qualify predict --cutoff YYYY-MM-DD [--after-outcome TRAIT,…]
+const USAGE = `Usage: qualify predict --cutoff YYYY-MM-DD [--after-outcome TRAIT,…] [--save]
 
 Trains the predictive score on your history and prints its model card: the leads known before
 the cut-off, described as of it (traits; what they did up to it), labelled by whether they
@@ -12,12 +13,17 @@ reached SQL after it. A plain logistic regression and boosted trees are cross-va
 folds) on the same columns; the card gives both AUCs, the calibration of the better one and
 what it leans on. Columns that give the outcome away on their own are flagged and left out;
 --after-outcome names traits set only once the outcome is known (a sales tag), kept out too.
-Storing a probability per lead and using it in MQL rules come next.`;
+--save keeps the model and scores every lead with it: its chance of reaching SQL and the
+reasons that weigh most, shown on the lead's page. Using it in MQL rules comes next.`;
 
 const percent = (r: number) => `${(r * 100).toFixed(1)}%`;
 
 export async function predictCommand(args: string[]) {
-	const parsed = parseCommand(args, { cutoff: { type: "string" }, "after-outcome": { type: "string" } }, USAGE);
+	const parsed = parseCommand(
+		args,
+		{ cutoff: { type: "string" }, "after-outcome": { type: "string" }, save: { type: "boolean" } },
+		USAGE,
+	);
 	if (!parsed) return;
 	const { cutoff } = parsed.values;
 	if (!cutoff || !/^\d{4}-\d{2}-\d{2}$/.test(cutoff)) throw new TypeError("--cutoff is a day, YYYY-MM-DD");
@@ -28,11 +34,13 @@ export async function predictCommand(args: string[]) {
 	const store = await openStore(readConfig());
 	const progress = progressReporter();
 	try {
-		const card = await trainPredictive(store.db, {
+		const options = {
 			cutoff: new Date(`${cutoff}T00:00:00Z`),
 			afterOutcome,
-			onProgress: (n) => progress.update(`reading history: ${n.toLocaleString("en-US")} leads…`),
-		});
+			onProgress: (n: number) => progress.update(`reading history: ${n.toLocaleString("en-US")} leads…`),
+		};
+		const saved = parsed.values.save ? await trainAndScore(store.db, { ...options, now: systemClock.now() }) : null;
+		const card = saved?.card ?? (await trainPredictive(store.db, options));
 		progress.done();
 		console.log(
 			`\n${card.leads.toLocaleString("en-US")} leads known before ${cutoff}, ${card.converted.toLocaleString("en-US")} reached SQL after it; ${card.columns} columns; ${(card.elapsedMs / 1000).toFixed(1)} s.`,

@@ -15,11 +15,30 @@ export interface Predictor {
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-Math.max(-35, Math.min(35, z))));
 
 /** Logistic regression with L2 regularisation, by full-batch gradient descent on standardised columns. */
+export interface LogisticParameters {
+	weights: number[];
+	means: number[];
+	scales: number[];
+}
+
+/** A fitted logistic regression, from its stored parameters. */
+export function logisticFrom({ weights, means, scales }: LogisticParameters): Predictor {
+	const width = means.length;
+	return {
+		predict(row) {
+			let z = weights[width] as number;
+			for (let j = 0; j < width; j++)
+				z += (weights[j] as number) * (((row[j] as number) - (means[j] as number)) / (scales[j] as number));
+			return sigmoid(z);
+		},
+	};
+}
+
 export function trainLogistic(
 	rows: Rows,
 	labels: readonly number[],
 	options: { iterations?: number; l2?: number } = {},
-): Predictor & { weights: number[]; means: number[]; scales: number[] } {
+): Predictor & LogisticParameters {
 	const n = rows.length;
 	const width = rows[0]?.length ?? 0;
 	const means = new Array(width).fill(0);
@@ -44,19 +63,10 @@ export function trainLogistic(
 		for (let j = 0; j < width; j++) weights[j] -= rate * (gradient[j] + l2 * weights[j]);
 		weights[width] -= rate * gradient[width];
 	}
-	return {
-		weights,
-		means,
-		scales,
-		predict(row) {
-			let z = weights[width];
-			for (let j = 0; j < width; j++) z += weights[j] * (((row[j] as number) - means[j]) / scales[j]);
-			return sigmoid(z);
-		},
-	};
+	return { ...logisticFrom({ weights, means, scales }), weights, means, scales };
 }
 
-interface Node {
+export interface Node {
 	feature: number;
 	threshold: number;
 	left: Node | number;
@@ -128,11 +138,28 @@ const walk = (node: Node | number, row: ArrayLike<number>): number => {
 };
 
 /** Gradient-boosted trees for log-loss: `rounds` trees of `depth`, each shrunk by `rate`. */
+export interface BoostedParameters {
+	base: number;
+	rate: number;
+	trees: Array<Node | number>;
+}
+
+/** Fitted boosted trees, from their stored parameters. */
+export function boostedFrom({ base, rate, trees }: BoostedParameters): Predictor {
+	return {
+		predict(row) {
+			let z = base;
+			for (const tree of trees) z += rate * walk(tree, row);
+			return sigmoid(z);
+		},
+	};
+}
+
 export function trainBoosted(
 	rows: Rows,
 	labels: readonly number[],
 	options: { rounds?: number; depth?: number; rate?: number; minLeaf?: number } = {},
-): Predictor & { trees: Array<Node | number>; importance: number[] } {
+): Predictor & BoostedParameters & { importance: number[] } {
 	const n = rows.length;
 	const width = rows[0]?.length ?? 0;
 	const edges = Array.from({ length: width }, (_, j) => binEdges(rows, j));
@@ -162,13 +189,5 @@ export function trainBoosted(
 		trees.push(tree);
 		for (let i = 0; i < n; i++) margin[i] = (margin[i] as number) + rate * walk(tree, rows[i] as ArrayLike<number>);
 	}
-	return {
-		trees,
-		importance,
-		predict(row) {
-			let z = base;
-			for (const tree of trees) z += rate * walk(tree, row);
-			return sigmoid(z);
-		},
-	};
+	return { ...boostedFrom({ base, rate, trees }), base, rate, trees, importance };
 }

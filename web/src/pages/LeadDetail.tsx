@@ -260,6 +260,19 @@ export function LeadDetail({ id, user }: { id: string; user: User }) {
 					{qualificationText(score, lead.stage, cooling)}
 				</div>
 				<div className="sub">model version {score.modelVersion}</div>
+				{lead.prediction && (
+					<div className="prediction" data-testid="prediction">
+						<span className="big">{Math.round(lead.prediction.probability * 100)}%</span> predicted chance of reaching
+						SQL
+						{lead.prediction.reasons.length > 0 && (
+							<span className="sub">
+								{" "}
+								— most of all{" "}
+								{lead.prediction.reasons.map((r) => `${r.column} (+${Math.round(r.effect * 100)} points)`).join(", ")}
+							</span>
+						)}
+					</div>
+				)}
 			</section>
 			<Rules title="Fit" rules={score.fitRules} />
 			<Rules title="Engagement" rules={score.engagementRules} />
