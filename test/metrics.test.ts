@@ -205,4 +205,29 @@ describe.each(backends())("the dashboard's numbers on $name", (backend) => {
 		const zoe = (await get("/v1/leads?q=zoe")).body.data[0];
 		expect(zoe.source).toBe("g2.com");
 	});
+
+	it("breaks stages down by the campaign of each lead's first touch that named one", async () => {
+		const touch = (user: string, id: string, at: string, campaign: string | null, event?: string) => ({
+			type: event ? "track" : "page",
+			...(event ? { event } : {}),
+			messageId: id,
+			userId: user,
+			timestamp: at,
+			context: campaign ? { campaign: { name: campaign, source: "google" } } : {},
+		});
+		const events = [
+			touch("cam1", "c1a", "2025-07-01T10:00:00Z", null),
+			touch("cam1", "c1b", "2025-07-02T10:00:00Z", "spring-webinar"),
+			touch("cam1", "c1c", "2025-07-03T10:00:00Z", "retargeting", "Demo Requested"),
+			touch("cam2", "c2a", "2025-07-04T10:00:00Z", "spring-webinar"),
+			touch("cam3", "c3a", "2025-07-05T10:00:00Z", "retargeting", "Demo Requested"),
+		];
+		expect((await ingestBatch(database.db, events, received)).errors).toEqual([]);
+		const report = (await get("/v1/metrics/stages?from=2025-07-01&to=2025-07-31&by=campaign")).body;
+		const groups = Object.fromEntries(
+			report.groups.map((g: { key: string; leads: number; reached: number[] }) => [g.key, [g.leads, g.reached[1]]]),
+		);
+		// cam1's first named campaign is the webinar, although it asked for a demo under retargeting
+		expect(groups).toEqual({ "spring-webinar": [2, 1], retargeting: [1, 1] });
+	});
 });

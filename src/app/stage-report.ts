@@ -12,6 +12,10 @@ type Query = z.output<typeof StageReportQuery>;
 const DIMENSIONS = (zone: string): Record<Query["by"], RawBuilder<string>> => ({
 	source: sql<string>`coalesce(l.source, '(direct)')`,
 	landingPage: sql<string>`coalesce(l.traits ->> 'landingPage', '(none)')`,
+	// the campaign of the lead's first touch that named one (Segment's context.campaign.name, utm_campaign)
+	campaign: sql<string>`coalesce((select e.context #>> '{campaign,name}' from events e
+		where e.lead_id = l.id and e.context #>> '{campaign,name}' is not null
+		order by e.timestamp, e.message_id limit 1), '(none)')`,
 	owner: sql<string>`coalesce((select o.name from handoffs h join owners o on o.id = h.owner_id
 		where h.lead_id = l.id order by h.assigned_at desc limit 1), '(nobody)')`,
 	month: sql<string>`to_char(date_trunc('month', l.first_seen_at at time zone ${zone}), 'YYYY-MM')`,
@@ -38,8 +42,8 @@ const days = (seconds: number | null) => (seconds === null ? null : Number(secon
 /**
  * For the leads first seen in a period (the dashboard's cohort, from the same module): how many
  * reached each stage, the rate of each step, and the median and 90th percentile time between
- * stages (first seen → MQL, MQL → SQL, first seen → customer), broken down by source, landing
- * page, owner or first-seen month. A stage's time is the lead's first move to it (or past it).
+ * stages (first seen → MQL, MQL → SQL, first seen → customer), broken down by source,
+ * first-touch campaign, landing page, owner or first-seen month. A stage's time is the lead's first move to it (or past it).
  */
 export async function stageReport(db: Db, query: Query, now: Date): Promise<StageReport> {
 	const period: Period = query.preset

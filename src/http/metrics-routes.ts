@@ -42,7 +42,7 @@ export function registerMetricsRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: 
 			method: "get",
 			path: "/v1/metrics/stages",
 			tags,
-			summary: "Stages reached and the time between them, by source, landing page, owner or month",
+			summary: "Stages reached and the time between them, by source, campaign, landing page, owner or month",
 			description:
 				"For the leads first seen in the period (the dashboard's cohort): how many reached each stage, the rate of each step, the won rate, and the median and 90th percentile days from first seen to MQL, MQL to SQL and first seen to customer.",
 			security,

@@ -120,7 +120,7 @@ export const StageReportQuery = z
 		from: Day.optional(),
 		to: Day.optional(),
 		zone: Zone.default("UTC"),
-		by: z.enum(["source", "landingPage", "owner", "month", "all"]).default("all"),
+		by: z.enum(["source", "campaign", "landingPage", "owner", "month", "all"]).default("all"),
 	})
 	.refine((q) => q.preset !== undefined || (q.from !== undefined && q.to !== undefined), {
 		message: "give a preset, or from and to",
