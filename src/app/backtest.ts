@@ -60,32 +60,20 @@ function traceOf(
 	untilQualified = false,
 ): TracePoint[] {
 	const state = stateFromEvents(model, lead.history, lead.row.timezone, lead.profile.scoreResetAt);
-	if (untilQualified) {
-		const points: TracePoint[] = [];
-		for (const at of times) {
-			const score = scoreOnly(model, state, lead.profile, at);
-			const qualified = score.qualification.qualified;
-			points.push({
-				at,
-				fit: score.fit,
-				engagement: score.engagement,
-				qualified,
-				handRaised: score.qualification.by === "hand-raiser",
-			});
-			if (qualified) break;
-		}
-		return points;
-	}
-	return times.map((at) => {
+	const points: TracePoint[] = [];
+	for (const at of times) {
 		const score = scoreOnly(model, state, lead.profile, at);
-		return {
+		const qualified = score.qualification.qualified;
+		points.push({
 			at,
 			fit: score.fit,
 			engagement: score.engagement,
-			qualified: score.qualification.qualified,
+			qualified,
 			handRaised: score.qualification.by === "hand-raiser",
-		};
-	});
+		});
+		if (qualified && untilQualified) break;
+	}
+	return points;
 }
 
 /**

@@ -1,29 +1,14 @@
 import type { z } from "@hono/zod-openapi";
 import { type RawBuilder, sql } from "kysely";
 import { bucketKeys, FUNNEL_STEPS, filledSeries, funnelRows, intervalFor, rate } from "../domain/funnel.js";
-import {
-	ACCEPTED,
-	COHORTS,
-	change,
-	dateIn,
-	type Period,
-	presetPeriod,
-	previousPeriod,
-} from "../domain/report-periods.js";
+import { ACCEPTED, COHORTS, change, periodOf, previousPeriod } from "../domain/report-periods.js";
 import type { FunnelQuery, FunnelReport } from "../schemas/metrics.js";
 import { activeVersion } from "../storage/active-version.js";
 import type { Db } from "../storage/database.js";
 import { REACH_RANK, reachedRank } from "../storage/funnel-reach.js";
+import { boundsOf } from "./period-bounds.js";
 
 type Query = z.output<typeof FunnelQuery>;
-
-/** The instants a period of days in a zone runs from and to (the end is the next day's start). */
-async function boundsOf(db: Db, period: Period, zone: string): Promise<{ start: Date; end: Date }> {
-	const bounds = await sql<{ start: Date; end: Date }>`select
-		(${period.from}::date)::timestamp at time zone ${zone} as start,
-		(${period.to}::date + 1)::timestamp at time zone ${zone} as end`.execute(db);
-	return bounds.rows[0] as { start: Date; end: Date };
-}
 
 /** Leads handed to sales in [start, end), each once, with what became of them. */
 async function handoffFigures(db: Db, start: Date, end: Date) {
@@ -86,9 +71,7 @@ const madeIn = (stage: string, start: Date, end: Date): RawBuilder<boolean> =>
  * card links to.
  */
 export async function funnelReport(db: Db, query: Query, now: Date): Promise<FunnelReport> {
-	const period: Period = query.preset
-		? presetPeriod(query.preset, dateIn(now, query.zone))
-		: { from: query.from ?? "", to: query.to ?? "" };
+	const period = periodOf(query, now);
 	const zone = query.zone;
 	const interval = query.interval ?? intervalFor(period.from, period.to);
 	const previous = previousPeriod(period);

@@ -24,7 +24,6 @@ export interface FittedModel {
 	medians: number[];
 	cutoff: number;
 }
-let lastFitted: FittedModel | null = null;
 
 export interface ModelCard {
 	cutoff: string;
@@ -51,10 +50,18 @@ export interface ModelCard {
  * its calibration and drivers. Columns that predict the outcome almost perfectly on their own
  * (AUC 0.95 or more) are flagged and left out, as are traits named in `afterOutcome`.
  */
-export async function trainPredictive(
-	db: Db,
-	options: { cutoff: Date; afterOutcome?: readonly string[]; onProgress?: (leads: number) => void },
-): Promise<ModelCard> {
+export async function trainPredictive(db: Db, options: TrainOptions): Promise<ModelCard> {
+	return (await fitModel(db, options)).card;
+}
+
+interface TrainOptions {
+	cutoff: Date;
+	afterOutcome?: readonly string[];
+	onProgress?: (leads: number) => void;
+}
+
+/** Trains as `trainPredictive` says, and keeps the fitted model with its card. */
+async function fitModel(db: Db, options: TrainOptions): Promise<{ card: ModelCard; fitted: FittedModel }> {
 	const started = performance.now();
 	const model = await activeModel(db);
 	if (!model) throw new AppError("not_found", "No model is published.");
@@ -132,8 +139,7 @@ export async function trainPredictive(
 		.filter((d) => d.weight !== 0)
 		.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))
 		.slice(0, 10);
-	lastFitted = fittedModel;
-	return {
+	const card: ModelCard = {
 		cutoff: options.cutoff.toISOString(),
 		leads: facts.length,
 		converted,
@@ -145,6 +151,7 @@ export async function trainPredictive(
 		leaky,
 		elapsedMs: performance.now() - started,
 	};
+	return { card, fitted: fittedModel };
 }
 
 const predictorOf = (fitted: FittedModel): Predictor =>
@@ -177,11 +184,9 @@ function reasonsOf(predictor: Predictor, fitted: FittedModel, row: number[], pro
  */
 export async function trainAndScore(
 	db: Db,
-	options: { cutoff: Date; now: Date; afterOutcome?: readonly string[]; onProgress?: (leads: number) => void },
+	options: TrainOptions & { now: Date },
 ): Promise<{ card: ModelCard; scored: number; modelId: string }> {
-	const card = await trainPredictive(db, options);
-	const fitted = lastFitted;
-	if (!fitted) throw new Error("training kept no model");
+	const { card, fitted } = await fitModel(db, options);
 	const modelId = randomUUID();
 	await db
 		.insertInto("predictive_models")

@@ -1,12 +1,12 @@
 import { sql } from "kysely";
 import { AppError } from "../domain/errors.js";
-import { dateIn, type Period, presetPeriod } from "../domain/report-periods.js";
+import { periodOf } from "../domain/report-periods.js";
 import { evaluateScore } from "../domain/scoring/evaluate-score.js";
 import { liftOf, median } from "../domain/signal-lift.js";
 import type { Signal, SignalsQuery, SignalsReport } from "../schemas/signals.js";
 import type { Db } from "../storage/database.js";
-import { historiesOf } from "../storage/score-rows.js";
 import { activeModel } from "./active-model.js";
+import { boundsOf } from "./period-bounds.js";
 import { replayAll } from "./replay.js";
 
 const DAY = 86_400_000;
@@ -31,13 +31,8 @@ interface Tally {
 export async function signalsReport(db: Db, query: SignalsQuery, now: Date): Promise<SignalsReport> {
 	const model = await activeModel(db);
 	if (!model) throw new AppError("not_found", "No model is published.");
-	const period: Period = query.preset
-		? presetPeriod(query.preset, dateIn(now, query.zone))
-		: { from: query.from ?? "", to: query.to ?? "" };
-	const bounds = await sql<{ start: Date; end: Date }>`select
-		(${period.from}::date)::timestamp at time zone ${query.zone} as start,
-		(${period.to}::date + 1)::timestamp at time zone ${query.zone} as end`.execute(db);
-	const { start, end } = bounds.rows[0] as { start: Date; end: Date };
+	const period = periodOf(query, now);
+	const { start, end } = await boundsOf(db, period, query.zone);
 
 	const tallies = new Map<string, Tally>();
 	const sqlLeads = new Set<string>();
@@ -65,12 +60,8 @@ export async function signalsReport(db: Db, query: SignalsQuery, now: Date): Pro
 					min(c.at) filter (where c.to_stage = 'customer') as customer_at
 				from stage_changes c where c.lead_id = l.id) f on true`,
 		},
-		onRange: async (trx, leads) => {
-			const inPeriod = leads;
-			if (inPeriod.length === 0) return;
-			const ids = inPeriod.map((l) => l.row.id);
-			const histories = await historiesOf(trx, ids);
-			for (const lead of inPeriod) {
+		onRange: (_trx, leads) => {
+			for (const lead of leads) {
 				const id = lead.row.id;
 				total++;
 				const sqlAt = lead.row.sql_at ? new Date(lead.row.sql_at).getTime() : null;
@@ -96,7 +87,7 @@ export async function signalsReport(db: Db, query: SignalsQuery, now: Date): Pro
 					);
 				}
 				// each kind of event, before the lead converted
-				for (const event of histories.get(id) ?? []) {
+				for (const event of lead.history) {
 					if (sqlAt !== null && event.timestamp >= sqlAt) break;
 					const name =
 						event.type === "track" ? event.event : event.type === "page" ? (event.pagePath ?? event.name) : null;

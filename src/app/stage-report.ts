@@ -1,10 +1,11 @@
 import type { z } from "@hono/zod-openapi";
 import { type RawBuilder, sql } from "kysely";
 import { FUNNEL_STEPS, rate } from "../domain/funnel.js";
-import { COHORTS, dateIn, type Period, presetPeriod } from "../domain/report-periods.js";
+import { COHORTS, periodOf } from "../domain/report-periods.js";
 import type { StageReport, StageReportQuery } from "../schemas/metrics.js";
 import type { Db } from "../storage/database.js";
 import { rankOf } from "../storage/funnel-reach.js";
+import { boundsOf } from "./period-bounds.js";
 
 type Query = z.output<typeof StageReportQuery>;
 
@@ -46,13 +47,8 @@ const days = (seconds: number | null) => (seconds === null ? null : Number(secon
  * first-touch campaign, landing page, owner or first-seen month. A stage's time is the lead's first move to it (or past it).
  */
 export async function stageReport(db: Db, query: Query, now: Date): Promise<StageReport> {
-	const period: Period = query.preset
-		? presetPeriod(query.preset, dateIn(now, query.zone))
-		: { from: query.from ?? "", to: query.to ?? "" };
-	const bounds = await sql<{ start: Date; end: Date }>`select
-		(${period.from}::date)::timestamp at time zone ${query.zone} as start,
-		(${period.to}::date + 1)::timestamp at time zone ${query.zone} as end`.execute(db);
-	const { start, end } = bounds.rows[0] as { start: Date; end: Date };
+	const period = periodOf(query, now);
+	const { start, end } = await boundsOf(db, period, query.zone);
 	const key = DIMENSIONS(query.zone)[query.by];
 	const span = (from: RawBuilder<Date>, to: RawBuilder<Date>) => sql`extract(epoch from ${to} - ${from})`;
 	const p = (q: number, value: RawBuilder<unknown>) =>

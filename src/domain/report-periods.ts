@@ -83,6 +83,16 @@ export function presetPeriod(preset: PeriodPreset, today: string): Period {
 	}
 }
 
+/** The days a report asks for: a preset resolved at `now` in the zone, or its own from and to. */
+export function periodOf(
+	query: { preset?: PeriodPreset | undefined; from?: string | undefined; to?: string | undefined; zone: string },
+	now: Date,
+): Period {
+	return query.preset
+		? presetPeriod(query.preset, dateIn(now, query.zone))
+		: { from: query.from ?? "", to: query.to ?? "" };
+}
+
 /** The period to compare with: as many days, ending the day before this one starts. */
 export function previousPeriod(period: Period): Period {
 	const days = daysIn(period);

@@ -91,7 +91,7 @@ export function registerImportRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: C
 				]);
 			}
 			const types = { ...saved.types, ...datesOf(query.dates) };
-			const stream = Readable.from(prepend(`${first}\n`, rest));
+			const stream = Readable.from(withHead(Buffer.from(`${first}\n`), rest));
 			const fields = Object.keys(FIELDS[kind]);
 			if (query.dryRun === "true") {
 				const check = await checkImport(stream, kind, { overrides, types });
@@ -159,15 +159,6 @@ async function* emptyIterator(): AsyncGenerator<Buffer> {}
 
 async function* withHead(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
 	if (head.length > 0) yield head;
-	for (;;) {
-		const next = await rest.next();
-		if (next.done) return;
-		yield next.value;
-	}
-}
-
-async function* prepend(line: string, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
-	yield Buffer.from(line);
 	for (;;) {
 		const next = await rest.next();
 		if (next.done) return;

@@ -3,7 +3,7 @@ import { demoLoader, storeIsEmpty } from "../app/demo-loading.js";
 import { countUsers, createUser } from "../app/users.js";
 import type { Clock } from "../domain/clock.js";
 import { AppError } from "../domain/errors.js";
-import { DemoLoaded, DemoStatus } from "../schemas/setup.js";
+import { DemoStatus } from "../schemas/setup.js";
 import { SetupStatus, User, UserInput } from "../schemas/users.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole } from "./auth.js";
@@ -56,7 +56,7 @@ export function registerSetupRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: Cl
 			description:
 				"2,000 synthetic leads through the ingest path, with a demo sales team, loaded by the running server (so the command line need not open the store). Admins only; refused once the store has leads. Poll GET for progress.",
 			security: secretKey,
-			responses: { 202: json(DemoLoaded, "Loading"), 409: json(ErrorResponse, "The store has leads") },
+			responses: { 202: json(DemoStatus, "Loading"), 409: json(ErrorResponse, "The store has leads") },
 		}),
 		async (c) => c.json(await demo.start(), 202),
 	);

@@ -31,7 +31,7 @@ import type {
 	ScoringModelCreate,
 	ScoringModelWithDocument,
 } from "./scoring-model.js";
-import type { DemoLoaded, DemoStatus } from "./setup.js";
+import type { DemoStatus } from "./setup.js";
 import type { SignalsReport } from "./signals.js";
 import type {
 	Credentials,
@@ -62,7 +62,7 @@ export interface ApiRoutes {
 	"DELETE /v1/session": { response: null };
 	"PUT /v1/session/password": { body: PasswordChange; response: null };
 	"GET /v1/setup-status": { response: SetupStatus };
-	"POST /v1/setup/demo": { response: DemoLoaded };
+	"POST /v1/setup/demo": { response: DemoStatus };
 	"GET /v1/setup/demo": { response: DemoStatus };
 
 	"GET /v1/users": { response: List<User> };

@@ -9,6 +9,3 @@ export const DemoStatus = z
 	})
 	.openapi("DemoStatus");
 export type DemoStatus = z.infer<typeof DemoStatus>;
-
-export const DemoLoaded = DemoStatus.openapi("DemoLoaded");
-export type DemoLoaded = z.infer<typeof DemoLoaded>;

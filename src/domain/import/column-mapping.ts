@@ -46,8 +46,6 @@ export const FIELDS = {
 	},
 } as const satisfies Record<ImportKind, Record<string, readonly string[]>>;
 
-export type FieldOf<K extends ImportKind> = keyof (typeof FIELDS)[K];
-
 /** A column's role: a known field, a trait of the lead, or skipped. */
 export type ColumnRole = { field: string } | { trait: string } | "skip";
 export type Mapping = Record<string, ColumnRole>;

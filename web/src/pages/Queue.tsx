@@ -36,7 +36,9 @@ export function Queue({ user }: { user: User }) {
 	// A long queue shows its first 50, the most urgent; the rest on demand.
 	const [shown, setShown] = useState(50);
 	const [rejecting, setRejecting] = useState<string | null>(null);
-	const [outcomes, setOutcomes] = useState<Record<string, Outcome>>({});
+	// a success is said above the queue; a failure in the row it happened in
+	const [done, setDone] = useState<Outcome | null>(null);
+	const [failures, setFailures] = useState<Record<string, string>>({});
 	const [loadError, setLoadError] = useState<string | null>(null);
 	const rep = user.role === "sales" && user.ownerId !== null;
 	const canAct = mayWorkQueue(user);
@@ -79,13 +81,14 @@ export function Queue({ user }: { user: User }) {
 			events.close();
 		};
 	}, [load]);
-	async function act(handoff: Handoff, action: () => Promise<unknown>, done: string) {
+	async function act(handoff: Handoff, action: () => Promise<unknown>, said: string) {
 		try {
 			await action();
 			setRejecting(null);
-			setOutcomes((o) => ({ ...o, [handoff.id]: { ok: true, text: done }, last: { ok: true, text: done } }));
+			setDone({ ok: true, text: said });
+			setFailures(({ [handoff.id]: _, ...others }) => others);
 		} catch (e) {
-			setOutcomes((o) => ({ ...o, [handoff.id]: { ok: false, text: failure(e) } }));
+			setFailures((f) => ({ ...f, [handoff.id]: failure(e) }));
 		}
 		await load();
 	}
@@ -126,7 +129,6 @@ export function Queue({ user }: { user: User }) {
 		return () => window.removeEventListener("keydown", onKey);
 	});
 	const ownerName = (id: string | null) => (id ? (owners.find((o) => o.id === id)?.name ?? "—") : "unassigned");
-	const last = outcomes.last;
 	return (
 		<section aria-labelledby="queue-title" data-live={live}>
 			<div className="title-row">
@@ -158,7 +160,7 @@ export function Queue({ user }: { user: User }) {
 				)}
 			</p>
 			<ErrorNote text={loadError} />
-			<OutcomeNote outcome={last ?? null} />
+			<OutcomeNote outcome={done} />
 			{handoffs.length === 0 ? (
 				<p className="empty">No open MQLs.</p>
 			) : (
@@ -222,7 +224,7 @@ export function Queue({ user }: { user: User }) {
 												</button>
 											</div>
 										)}
-										<OutcomeNote outcome={outcomes[h.id]?.ok === false ? (outcomes[h.id] ?? null) : null} />
+										<ErrorNote text={failures[h.id]} />
 									</td>
 								)}
 							</tr>
