@@ -3,6 +3,7 @@ import {
 	type BacktestMetrics,
 	backtestMetrics,
 	firstFlag,
+	fitFloorsOf,
 	type LeadTrace,
 	type SweepRow,
 	type TracePoint,
@@ -28,6 +29,8 @@ export interface BacktestOptions {
 	/** the sweep's goal: the lowest threshold at this precision, or the nearest volume */
 	targetPrecision?: number;
 	targetVolume?: number;
+	/** the outcome the target's precision counts (SQL by default) */
+	judgeBy?: "sql" | "won";
 	onProgress?: (leads: number) => void;
 }
 
@@ -137,7 +140,10 @@ export async function backtest(db: Db, draftId: string, options: BacktestOptions
 	const activeFlags = flagsOf(activeTraces);
 	const qualification = document.qualification;
 	const fitFloor = "fitAtLeast" in qualification ? qualification.fitAtLeast : 0;
-	const sweep = thresholdSweep(draftTraces, fitFloor, thresholdsOf(draftTraces), window);
+	// every pair of fit floor and engagement threshold is tried for the goal; the chart shows the
+	// draft's own fit floor
+	const grid = thresholdSweep(draftTraces, fitFloorsOf(draftTraces, fitFloor), thresholdsOf(draftTraces), window);
+	const sweep = grid.filter((r) => r.fitAtLeast === fitFloor);
 	const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 	const examples = draftTraces
 		.filter((t) => draftFlags.get(t.id) !== activeFlags.get(t.id))
@@ -160,9 +166,10 @@ export async function backtest(db: Db, draftId: string, options: BacktestOptions
 		},
 		examples,
 		sweep,
-		suggestion: thresholdFor(sweep, {
+		suggestion: thresholdFor(grid, {
 			...(options.targetPrecision !== undefined ? { precision: options.targetPrecision } : {}),
 			...(options.targetVolume !== undefined ? { volume: options.targetVolume } : {}),
+			judgeBy: options.judgeBy ?? "sql",
 		}),
 		elapsedMs: performance.now() - started,
 	};

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { AppError } from "../domain/errors.js";
-import { auc, calibration, crossValidated, leakyColumns } from "../domain/predict/evaluate.js";
+import { auc, calibration, crossValidated, leakyColumns, singleColumnAuc } from "../domain/predict/evaluate.js";
 import { type Column, columnsFor, type LeadFacts, rowOf } from "../domain/predict/features.js";
 import {
 	type BoostedParameters,
@@ -102,11 +102,21 @@ async function fitModel(db: Db, options: TrainOptions): Promise<{ card: ModelCar
 		);
 	let columns: Column[] = columnsFor(facts, new Set(options.afterOutcome ?? []));
 	let rows = facts.map((f) => rowOf(f, columns, cutoff));
-	const leaky = leakyColumns(
-		rows,
-		labels,
-		columns.map((c) => c.name),
+	const names = columns.map((c) => c.name);
+	const flagged = leakyColumns(rows, labels, names);
+	// a trait one of whose values gives the outcome away was set after it: all its values go
+	const leakyTraits = new Set(
+		flagged.flatMap((l) => {
+			const column = columns[names.indexOf(l.column)];
+			return column && column.kind !== "event" && column.kind !== "activity" ? [column.trait] : [];
+		}),
 	);
+	const leaky = columns.flatMap((c, j) => {
+		const own = flagged.find((l) => l.column === c.name);
+		if (own) return [own];
+		if (!("trait" in c) || !leakyTraits.has(c.trait)) return [];
+		return [{ column: c.name, auc: singleColumnAuc(rows, labels, j) }];
+	});
 	if (leaky.length > 0) {
 		const out = new Set(leaky.map((l) => l.column));
 		const keep = columns.map((c, j) => (out.has(c.name) ? -1 : j)).filter((j) => j >= 0);

@@ -110,53 +110,122 @@ export function backtestMetrics(
 }
 
 export interface SweepRow {
+	fitAtLeast: number;
 	engagementAtLeast: number;
 	mqls: number;
 	precisionSql: number | null;
+	precisionWon: number | null;
 	recallSql: number | null;
 }
 
 /**
- * The same history under every engagement threshold (fit at least `fitAtLeast`, hand-raisers
- * always): how many MQLs each would have made and how good they would have been. From the
- * traces already read, so a sweep costs no replay.
+ * A lead's trace as the sweep needs it, under one fit floor: the moments its engagement (on
+ * points that met the floor) first reached a new height, and its first hand-raise. Its first
+ * flag under a threshold is the earlier of the hand-raise and the first step at that height,
+ * so a threshold costs a few steps a lead, not a walk over every point.
  */
-export function thresholdSweep(
-	traces: readonly LeadTrace[],
-	fitAtLeast: number,
-	thresholds: readonly number[],
-	window: Window,
-): SweepRow[] {
-	return thresholds.map((t) => {
-		const flags = new Map(
-			traces.map((trace) => [
-				trace.id,
-				firstFlag(trace, (p) => p.handRaised || (p.fit >= fitAtLeast && p.engagement >= t), window),
-			]),
-		);
-		const m = backtestMetrics(traces, flags, window);
-		return { engagementAtLeast: t, mqls: m.mqls, precisionSql: m.precisionSql, recallSql: m.recallSql };
-	});
+interface Ladder {
+	steps: Array<{ at: number; engagement: number }>;
+	handRaisedAt: number | null;
+}
+
+function ladderOf(trace: LeadTrace, fitAtLeast: number): Ladder {
+	const steps: Ladder["steps"] = [];
+	let handRaisedAt: number | null = null;
+	let height = Number.NEGATIVE_INFINITY;
+	for (const p of trace.points) {
+		if (p.handRaised) {
+			handRaisedAt = p.at;
+			break; // nothing after a hand-raise can flag earlier
+		}
+		if (p.fit >= fitAtLeast && p.engagement > height) {
+			height = p.engagement;
+			steps.push({ at: p.at, engagement: p.engagement });
+		}
+	}
+	return { steps, handRaisedAt };
+}
+
+function flagOf(ladder: Ladder, engagementAtLeast: number, window: Window): number | null {
+	let at = ladder.handRaisedAt;
+	for (const step of ladder.steps)
+		if (step.engagement >= engagementAtLeast) {
+			if (at === null || step.at < at) at = step.at;
+			break;
+		}
+	return at !== null && at >= window.start && at < window.end ? at : null;
 }
 
 /**
- * The threshold that meets a goal: the lowest (most MQLs) whose precision reaches `precision`,
- * or the one whose MQL count comes nearest `volume` without passing it.
+ * The same history under every pair of fit floor and engagement threshold (hand-raisers
+ * always qualify): how many MQLs each would have made and how good they would have been.
+ * From the traces already read, so a sweep costs no replay.
+ */
+export function thresholdSweep(
+	traces: readonly LeadTrace[],
+	fitFloors: readonly number[],
+	thresholds: readonly number[],
+	window: Window,
+): SweepRow[] {
+	const rows: SweepRow[] = [];
+	for (const fitAtLeast of fitFloors) {
+		const ladders = traces.map((trace) => ladderOf(trace, fitAtLeast));
+		for (const engagementAtLeast of thresholds) {
+			const flags = new Map(
+				traces.map((trace, i) => [trace.id, flagOf(ladders[i] as Ladder, engagementAtLeast, window)]),
+			);
+			const m = backtestMetrics(traces, flags, window);
+			rows.push({
+				fitAtLeast,
+				engagementAtLeast,
+				mqls: m.mqls,
+				precisionSql: m.precisionSql,
+				precisionWon: m.precisionWon,
+				recallSql: m.recallSql,
+			});
+		}
+	}
+	return rows;
+}
+
+/**
+ * The thresholds that meet a goal, judged by SQL or by won: at a target precision, the pair
+ * that makes the most MQLs while reaching it; at a target volume, the most precise pair making
+ * 90–100% of that many MQLs (or, when none does, the one making the most below it).
  */
 export function thresholdFor(
 	sweep: readonly SweepRow[],
-	goal: { precision?: number; volume?: number },
+	goal: { precision?: number; volume?: number; judgeBy?: "sql" | "won" },
 ): SweepRow | null {
-	const byThreshold = [...sweep].sort((a, b) => a.engagementAtLeast - b.engagementAtLeast);
+	const precisionOf = (r: SweepRow) => (goal.judgeBy === "won" ? r.precisionWon : r.precisionSql) ?? 0;
+	let best: SweepRow | null = null;
 	if (goal.precision !== undefined) {
 		const target = goal.precision;
-		return byThreshold.find((r) => r.mqls > 0 && (r.precisionSql ?? 0) >= target) ?? null;
-	}
-	if (goal.volume !== undefined) {
+		for (const r of sweep) if (r.mqls > 0 && precisionOf(r) >= target && (!best || r.mqls > best.mqls)) best = r;
+	} else if (goal.volume !== undefined) {
 		const target = goal.volume;
-		return byThreshold.find((r) => r.mqls <= target) ?? null;
+		const near = sweep.filter((r) => r.mqls > 0 && r.mqls <= target && r.mqls >= 0.9 * target);
+		for (const r of near)
+			if (!best || precisionOf(r) > precisionOf(best) || (precisionOf(r) === precisionOf(best) && r.mqls > best.mqls))
+				best = r;
+		if (!best) for (const r of sweep) if (r.mqls > 0 && r.mqls <= target && (!best || r.mqls > best.mqls)) best = r;
 	}
-	return null;
+	return best;
+}
+
+/** Fit floors worth trying: the model's own, and evenly spaced ones over the fits seen. */
+export function fitFloorsOf(traces: readonly LeadTrace[], own: number, steps = 8): number[] {
+	let [low, high] = [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+	for (const t of traces)
+		for (const p of t.points) {
+			if (p.fit < low) low = p.fit;
+			if (p.fit > high) high = p.fit;
+		}
+	if (!Number.isFinite(low)) return [own];
+	const step = Math.max(1, Math.ceil((high - low) / steps));
+	const floors = new Set([own]);
+	for (let f = low; f <= high; f += step) floors.add(f);
+	return [...floors].sort((a, b) => a - b);
 }
 
 /** Evenly spaced thresholds from 0 to the highest engagement seen (at most `steps` + 1). */

@@ -35,6 +35,22 @@ export function liftOf(convertedWith: number, leadsWith: number, convertedWithou
 	};
 }
 
+/**
+ * How well a yes/no signal alone tells converters from the rest: the area under its ROC curve,
+ * ½ (1 + true-positive rate − false-positive rate). 0.5 says nothing; near 1 (or 0) it gives
+ * the outcome away, as a field set after the outcome does.
+ */
+export function singleSignalAuc(
+	convertedWith: number,
+	leadsWith: number,
+	converted: number,
+	leads: number,
+): number | null {
+	const others = leads - converted;
+	if (converted === 0 || others === 0) return null;
+	return 0.5 * (1 + convertedWith / converted - (leadsWith - convertedWith) / others);
+}
+
 /** The median of some numbers; null for none. */
 export function median(values: readonly number[]): number | null {
 	if (values.length === 0) return null;

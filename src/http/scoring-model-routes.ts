@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { backtest } from "../app/backtest.js";
+import { draftFromSignals } from "../app/draft-from-signals.js";
 import { previewPublish } from "../app/preview-publish.js";
 import {
 	archiveModel,
@@ -29,6 +30,7 @@ import {
 	ScoringModelWithDocument,
 } from "../schemas/scoring-model.js";
 import { scoringModelJsonSchema } from "../schemas/scoring-model-json-schema.js";
+import { DraftFromSignals } from "../schemas/signals.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, actorNameOf, requireRole, roleOf } from "./auth.js";
 import { ErrorResponse, json, jsonBody, pathId, secretKey } from "./route-helpers.js";
@@ -80,6 +82,26 @@ export function registerScoringModelRoutes(app: OpenAPIHono<AuthEnv>, db: Db, cl
 			});
 			return c.json(draft, 201);
 		},
+	);
+
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/scoring-models/from-signals",
+			tags,
+			summary: "Draft a model from the signals that converted",
+			description:
+				"Runs the signals report for a period and makes a draft of its suggested rules: each trait value and event whose lift is clear becomes a rule worth 10 points for each doubling of the SQL rate; signals that give the outcome away are left out. Lists, bands, hand-raisers and disqualifiers come from the active model. Backtest the draft before publishing it.",
+			security,
+			request: { body: jsonBody(DraftFromSignals) },
+			responses: {
+				201: json(ScoringModelWithDocument, "The draft"),
+				400: invalid,
+				404: notFound,
+				409: json(ErrorResponse, "No signal is clear enough in the period"),
+			},
+		}),
+		async (c) => c.json(await draftFromSignals(db, c.req.valid("json"), clock.now()), 201),
 	);
 
 	app.openapi(
@@ -194,6 +216,7 @@ export function registerScoringModelRoutes(app: OpenAPIHono<AuthEnv>, db: Db, cl
 				now: clock.now(),
 				...(q.targetPrecision !== undefined ? { targetPrecision: q.targetPrecision } : {}),
 				...(q.targetVolume !== undefined ? { targetVolume: q.targetVolume } : {}),
+				judgeBy: q.judgeBy,
 			});
 			return c.json(result, 200);
 		},

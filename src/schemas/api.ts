@@ -32,7 +32,7 @@ import type {
 	ScoringModelWithDocument,
 } from "./scoring-model.js";
 import type { DemoStatus } from "./setup.js";
-import type { SignalsReport } from "./signals.js";
+import type { DraftFromSignals, SignalsReport } from "./signals.js";
 import type {
 	Credentials,
 	PasswordChange,
@@ -117,6 +117,7 @@ export interface ApiRoutes {
 	"GET /v1/scoring-models": { response: List<ScoringModel> };
 	"POST /v1/scoring-models": { body: ScoringModelCreate; response: ScoringModelWithDocument };
 	"POST /v1/scoring-models/validate": { body: unknown; response: DraftCheck };
+	"POST /v1/scoring-models/from-signals": { body: DraftFromSignals; response: ScoringModelWithDocument };
 	"GET /v1/scoring-models/:id": { response: ScoringModelWithDocument };
 	"PUT /v1/scoring-models/:id": { body: unknown; response: ScoringModelWithDocument };
 	"DELETE /v1/scoring-models/:id": { response: null };
@@ -126,7 +127,7 @@ export interface ApiRoutes {
 
 	"POST /v1/imports/:kind": { query: ImportQuery; body: Blob; response: ImportReport };
 	"GET /v1/scoring-models/:id/backtest": {
-		query: { from: string; to: string; targetPrecision?: number; targetVolume?: number };
+		query: { from: string; to: string; targetPrecision?: number; targetVolume?: number; judgeBy?: "sql" | "won" };
 		response: BacktestResult;
 	};
 	"GET /v1/metrics/funnel": { query: FunnelQuery; response: FunnelReport };

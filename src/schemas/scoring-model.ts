@@ -313,7 +313,11 @@ export const BacktestQuery = z
 			.int()
 			.min(0)
 			.optional()
-			.openapi({ description: "or the one making at most this many MQLs" }),
+			.openapi({ description: "or the most precise making this many MQLs (90–100% of it)" }),
+		judgeBy: z
+			.enum(["sql", "won"])
+			.default("sql")
+			.openapi({ description: "the outcome the target's precision counts: reaching SQL, or won" }),
 	})
 	.refine((q) => q.from <= q.to, { message: "must not be before from", path: ["to"] });
 
@@ -327,9 +331,11 @@ const BacktestMetrics = z.object({
 	perWeek: z.array(z.object({ week: z.string(), mqls: z.number().int() })),
 });
 const SweepRow = z.object({
+	fitAtLeast: z.number(),
 	engagementAtLeast: z.number(),
 	mqls: z.number().int(),
 	precisionSql: z.number().nullable(),
+	precisionWon: z.number().nullable(),
 	recallSql: z.number().nullable(),
 });
 

@@ -343,9 +343,20 @@ describe.skipIf(!inject("chromium"))("each person's day in the web app, in Chrom
 		const draft = await cells(0);
 		expect(draft).toEqual(await cells(1));
 		expect(Number(draft[0])).toBeGreaterThan(0);
-		await page.getByLabel(/Find the threshold for a precision of/).fill("20");
+		await page.getByLabel("Target precision (%)").fill("20");
 		await page.getByRole("button", { name: "Run" }).click();
 		await expect.poll(() => page.locator("canvas").count()).toBeGreaterThanOrEqual(2);
+		// about as many MQLs as the active model makes, judged by won deals: the pair found makes no more
+		await page.getByLabel("Find the thresholds for").selectOption("volume");
+		const activeMqls = Number(String(draft[0]).replace(/\D/g, ""));
+		await page.getByLabel("Target MQLs").fill(String(activeMqls));
+		await page.getByLabel("judged by").selectOption("won");
+		await page.getByRole("button", { name: "Run" }).click();
+		const found = page.locator("output.status", { hasText: /MQLs,/ });
+		await found.waitFor();
+		const made = Number(/: (\d+) MQLs/.exec((await found.textContent()) ?? "")?.[1]);
+		expect(made).toBeGreaterThan(0);
+		expect(made).toBeLessThanOrEqual(activeMqls);
 		await page.screenshot({ path: `${SHOTS}/backtest.png`, fullPage: true });
 		await page.close();
 	});

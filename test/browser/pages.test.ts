@@ -189,6 +189,17 @@ describe.skipIf(!inject("chromium"))("every page of the web app in Chromium", ()
 		await visit(page, "signals", "/scoring/signals", "tr[data-signal]");
 		// the demo's sales team won leads, so its history has signals, strongest first
 		expect(await page.locator("tr[data-signal]").count()).toBeGreaterThan(3);
+		// the reps' own field gives the outcome away: marked, and never worth points (a small demo: fewer leads a signal)
+		await page.getByLabel("Seen on at least").fill("5");
+		await page.locator("tr[data-signal^='leadQuality=']").first().waitFor();
+		const repField = page.locator("tr[data-signal^='leadQuality=']").first();
+		expect(await repField.locator(".flag").textContent()).toBe("gives the outcome away");
+		expect(await repField.locator("[data-points]").textContent()).toBe("—");
+		expect(await page.locator("td[data-points]:not(:has-text('—'))").count()).toBeGreaterThan(0);
+		await page.getByRole("button", { name: "Draft a model from these signals" }).click();
+		await page.waitForURL(/\/scoring\/[0-9a-f-]{36}$/);
+		await page.locator("[data-rule-card^='fit.']").first().waitFor();
+		await page.screenshot({ path: `${SHOTS}/signals-draft.png` });
 		await visit(page, "settings-users", "/settings/users", "tr[data-user='mo@mkt.io']");
 		await visit(page, "settings-api-keys", "/settings/api-keys", "form[aria-label='Create an API key']");
 		await page.getByLabel("Name").fill("website");

@@ -151,7 +151,7 @@ function Page({ path, query, user }: { path: string; query: URLSearchParams; use
 	if (path === "/leads/import") return <Import />;
 	const leadId = /^\/leads\/([0-9a-f-]{36})$/.exec(path)?.[1];
 	if (leadId) return <LeadDetail id={leadId} user={user} />;
-	if (path === "/scoring/signals") return <Signals />;
+	if (path === "/scoring/signals") return <Signals user={user} />;
 	if (path === "/scoring/compare")
 		return <CompareModels fromId={query.get("from") ?? ""} toId={query.get("to") ?? ""} />;
 	const backtestId = /^\/scoring\/([0-9a-f-]{36})\/backtest$/.exec(path)?.[1];

@@ -5,12 +5,13 @@ import { openStore } from "../open-store.js";
 import { progressReporter } from "../progress.js";
 import { parseCommand } from "./args.js";
 
-const USAGE = `Usage: qualify backtest DRAFT_ID --from YYYY-MM-DD --to YYYY-MM-DD [--target-precision 0.4 | --target-volume N]
+const USAGE = `Usage: qualify backtest DRAFT_ID --from YYYY-MM-DD --to YYYY-MM-DD [--target-precision 0.4 | --target-volume N] [--judge-by sql|won]
 
 Replays a window of history under a draft and under the active model, and judges both by what
 really happened afterwards: MQLs, precision (share that reached SQL or was won after the flag),
 recall (share of later SQLs flagged before them), lead time and MQLs per week. Then sweeps the
-draft's engagement threshold over the same history and names the one meeting the target.
+draft's fit floor and engagement threshold over the same history and names the pair meeting the
+target: the precision by SQL (or won, with --judge-by won), or about N MQLs, at most N.
 Each lead's score at a moment counts only what had happened by then: nothing leaks from its future.`;
 
 const percent = (r: number | null) => (r === null ? "—" : `${(r * 100).toFixed(1)}%`);
@@ -23,6 +24,7 @@ export async function backtestCommand(args: string[]) {
 			to: { type: "string" },
 			"target-precision": { type: "string" },
 			"target-volume": { type: "string" },
+			"judge-by": { type: "string" },
 		},
 		USAGE,
 		true,
@@ -39,6 +41,8 @@ export async function backtestCommand(args: string[]) {
 		throw new TypeError("--target-precision is a share between 0 and 1, such as 0.4");
 	if (volume !== undefined && !(Number.isInteger(Number(volume)) && Number(volume) >= 0))
 		throw new TypeError("--target-volume is a whole number of MQLs");
+	const judgeBy = parsed.values["judge-by"] ?? "sql";
+	if (judgeBy !== "sql" && judgeBy !== "won") throw new TypeError("--judge-by is sql or won");
 	const store = await openStore(readConfig());
 	const progress = progressReporter();
 	try {
@@ -48,6 +52,7 @@ export async function backtestCommand(args: string[]) {
 			now: systemClock.now(),
 			...(precision !== undefined ? { targetPrecision: Number(precision) } : {}),
 			...(volume !== undefined ? { targetVolume: Number(volume) } : {}),
+			judgeBy,
 			onProgress: (leads) => progress.update(`replaying: ${leads.toLocaleString("en-US")} leads…`),
 		});
 		progress.done();
@@ -64,10 +69,10 @@ export async function backtestCommand(args: string[]) {
 			);
 		if (result.suggestion)
 			console.log(
-				`\nEngagement at least ${result.suggestion.engagementAtLeast}: ${result.suggestion.mqls} MQLs, ${percent(result.suggestion.precisionSql)} to SQL, recall ${percent(result.suggestion.recallSql)}.`,
+				`\nFit at least ${result.suggestion.fitAtLeast} and engagement at least ${result.suggestion.engagementAtLeast}: ${result.suggestion.mqls} MQLs, ${percent(result.suggestion.precisionSql)} to SQL, ${percent(result.suggestion.precisionWon)} won, recall ${percent(result.suggestion.recallSql)}.`,
 			);
 		else if (precision !== undefined || volume !== undefined)
-			console.log("\nNo engagement threshold meets the target on this history.");
+			console.log("\nNo pair of thresholds meets the target on this history.");
 	} finally {
 		await store.close();
 	}

@@ -90,12 +90,16 @@ export function calibration(predictions: readonly number[], labels: readonly num
  */
 export function leakyColumns(rows: Rows, labels: readonly number[], names: readonly string[], limit = 0.95) {
 	return names.flatMap((name, j) => {
-		const value = auc(
-			rows.map((r) => r[j] as number),
-			labels,
-		);
-		if (value === null) return [];
-		const strength = Math.max(value, 1 - value);
+		const strength = singleColumnAuc(rows, labels, j);
 		return strength >= limit ? [{ column: name, auc: strength }] : [];
 	});
+}
+
+/** How well one column alone ranks the outcome, either way round (0.5: not at all). */
+export function singleColumnAuc(rows: Rows, labels: readonly number[], j: number): number {
+	const value = auc(
+		rows.map((r) => r[j] as number),
+		labels,
+	);
+	return value === null ? 0.5 : Math.max(value, 1 - value);
 }

@@ -53,6 +53,8 @@ export function Backtest({ id }: { id: string }) {
 	const [from, setFrom] = useState(day(120));
 	const [to, setTo] = useState(day(1));
 	const [target, setTarget] = useState("");
+	const [goal, setGoal] = useState<"precision" | "volume">("precision");
+	const [judgeBy, setJudgeBy] = useState<"sql" | "won">("sql");
 	const [result, setResult] = useState<BacktestResult | null>(null);
 	const [error, setError] = useState<string | null>(null);
 	const [busy, setBusy] = useState(false);
@@ -64,7 +66,16 @@ export function Backtest({ id }: { id: string }) {
 			setResult(
 				await request("GET /v1/scoring-models/:id/backtest", {
 					params: { id },
-					query: { from, to, ...(target ? { targetPrecision: Number(target) / 100 } : {}) },
+					query: {
+						from,
+						to,
+						judgeBy,
+						...(target
+							? goal === "precision"
+								? { targetPrecision: Number(target) / 100 }
+								: { targetVolume: Math.floor(Number(target)) }
+							: {}),
+					},
 				}),
 			);
 		} catch (e) {
@@ -100,8 +111,26 @@ export function Backtest({ id }: { id: string }) {
 					to <input type="date" value={to} min={from} onChange={(e) => setTo(e.target.value)} />
 				</label>
 				<label>
-					Find the threshold for a precision of{" "}
-					<input type="number" min={1} max={100} value={target} onChange={(e) => setTarget(e.target.value)} />%
+					Find the thresholds for{" "}
+					<select value={goal} onChange={(e) => setGoal(e.target.value as "precision" | "volume")}>
+						<option value="precision">a precision of (%)</option>
+						<option value="volume">about this many MQLs</option>
+					</select>
+				</label>
+				<input
+					type="number"
+					aria-label={goal === "precision" ? "Target precision (%)" : "Target MQLs"}
+					min={goal === "precision" ? 1 : 0}
+					max={goal === "precision" ? 100 : undefined}
+					value={target}
+					onChange={(e) => setTarget(e.target.value)}
+				/>
+				<label>
+					judged by{" "}
+					<select value={judgeBy} onChange={(e) => setJudgeBy(e.target.value as "sql" | "won")}>
+						<option value="sql">reaching SQL</option>
+						<option value="won">won deals</option>
+					</select>
 				</label>
 				<button type="submit" disabled={busy}>
 					{busy ? "Replaying…" : "Run"}
@@ -153,8 +182,9 @@ export function Backtest({ id }: { id: string }) {
 					</div>
 					{result.suggestion && (
 						<output className="status">
-							Engagement at least {result.suggestion.engagementAtLeast}: {result.suggestion.mqls} MQLs,{" "}
-							{percent(result.suggestion.precisionSql)} reaching SQL, recall {percent(result.suggestion.recallSql)}.
+							Fit at least {result.suggestion.fitAtLeast} and engagement at least {result.suggestion.engagementAtLeast}:{" "}
+							{result.suggestion.mqls} MQLs, {percent(result.suggestion.precisionSql)} reaching SQL, recall{" "}
+							{percent(result.suggestion.recallSql)}.
 						</output>
 					)}
 					<div className="cards">
