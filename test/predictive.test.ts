@@ -2,8 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingestBatch } from "../src/app/ingest-batch.js";
 import { getLead } from "../src/app/leads.js";
 import { leadIdOf } from "../src/app/outcomes.js";
+import { refreshDuePredictions } from "../src/app/predict-leads.js";
 import { trainAndScore, trainPredictive } from "../src/app/predictive.js";
+import { retrainIfDue, retrainSchedule, setRetrainSchedule } from "../src/app/predictive-schedule.js";
+import { createDraft, publishModel } from "../src/app/scoring-models.js";
+import { DEFAULT_MODEL } from "../src/domain/scoring/default-model.js";
 import type { Database } from "../src/storage/database.js";
+import { PREDICTIONS_REFRESH } from "../src/storage/job-constants.js";
 import { backends } from "./support/backends.js";
 import { TEST_NOW } from "./support/clock.js";
 import { daysAgo, plantedHistory } from "./support/planted.js";
@@ -80,6 +85,88 @@ describe.each(backends())("the predictive score on $name", (backend) => {
 		// the lead's page shows it
 		const lead = await getLead(database.db, reader ?? "");
 		expect(lead.prediction?.probability).toBeCloseTo(chance(reader), 9);
+	});
+
+	it("predicts a lead again when its history changes, and makes it an MQL when a model's chance gate opens", async () => {
+		const chanceOf = async (userId: string) => {
+			const id = await leadIdOf(database.db, { externalId: userId });
+			return database.db
+				.selectFrom("leads")
+				.select(["id", "predicted_chance", "prediction_due", "stage"])
+				.where("id", "=", id ?? "")
+				.executeTakeFirstOrThrow();
+		};
+		const pending = () =>
+			database.db
+				.selectFrom("jobs")
+				.select("id")
+				.where("kind", "=", PREDICTIONS_REFRESH)
+				.where("done_at", "is", null)
+				.execute();
+		await database.db.deleteFrom("jobs").where("kind", "=", PREDICTIONS_REFRESH).execute();
+		// a new lead arrives: it is due a prediction, and the worker is asked for one (once)
+		const arrive = (messages: Record<string, unknown>[]) =>
+			ingestBatch(database.db, messages, { receivedAt: TEST_NOW }).then((r) => expect(r.errors).toEqual([]));
+		await arrive([
+			{ type: "identify", messageId: "new-i", userId: "newbie", traits: { email: "new@shop.io", industry: "Retail" } },
+			{ type: "page", messageId: "new-p", userId: "newbie", name: "Home", context: { page: { path: "/" } } },
+		]);
+		await arrive([{ type: "page", messageId: "new-p2", userId: "newbie", context: { page: { path: "/" } } }]);
+		expect((await chanceOf("newbie")).prediction_due).toBe(true);
+		expect(await pending()).toHaveLength(1);
+		expect(await refreshDuePredictions(database.db, TEST_NOW)).toBe(1);
+		const before = await chanceOf("newbie");
+		expect(before.prediction_due).toBe(false);
+		expect(before.predicted_chance).toBeGreaterThan(0);
+		expect(await refreshDuePredictions(database.db, TEST_NOW)).toBe(0); // nothing left due
+
+		// a model that qualifies on the chance alone, set just above the newbie's
+		const gate = (before.predicted_chance ?? 0) + 1e-6;
+		const draft = await createDraft(database.db, {
+			document: {
+				...DEFAULT_MODEL,
+				name: "Chance gate",
+				qualification: { fitAtLeast: -1000, engagementAtLeast: -1000, chanceAtLeast: gate },
+			},
+		});
+		await publishModel(database.db, draft.id, { name: "test", now: TEST_NOW });
+		// it reads a case study, as the converters did: on arrival its chance is the old one, still shut
+		await arrive([{ type: "track", messageId: "new-r", userId: "newbie", event: "Case Study Read" }]);
+		expect((await chanceOf("newbie")).stage).toBe("lead");
+		// predicted again, its chance rises past the gate and it becomes an MQL in the same step
+		expect(await refreshDuePredictions(database.db, TEST_NOW)).toBe(1);
+		const after = await chanceOf("newbie");
+		expect(after.predicted_chance).toBeGreaterThan(gate);
+		expect(after.stage).toBe("mql");
+		const move = await database.db
+			.selectFrom("stage_changes")
+			.select("reason")
+			.where("lead_id", "=", after.id)
+			.where("to_stage", "=", "mql")
+			.executeTakeFirstOrThrow();
+		expect(move.reason).toMatch(/predicted chance .* ≥ /);
+	});
+
+	it("retrains on its schedule: not before it is due, then on the leads known the horizon before", async () => {
+		const DAY = 86_400_000;
+		const schedule = await setRetrainSchedule(database.db, {
+			everyDays: 7,
+			horizonDays: 20,
+			afterOutcome: ["salesTag"],
+			now: TEST_NOW,
+		});
+		expect(schedule.nextAt).toBe(new Date(TEST_NOW.getTime() + 7 * DAY).toISOString());
+		const models = () => database.db.selectFrom("predictive_models").select("id").execute();
+		const kept = (await models()).length;
+		expect(await retrainIfDue(database.db, new Date(TEST_NOW.getTime() + 6 * DAY))).toBeNull();
+		const week = new Date(TEST_NOW.getTime() + 7 * DAY);
+		const card = await retrainIfDue(database.db, week);
+		expect(card?.cutoff).toBe(new Date(week.getTime() - 20 * DAY).toISOString());
+		expect(card?.leaky).toEqual([]); // salesTag stays out, as scheduled
+		expect(await models()).toHaveLength(kept + 1);
+		expect((await retrainSchedule(database.db))?.nextAt).toBe(new Date(week.getTime() + 7 * DAY).toISOString());
+		// the same moment again: already claimed, nothing runs twice
+		expect(await retrainIfDue(database.db, week)).toBeNull();
 	});
 
 	it("keeps out a trait named as set after the outcome, and says when there is too little to learn from", async () => {

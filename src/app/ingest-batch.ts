@@ -11,6 +11,7 @@ import { type IngestResult, MAX_EVENT_BYTES, SegmentMessage } from "../schemas/s
 import type { Db } from "../storage/database.js";
 import { ensureEventPartitions } from "../storage/event-partitions.js";
 import { insertEvents } from "../storage/event-rows.js";
+import { PREDICTIONS_REFRESH } from "../storage/job-constants.js";
 import { mergeLeadInto } from "../storage/lead-merge.js";
 import { type ProfileRow, profileColumns } from "../storage/lead-profile.js";
 import type { Tables } from "../storage/tables.js";
@@ -293,7 +294,7 @@ async function upsertLeads(
 	const ids = [...patches.keys()].sort();
 	const all = ids.map((id) => patches.get(id) as ProfileChange);
 	const rows =
-		await sql<ProfileRow>`insert into leads as l (id, email, user_id, traits, timezone, consent_status, consent_at, consent_source,
+		await sql<ProfileRow>`with upserted as (insert into leads as l (id, email, user_id, traits, timezone, consent_status, consent_at, consent_source,
 			source, source_at, first_seen_at, last_seen_at)
 		select id, email, user_id, traits::jsonb, timezone, coalesce(consent, 'subscribed'), consent_at, consent_source,
 			source, case when source is null then null else source_at end, first_seen, last_seen
@@ -317,7 +318,13 @@ async function upsertLeads(
 			source_at = case when l.source is null or excluded.source_at < l.source_at then coalesce(excluded.source_at, l.source_at) else l.source_at end,
 			first_seen_at = least(l.first_seen_at, excluded.first_seen_at),
 			last_seen_at = greatest(l.last_seen_at, excluded.last_seen_at),
+			prediction_due = true,
 			updated_at = now()
-		returning ${profileColumns()}`.execute(trx);
+		returning ${profileColumns()}),
+		-- the leads' histories changed: once a predictive model is in use, the worker predicts them again
+		wake as (insert into jobs (kind) select ${PREDICTIONS_REFRESH}
+			where exists (select 1 from predictive_models) and not exists (select 1 from jobs
+				where kind = ${PREDICTIONS_REFRESH} and done_at is null and (locked_until is null or locked_until < now())))
+		select * from upserted`.execute(trx);
 	return profilesOf(rows.rows);
 }

@@ -5,25 +5,14 @@ import { auc, calibration, crossValidated, leakyColumns, singleColumnAuc } from 
 import { type Column, columnsFor, type LeadFacts, rowOf } from "../domain/predict/features.js";
 import {
 	type BoostedParameters,
-	boostedFrom,
 	type LogisticParameters,
-	logisticFrom,
-	type Predictor,
 	trainBoosted,
 	trainLogistic,
 } from "../domain/predict/learners.js";
 import type { Db } from "../storage/database.js";
 import { activeModel } from "./active-model.js";
+import { type FittedModel, predictorOf, predictReplayed } from "./predict-leads.js";
 import { replayAll } from "./replay.js";
-
-/** A trained model as it is stored: enough to score any lead later with the same columns. */
-export interface FittedModel {
-	learner: "logistic" | "boosted";
-	columns: Column[];
-	parameters: BoostedParameters | LogisticParameters;
-	medians: number[];
-	cutoff: number;
-}
 
 export interface ModelCard {
 	cutoff: string;
@@ -164,29 +153,6 @@ async function fitModel(db: Db, options: TrainOptions): Promise<{ card: ModelCar
 	return { card, fitted: fittedModel };
 }
 
-const predictorOf = (fitted: FittedModel): Predictor =>
-	fitted.learner === "boosted"
-		? boostedFrom(fitted.parameters as BoostedParameters)
-		: logisticFrom(fitted.parameters as LogisticParameters);
-
-/**
- * The reasons behind a lead's prediction, model-agnostic: for each column the lead differs on
- * from the typical lead, how much lower its chance would be with the typical value. The three
- * that weigh most.
- */
-function reasonsOf(predictor: Predictor, fitted: FittedModel, row: number[], probability: number) {
-	return fitted.columns
-		.flatMap((column, j) => {
-			if (row[j] === fitted.medians[j]) return [];
-			const typical = [...row];
-			typical[j] = fitted.medians[j] as number;
-			return [{ column: column.name, effect: probability - predictor.predict(typical) }];
-		})
-		.filter((r) => r.effect > 0)
-		.sort((a, b) => b.effect - a.effect)
-		.slice(0, 3);
-}
-
 /**
  * Trains (as `trainPredictive`), keeps the model, and scores every live lead with it as of
  * `now`: its chance of reaching SQL and the reasons that weigh most. Returns the card and how
@@ -212,36 +178,18 @@ export async function trainAndScore(
 		.execute();
 	const active = await activeModel(db);
 	if (!active) throw new AppError("not_found", "No model is published.");
-	const predictor = predictorOf(fitted);
+	const model = { id: modelId, fitted, predictor: predictorOf(fitted) };
 	let scored = 0;
+	// every lead, locked a range at a time as ingest locks them: scoring may read the new chances
 	await replayAll<{ first_seen_at: Date }>(db, active.model, {
 		asOf: options.now.getTime(),
+		lock: true,
 		allFields: true,
 		historiesOnly: true,
 		chunkSize: 1000,
 		extra: { columns: sql`l.first_seen_at` },
 		onRange: async (trx, leads) => {
-			const rows = leads.map((lead) => {
-				const row = rowOf(
-					{
-						traits: lead.profile.traits,
-						history: lead.history,
-						firstSeenAt: new Date(lead.row.first_seen_at).getTime(),
-					},
-					fitted.columns,
-					options.now.getTime(),
-				);
-				const probability = predictor.predict(row);
-				return { id: lead.row.id, probability, reasons: reasonsOf(predictor, fitted, row, probability) };
-			});
-			if (rows.length === 0) return;
-			await sql`insert into lead_predictions (lead_id, model_id, probability, reasons, scored_at)
-				select id, ${modelId}::uuid, probability, reasons::jsonb, ${options.now}
-				from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.probability)}::float8[],
-					${rows.map((r) => JSON.stringify(r.reasons))}::text[]) as p(id, probability, reasons)
-				on conflict (lead_id) do update set model_id = excluded.model_id, probability = excluded.probability,
-					reasons = excluded.reasons, scored_at = excluded.scored_at`.execute(trx);
-			scored += rows.length;
+			scored += await predictReplayed(trx, model, leads, options.now);
 			options.onProgress?.(scored);
 		},
 	});

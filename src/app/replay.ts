@@ -57,6 +57,8 @@ const NO_SCORE: Score = {
 
 const FIRST_ID = "00000000-0000-0000-0000-000000000000";
 const LAST_ID = "ffffffff-ffff-ffff-ffff-ffffffffffff";
+/** The range of every lead id, for a replay of the leads a `where` names. */
+export const ALL_LEADS: [string, string] = [FIRST_ID, LAST_ID];
 
 /** Lead-id ranges (lower bound excluded) of about `size` live leads each, from one index scan. */
 export async function chunkRanges(db: Executor, size: number): Promise<Array<[string, string]>> {

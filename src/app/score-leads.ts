@@ -176,7 +176,10 @@ function scoreSummary(score: Score, version: number) {
 }
 
 export function leadForScoring(
-	r: Omit<ProfileRow, "id" | "stage_changed_at"> & { stage_changed_at?: Date | null },
+	r: Omit<ProfileRow, "id" | "stage_changed_at" | "predicted_chance"> & {
+		stage_changed_at?: Date | null;
+		predicted_chance?: number | null;
+	},
 ): LeadForScoring {
 	return {
 		email: r.email,
@@ -187,6 +190,7 @@ export function leadForScoring(
 		cooldownUntil: r.mql_cooldown_until ? new Date(r.mql_cooldown_until).getTime() : null,
 		scoreResetAt: r.score_reset_at ? new Date(r.score_reset_at).getTime() : null,
 		stageChangedAt: r.stage_changed_at ? new Date(r.stage_changed_at).getTime() : null,
+		predictedChance: r.predicted_chance ?? null,
 	};
 }
 

@@ -4,7 +4,7 @@ import { smtpMailer } from "../email/mailer.js";
 import { jobHandlers, SCORES_REFRESH } from "../jobs/handlers.js";
 import { scheduleOnce } from "../jobs/queue.js";
 import { runWorker } from "../jobs/worker.js";
-import { JOBS_CHANNEL } from "../storage/job-constants.js";
+import { JOBS_CHANNEL, PREDICTIONS_RETRAIN } from "../storage/job-constants.js";
 import type { Config } from "./config.js";
 import type { Store } from "./open-store.js";
 
@@ -14,6 +14,7 @@ export async function startWorker(store: Store, config: Config, logger: Logger, 
 	if (!config.smtpUrl)
 		logger.warn("e-mail is not configured: set SMTP_URL to send handoff and SLA e-mails; until then none is sent");
 	await scheduleOnce(store.db, SCORES_REFRESH, clock.now());
+	await scheduleOnce(store.db, PREDICTIONS_RETRAIN, clock.now());
 	return runWorker({
 		db: store.db,
 		handlers: jobHandlers(store.db, {

@@ -1,11 +1,14 @@
 import { BlockList } from "node:net";
 import type { Logger } from "pino";
 import { activeModel } from "../app/active-model.js";
+import { refreshDuePredictions } from "../app/predict-leads.js";
+import { retrainIfDue } from "../app/predictive-schedule.js";
 import { refreshStaleScores } from "../app/refresh-scores.js";
 import { rescoreAll } from "../app/rescore.js";
 import type { Clock } from "../domain/clock.js";
 import type { Mailer } from "../email/mailer.js";
 import type { Db } from "../storage/database.js";
+import { PREDICTIONS_REFRESH, PREDICTIONS_RETRAIN } from "../storage/job-constants.js";
 import { emailHandoff } from "./email-handoff.js";
 import { extendLease, scheduleOnce } from "./queue.js";
 import { slaCheck } from "./sla-check.js";
@@ -14,6 +17,7 @@ import type { JobHandler } from "./worker.js";
 
 export const SCORES_REFRESH = "scores.refresh";
 const SCORES_REFRESH_EVERY_MS = 15 * 60_000;
+const RETRAIN_LOOK_EVERY_MS = 60 * 60_000;
 
 /**
  * Every job kind and its handler, in one place. Later features (webhook delivery, email
@@ -37,6 +41,23 @@ export function jobHandlers(
 			const refreshed = await refreshStaleScores(db, { now: clock.now() });
 			if (refreshed > 0) logger?.info({ job: job.id, refreshed }, "refreshed stale scores");
 			await scheduleOnce(db, SCORES_REFRESH, new Date(clock.now().getTime() + SCORES_REFRESH_EVERY_MS), job.id);
+		},
+		// Queued by ingest once a predictive model exists: the leads whose history changed.
+		[PREDICTIONS_REFRESH]: async (job) => {
+			const predicted = await refreshDuePredictions(db, clock.now());
+			if (predicted > 0) logger?.debug({ job: job.id, predicted }, "predicted leads again");
+		},
+		// Recurring: retrains the predictive score when its schedule says so, then looks again later.
+		[PREDICTIONS_RETRAIN]: async (job) => {
+			try {
+				const card = await retrainIfDue(db, clock.now());
+				if (card) logger?.info({ job: job.id, leads: card.leads, auc: card.auc }, "retrained the predictive score");
+			} catch (error) {
+				// kept on the schedule (qualify predict --schedule shows it); the next time comes round anyway
+				logger?.warn({ err: error, job: job.id }, "scheduled retraining failed");
+			} finally {
+				await scheduleOnce(db, PREDICTIONS_RETRAIN, new Date(clock.now().getTime() + RETRAIN_LOOK_EVERY_MS), job.id);
+			}
 		},
 		// Queued by a publish: rescore every lead under the model, unless a newer one has
 		// been published since (its own job does the work then).

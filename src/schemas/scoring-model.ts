@@ -124,9 +124,14 @@ export const Bands = z
 	})
 	.strict();
 
+const chanceAtLeast = z.number().min(0).max(1).optional().openapi({
+	description:
+		"and the predictive score's chance of reaching SQL is at least this (0 to 1); leads it has not scored yet are judged by the rest alone",
+});
+
 export const Qualification = z.union([
 	z
-		.object({ fitAtLeast: z.number(), engagementAtLeast: z.number() })
+		.object({ fitAtLeast: z.number(), engagementAtLeast: z.number(), chanceAtLeast })
 		.strict()
 		.openapi({ description: "MQL when both thresholds are met" }),
 	z
@@ -139,6 +144,7 @@ export const Qualification = z.union([
 					D: Temperature.nullable(),
 				})
 				.strict(),
+			chanceAtLeast,
 		})
 		.strict()
 		.openapi({ description: "MQL when the lead is at least this warm for its grade; null: never" }),

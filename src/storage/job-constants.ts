@@ -10,3 +10,8 @@ export const DELIVERY_ATTEMPTS = DELIVERY_SCHEDULE_MS.length + 1;
 
 /** NOTIFY channel of every change to handoffs (a trigger, migration 007). */
 export const HANDOFFS_CHANNEL = "qualify_handoffs";
+
+/** Predicts again the leads whose history changed (queued by ingest once a predictive model exists). */
+export const PREDICTIONS_REFRESH = "predictions.refresh";
+/** Looks whether scheduled retraining of the predictive score is due. */
+export const PREDICTIONS_RETRAIN = "predictions.retrain";

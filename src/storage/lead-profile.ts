@@ -11,6 +11,7 @@ export const PROFILE_COLUMNS = [
 	"mql_cooldown_until",
 	"score_reset_at",
 	"stage_changed_at",
+	"predicted_chance",
 ] as const;
 
 /** A lead's profile row as scoring reads it. */
@@ -24,6 +25,7 @@ export interface ProfileRow {
 	mql_cooldown_until: Date | null;
 	score_reset_at: Date | null;
 	stage_changed_at: Date | null;
+	predicted_chance: number | null;
 }
 
 /** The profile columns in SQL, of the leads table or of an alias of it (`l.id, l.email, …`). */

@@ -32,6 +32,10 @@ export interface LeadsTable {
 	source_at: Timestamp | null;
 	first_seen_at: Timestamp;
 	last_seen_at: Timestamp;
+	/** the latest predictive model's chance of reaching SQL (a copy of lead_predictions, for scoring) */
+	predicted_chance: number | null;
+	/** its history changed since it was last predicted */
+	prediction_due: Generated<boolean>;
 	created_at: Generated<Date>;
 	updated_at: Generated<Date>;
 }
@@ -261,6 +265,16 @@ export interface LeadPredictionsTable {
 	scored_at: Timestamp;
 }
 
+export interface PredictiveScheduleTable {
+	id: Generated<boolean>;
+	every_days: number;
+	horizon_days: number;
+	after_outcome: string[];
+	next_at: Timestamp;
+	last_run_at: Timestamp | null;
+	last_error: string | null;
+}
+
 export interface UsersTable {
 	id: string;
 	email: string;
@@ -303,6 +317,7 @@ export interface Tables {
 	import_mappings: ImportMappingsTable;
 	predictive_models: PredictiveModelsTable;
 	lead_predictions: LeadPredictionsTable;
+	predictive_schedule: PredictiveScheduleTable;
 	users: UsersTable;
 	sessions: SessionsTable;
 }

@@ -81,10 +81,29 @@ function binEdges(rows: Rows, j: number): number[] {
 	return [...edges].sort((a, b) => a - b);
 }
 
-/** A regression tree on gradients and hessians (Newton leaves), splitting on the precomputed edges. */
+/** Each column's values as bin numbers: bin b holds the values above edge b − 1 and up to edge b. */
+function binned(rows: Rows, edges: readonly number[][]): Uint8Array[] {
+	return edges.map((columnEdges, j) => {
+		const bins = new Uint8Array(rows.length);
+		rows.forEach((row, i) => {
+			const v = row[j] as number;
+			let b = 0;
+			while (b < columnEdges.length && v > (columnEdges[b] as number)) b++;
+			bins[i] = b;
+		});
+		return bins;
+	});
+}
+
+/**
+ * A regression tree on gradients and hessians (Newton leaves), splitting on the precomputed
+ * edges. Each node sums its rows' gradients into a histogram a column (one pass over its rows),
+ * then tries every edge from the running sums: the cost is rows × columns a level, not rows ×
+ * columns × edges.
+ */
 function growTree(
-	rows: Rows,
-	index: readonly number[],
+	bins: readonly Uint8Array[],
+	index: Int32Array,
 	g: Float64Array,
 	h: Float64Array,
 	edges: readonly number[][],
@@ -100,33 +119,45 @@ function growTree(
 	const leaf = -sumG / (sumH + 1);
 	if (depth === 0 || index.length < 2 * minLeaf) return leaf;
 	const parentScore = (sumG * sumG) / (sumH + 1);
-	let best = { gain: 1e-9, feature: -1, threshold: 0 };
+	let best = { gain: 1e-9, feature: -1, bin: 0 };
+	const histG = new Float64Array(33);
+	const histH = new Float64Array(33);
+	const histN = new Int32Array(33);
 	for (let j = 0; j < edges.length; j++) {
-		for (const threshold of edges[j] as number[]) {
-			let lg = 0;
-			let lh = 0;
-			let count = 0;
-			for (const i of index)
-				if ((rows[i]?.[j] as number) <= threshold) {
-					lg += g[i] as number;
-					lh += h[i] as number;
-					count++;
-				}
+		const column = bins[j] as Uint8Array;
+		histG.fill(0);
+		histH.fill(0);
+		histN.fill(0);
+		for (const i of index) {
+			const b = column[i] as number;
+			histG[b] = (histG[b] as number) + (g[i] as number);
+			histH[b] = (histH[b] as number) + (h[i] as number);
+			histN[b] = (histN[b] as number) + 1;
+		}
+		let lg = 0;
+		let lh = 0;
+		let count = 0;
+		const splits = (edges[j] as number[]).length;
+		for (let b = 0; b < splits; b++) {
+			lg += histG[b] as number;
+			lh += histH[b] as number;
+			count += histN[b] as number;
 			if (count < minLeaf || index.length - count < minLeaf) continue;
 			const rg = sumG - lg;
 			const rh = sumH - lh;
 			const gain = (lg * lg) / (lh + 1) + (rg * rg) / (rh + 1) - parentScore;
-			if (gain > best.gain) best = { gain, feature: j, threshold };
+			if (gain > best.gain) best = { gain, feature: j, bin: b };
 		}
 	}
 	if (best.feature < 0) return leaf;
-	const left = index.filter((i) => (rows[i]?.[best.feature] as number) <= best.threshold);
-	const right = index.filter((i) => (rows[i]?.[best.feature] as number) > best.threshold);
+	const column = bins[best.feature] as Uint8Array;
+	const left = index.filter((i) => (column[i] as number) <= best.bin);
+	const right = index.filter((i) => (column[i] as number) > best.bin);
 	return {
 		feature: best.feature,
-		threshold: best.threshold,
-		left: growTree(rows, left, g, h, edges, depth - 1, minLeaf),
-		right: growTree(rows, right, g, h, edges, depth - 1, minLeaf),
+		threshold: (edges[best.feature] as number[])[best.bin] as number,
+		left: growTree(bins, left, g, h, edges, depth - 1, minLeaf),
+		right: growTree(bins, right, g, h, edges, depth - 1, minLeaf),
 	};
 }
 
@@ -168,7 +199,8 @@ export function trainBoosted(
 	const margin = new Float64Array(n).fill(base);
 	const trees: Array<Node | number> = [];
 	const rate = options.rate ?? 0.1;
-	const index = Array.from({ length: n }, (_, i) => i);
+	const index = Int32Array.from({ length: n }, (_, i) => i);
+	const bins = binned(rows, edges);
 	const importance = new Array(width).fill(0);
 	const g = new Float64Array(n);
 	const h = new Float64Array(n);
@@ -178,7 +210,7 @@ export function trainBoosted(
 			g[i] = p - (labels[i] as number);
 			h[i] = Math.max(p * (1 - p), 1e-6);
 		}
-		const tree = growTree(rows, index, g, h, edges, options.depth ?? 3, options.minLeaf ?? 10);
+		const tree = growTree(bins, index, g, h, edges, options.depth ?? 3, options.minLeaf ?? 10);
 		const count = (node: Node | number) => {
 			if (typeof node === "number") return;
 			importance[node.feature]++;

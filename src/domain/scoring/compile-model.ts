@@ -33,6 +33,8 @@ export interface CompiledModel {
 	handRaisers: ReadonlyMap<string, string>;
 	/** the event fields the model's conditions read, so that storage can read only those */
 	eventFields: ReadonlySet<string>;
+	/** a rule or the qualification reads the predictive score: a new prediction can change the score */
+	readsPrediction: boolean;
 	/** adds what one event contributes to a lead's state (in place) */
 	applyEvent(state: ScoreState, event: ScorableEvent): void;
 }
@@ -60,7 +62,7 @@ export function compileModel(document: ScoringModelDocument): CompileResult {
 	};
 	const profileContext: ConditionContext<ScorableProfile> = {
 		field: profileField,
-		fieldHelp: "leads have email, emailDomain, consent, stage and their traits",
+		fieldHelp: "leads have email, emailDomain, consent, stage, predictedChance (0 to 1) and their traits",
 		lists,
 		problems,
 		shared: new Map(),
@@ -157,6 +159,8 @@ export function compileModel(document: ScoringModelDocument): CompileResult {
 			engagement,
 			handRaisers,
 			eventFields: eventContext.fieldsRead,
+			readsPrediction:
+				profileContext.fieldsRead.has("predictedChance") || document.qualification.chanceAtLeast !== undefined,
 			applyEvent,
 		},
 	};

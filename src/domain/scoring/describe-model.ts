@@ -15,6 +15,7 @@ export interface Sentence {
 
 const FIELD_NAMES: Record<string, string> = {
 	emailDomain: "e-mail domain",
+	predictedChance: "predicted chance of reaching SQL",
 	companySize: "company size",
 	localHour: "local hour",
 	device: "device",
@@ -131,12 +132,16 @@ function describeEngagement(rule: EngagementRule): string {
 export function describeModel(model: ScoringModelDocument): Sentence[] {
 	const { grade, temperature } = model.bands;
 	const q = model.qualification;
+	const chance =
+		q.chanceAtLeast === undefined
+			? ""
+			: `, and its predicted chance of reaching SQL is at least ${Math.round(q.chanceAtLeast * 1000) / 10}% (leads not yet predicted are judged by the rest alone)`;
 	const qualification =
 		"matrix" in q
 			? `A lead qualifies when ${(["A", "B", "C", "D"] as const)
 					.map((g) => (q.matrix[g] === null ? `grade ${g} never` : `grade ${g} is at least ${q.matrix[g]}`))
-					.join("; ")}.`
-			: `A lead qualifies when fit is at least ${q.fitAtLeast} and engagement at least ${q.engagementAtLeast}.`;
+					.join("; ")}${chance}.`
+			: `A lead qualifies when fit is at least ${q.fitAtLeast} and engagement at least ${q.engagementAtLeast}${chance}.`;
 	return [
 		...model.fit.map((r) => ({
 			section: "fit" as const,

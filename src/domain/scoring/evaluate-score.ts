@@ -221,18 +221,29 @@ function qualify(
 		};
 	const rule = model.document.qualification;
 	const round = (n: number) => Math.round(n * 100) / 100;
+	let qualified: boolean;
+	let reason: string;
+	let by: Qualification["by"];
 	if ("matrix" in rule) {
 		const needed = rule.matrix[score.grade];
-		const qualified = needed !== null && TEMPERATURE_RANK[score.temperature] >= TEMPERATURE_RANK[needed];
-		const reason =
+		qualified = needed !== null && TEMPERATURE_RANK[score.temperature] >= TEMPERATURE_RANK[needed];
+		reason =
 			needed === null
 				? `grade ${score.grade} never qualifies`
 				: `grade ${score.grade} needs ${needed} or hotter; the lead is ${score.temperature}`;
-		return { qualified, by: qualified ? "matrix" : null, reason, handRaisedAt, disqualifiedBy };
+		by = "matrix";
+	} else {
+		const fitOk = score.fit >= rule.fitAtLeast;
+		const engagementOk = score.engagement >= rule.engagementAtLeast;
+		reason = `fit ${round(score.fit)} ${fitOk ? "≥" : "<"} ${rule.fitAtLeast} and engagement ${round(score.engagement)} ${engagementOk ? "≥" : "<"} ${rule.engagementAtLeast}`;
+		qualified = fitOk && engagementOk;
+		by = "threshold";
 	}
-	const fitOk = score.fit >= rule.fitAtLeast;
-	const engagementOk = score.engagement >= rule.engagementAtLeast;
-	const reason = `fit ${round(score.fit)} ${fitOk ? "≥" : "<"} ${rule.fitAtLeast} and engagement ${round(score.engagement)} ${engagementOk ? "≥" : "<"} ${rule.engagementAtLeast}`;
-	const qualified = fitOk && engagementOk;
-	return { qualified, by: qualified ? "threshold" : null, reason, handRaisedAt, disqualifiedBy };
+	const chance = profile.predictedChance ?? null;
+	if (rule.chanceAtLeast !== undefined && chance !== null) {
+		const chanceOk = chance >= rule.chanceAtLeast;
+		reason += `; predicted chance ${Math.round(chance * 1000) / 10}% ${chanceOk ? "≥" : "<"} ${Math.round(rule.chanceAtLeast * 1000) / 10}%`;
+		qualified &&= chanceOk;
+	}
+	return { qualified, by: qualified ? by : null, reason, handRaisedAt, disqualifiedBy };
 }

@@ -45,6 +45,8 @@ export interface ScorableProfile {
 	traits: Record<string, unknown>;
 	consent: string;
 	stage: string;
+	/** the predictive score's chance of reaching SQL, 0..1; null until a model has scored the lead */
+	predictedChance?: number | null;
 }
 
 export type Getter<S> = (subject: S) => unknown;
@@ -142,6 +144,8 @@ export function profileField(field: string): Getter<ScorableProfile> | null {
 			return (p) => p.consent;
 		case "stage":
 			return (p) => p.stage;
+		case "predictedChance":
+			return (p) => p.predictedChance ?? null;
 	}
 	const path = field.split(".");
 	if (path.some((k) => k === "")) return null;

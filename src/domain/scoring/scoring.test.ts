@@ -271,3 +271,39 @@ describe("model validation", () => {
 		]);
 	});
 });
+
+describe("the predictive score in a model", () => {
+	const gated = compiled({
+		...DEFAULT_MODEL,
+		fit: [
+			{
+				id: "likely",
+				reason: "the predictive score rates it",
+				if: { field: "predictedChance", op: "gte", value: 0.4 },
+				points: 25,
+			},
+		],
+		engagement: [],
+		handRaisers: [],
+		disqualifiers: [
+			{ id: "hopeless", reason: "almost no chance", if: { field: "predictedChance", op: "lt", value: 0.01 } },
+		],
+		qualification: { fitAtLeast: 0, engagementAtLeast: 0, chanceAtLeast: 0.3 },
+	});
+	const score = (predictedChance: number | null) =>
+		evaluateScore(gated, stateFromEvents(gated, [], null, null), { ...director, predictedChance }, NOW);
+
+	it("reads the chance in fit rules, disqualifiers and the qualification's gate", () => {
+		expect(gated.readsPrediction).toBe(true);
+		expect(compiled(DEFAULT_MODEL).readsPrediction).toBe(false);
+		expect(score(0.5)).toMatchObject({ fit: 25, qualification: { qualified: true, by: "threshold" } });
+		expect(score(0.2)).toMatchObject({ fit: 0, qualification: { qualified: false, by: null } });
+		expect(score(0.2).qualification.reason).toMatch(/predicted chance 20% < 30%/);
+		expect(score(0.005).qualification).toMatchObject({ qualified: false, disqualifiedBy: [{ id: "hopeless" }] });
+	});
+
+	it("judges a lead the model has not predicted yet by the rest alone", () => {
+		expect(score(null)).toMatchObject({ fit: 0, qualification: { qualified: true } });
+		expect(score(null).qualification.disqualifiedBy).toEqual([]);
+	});
+});

@@ -127,6 +127,32 @@ export function ModelSettings({
 									/>
 								</label>
 							))}
+					<label>
+						and predicted chance at least{" "}
+						<input
+							type="number"
+							min={0}
+							max={100}
+							step="any"
+							placeholder="—"
+							readOnly={readOnly}
+							value={
+								qualification.chanceAtLeast === undefined ? "" : Math.round(qualification.chanceAtLeast * 1000) / 10
+							}
+							onChange={(e) => {
+								const { chanceAtLeast: _, ...rest } = qualification;
+								const percent = e.target.value === "" ? null : Number(e.target.value);
+								onChange({
+									...document,
+									qualification: percent === null ? rest : { ...rest, chanceAtLeast: percent / 100 },
+								} as typeof document);
+							}}
+						/>
+						%
+					</label>
+					<span className="sub">
+						empty: the predictive score does not gate; leads it has not scored pass on the rest
+					</span>
 				</fieldset>
 			</section>
 			<section aria-label="Named lists">
