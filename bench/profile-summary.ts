@@ -22,7 +22,7 @@ function groupOf(node: Node): string {
 	if (!url) return functionName ? `(${functionName})` : "(native)";
 	const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
 	if (pkg) return pkg;
-	const own = /\/dist\/(.+)$/.exec(url)?.[1];
+	const own = /\/(?:dist|src)\/(.+)$/.exec(url)?.[1];
 	if (own) return process.env.BY_FUNCTION ? `${own} ${functionName}` : own;
 	if (url.startsWith("node:")) return url;
 	return url;

@@ -49,6 +49,11 @@ describe.each(backends())("the predictive score on $name", (backend) => {
 		// the invoice came after the cut-off: it is not even a column
 		expect(drivers).not.toContain("track:Invoice Paid");
 		expect(card.calibration.reduce((n, row) => n + row.leads, 0)).toBe(200);
+		// rule points from the fitted regression: the planted signals earn points, the leaky tag none
+		const points = (key: string) => card.suggestedRules.find((r) => r.key === key)?.points ?? 0;
+		expect(points("track:Case Study Read")).toBeGreaterThan(0);
+		expect(points("industry=Software")).toBeGreaterThan(0);
+		expect(card.suggestedRules.some((r) => r.key.startsWith("salesTag"))).toBe(false);
 	});
 
 	it("keeps the model and scores every lead with its chance and the reasons that weigh most", async () => {

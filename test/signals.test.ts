@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../src/app/api-keys.js";
+import { createUser } from "../src/app/users.js";
 import { createApp } from "../src/http/app.js";
 import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
 import { testClock } from "./support/clock.js";
 import { plantedHistory } from "./support/planted.js";
-import { keyCaller } from "./support/sessions.js";
+import { keyCaller, sessions } from "./support/sessions.js";
 
 describe.each(backends())("which signals convert, on $name", (backend) => {
 	let database: Database;
@@ -57,5 +58,40 @@ describe.each(backends())("which signals convert, on $name", (backend) => {
 		expect(report.signals.slice(0, 4).map((s: { key: string }) => s.key)).toEqual(
 			expect.arrayContaining(["track:Case Study Read", "target-industry", "industry=Software"]),
 		);
+	});
+
+	it("suggests points for the clear signals and drafts a model of them, for marketing only", async () => {
+		const report = (await call("GET", "/v1/metrics/signals?preset=last-90-days&minLeads=10")).body;
+		const byKey = new Map(report.signals.map((s: { key: string }) => [s.key, s]));
+		const caseStudy = byKey.get("track:Case Study Read") as { points: number; sql: { lift: number } };
+		expect(caseStudy.points).toBe(Math.round(10 * Math.log2(caseStudy.sql.lift)));
+		expect(caseStudy.points).toBeGreaterThan(0);
+		// the model's own rules are not suggested again
+		expect(
+			report.signals.filter((s: { kind: string; points: number | null }) => s.kind === "rule" && s.points !== null),
+		).toEqual([]);
+
+		const refused = await call("POST", "/v1/scoring-models/from-signals", { minLeads: 10 });
+		expect(refused.status).toBe(400);
+		expect(refused.body.error.problems[0].field).toBe("from");
+		const made = await call("POST", "/v1/scoring-models/from-signals", { preset: "last-90-days", minLeads: 10 });
+		expect(made.status).toBe(201);
+		expect(made.body.status).toBe("draft");
+		const reading = made.body.document.engagement.find(
+			(r: { when?: { event?: string } }) => r.when?.event === "Case Study Read",
+		);
+		expect(reading).toMatchObject({ kind: "event", points: caseStudy.points, cap: "day" });
+		expect(reading.reason).toMatch(/60% reached SQL against 13% without/);
+		const software = made.body.document.fit.find(
+			(r: { if: { field: string; value: unknown } }) => r.if.field === "industry" && r.if.value === "Software",
+		);
+		expect(software.points).toBeGreaterThan(0);
+		expect(made.body.document.qualification).toEqual({ fitAtLeast: 0, engagementAtLeast: 30 });
+
+		await createUser(database.db, { email: "sam@sales.io", name: "Sam", role: "sales", password: "sales password 1" });
+		const { signIn, as } = sessions(app);
+		const sam = await signIn("sam@sales.io", "sales password 1");
+		const asSales = await as(sam, "POST", "/v1/scoring-models/from-signals", { preset: "last-90-days" });
+		expect(asSales.status).toBe(403);
 	});
 });

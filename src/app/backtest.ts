@@ -106,9 +106,12 @@ export async function backtest(db: Db, draftId: string, options: BacktestOptions
 	await replayAll<{ sql_at: Date | null; won_at: Date | null }>(db, compiled.model, {
 		asOf: window.end,
 		eventsUpTo: options.to,
-		allFields: true,
+		// what either model reads of the events, and no more
+		eventFields: new Set([...compiled.model.eventFields, ...active.model.eventFields]),
 		historiesOnly: true,
 		chunkSize: 500,
+		// while one range waits on the database, the last one is scored
+		concurrency: 2,
 		where: sql<boolean>`l.first_seen_at < ${options.to}`,
 		extra: {
 			columns: sql`f.sql_at, f.won_at`,
@@ -134,6 +137,10 @@ export async function backtest(db: Db, draftId: string, options: BacktestOptions
 			options.onProgress?.(draftTraces.length);
 		},
 	});
+	// ranges finish in any order: the same history gives the same examples
+	const byId = (a: LeadTrace, b: LeadTrace) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+	draftTraces.sort(byId);
+	activeTraces.sort(byId);
 	const flagsOf = (traces: readonly LeadTrace[]) =>
 		new Map(traces.map((t) => [t.id, firstFlag(t, (p) => p.qualified, window)]));
 	const draftFlags = flagsOf(draftTraces);

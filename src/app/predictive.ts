@@ -9,6 +9,7 @@ import {
 	trainBoosted,
 	trainLogistic,
 } from "../domain/predict/learners.js";
+import { pointsForRatio, type Suggestion } from "../domain/scoring/suggest-rules.js";
 import type { Db } from "../storage/database.js";
 import { activeModel } from "./active-model.js";
 import { type FittedModel, predictorOf, predictReplayed } from "./predict-leads.js";
@@ -29,7 +30,33 @@ export interface ModelCard {
 	drivers: Array<{ column: string; weight: number }>;
 	/** columns that give the outcome away on their own, kept out of training */
 	leaky: Array<{ column: string; auc: number }>;
+	/** rule points the fitted regression suggests for trait values and events (10 a doubling of the odds) */
+	suggestedRules: Suggestion[];
 	elapsedMs: number;
+}
+
+/**
+ * Rules a person could write from the fitted regression: for a trait value (present or not) or
+ * an event (each time it happens, as a rule without a cap counts it), the odds ratio of one
+ * more is e^(weight ÷ scale), worth 10 points a doubling. Counts and numbers are left to the model.
+ */
+function suggestedRules(columns: readonly Column[], fitted: LogisticParameters): Suggestion[] {
+	return columns
+		.flatMap((column, j): Suggestion[] => {
+			if (column.kind !== "category" && column.kind !== "event") return [];
+			const ratio = Math.exp((fitted.weights[j] as number) / (fitted.scales[j] as number));
+			const points = pointsForRatio(ratio);
+			if (points === 0) return [];
+			return [
+				{
+					kind: column.kind === "category" ? "trait" : "event",
+					key: column.kind === "category" ? column.name : column.key,
+					points,
+					reason: `the predictive score's regression: odds × ${ratio.toFixed(2)} ${column.kind === "event" ? "each time" : "when it holds"}`,
+				},
+			];
+		})
+		.sort((a, b) => Math.abs(b.points) - Math.abs(a.points));
 }
 
 /**
@@ -118,15 +145,17 @@ async function fitModel(db: Db, options: TrainOptions): Promise<{ card: ModelCar
 	const chosen = (aucs.boosted ?? 0) > (aucs.logistic ?? 0) ? "boosted" : "logistic";
 	let drivers: ModelCard["drivers"];
 	let parameters: BoostedParameters | LogisticParameters;
+	// rule points from the plain regression, whichever learner scores: its weights read as rules do
+	const plain = trainLogistic(rows, labels);
+	const suggested = suggestedRules(columns, plain);
 	if (chosen === "boosted") {
 		const fitted = trainBoosted(rows, labels);
 		const total = fitted.importance.reduce((a, b) => a + b, 0) || 1;
 		drivers = fitted.importance.map((n, j) => ({ column: columns[j]?.name ?? "", weight: n / total }));
 		parameters = { base: fitted.base, rate: fitted.rate, trees: fitted.trees };
 	} else {
-		const fitted = trainLogistic(rows, labels);
-		drivers = columns.map((c, j) => ({ column: c.name, weight: fitted.weights[j] as number }));
-		parameters = { weights: fitted.weights, means: fitted.means, scales: fitted.scales };
+		drivers = columns.map((c, j) => ({ column: c.name, weight: plain.weights[j] as number }));
+		parameters = { weights: plain.weights, means: plain.means, scales: plain.scales };
 	}
 	// a column's typical value: what a reason is measured against ("without this, the chance would be…")
 	const medians = columns.map((_, j) => {
@@ -148,6 +177,7 @@ async function fitModel(db: Db, options: TrainOptions): Promise<{ card: ModelCar
 		calibration: calibration(chosen === "boosted" ? boosted : logistic, labels),
 		drivers,
 		leaky,
+		suggestedRules: suggested,
 		elapsedMs: performance.now() - started,
 	};
 	return { card, fitted: fittedModel };

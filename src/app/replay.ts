@@ -38,6 +38,8 @@ export interface ReplayOptions {
 	where?: RawBuilder<boolean>;
 	/** read every property of the events, not only those the model reads (another model will read them too) */
 	allFields?: boolean;
+	/** read these event fields, not only those the model reads (the fields two models read) */
+	eventFields?: ReadonlySet<string>;
 	/** the caller scores the histories itself (a backtest, under two models): skip the state and score */
 	historiesOnly?: boolean;
 }
@@ -92,7 +94,7 @@ export async function replayRange<Extra = object>(
 	const histories = await historiesOf(
 		db,
 		{ from: first, to: last },
-		options.allFields ? undefined : model,
+		options.allFields ? undefined : options.eventFields ? { eventFields: options.eventFields } : model,
 		options.eventsUpTo,
 	);
 	return leads.rows.map((row) => {

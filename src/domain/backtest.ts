@@ -146,44 +146,61 @@ function ladderOf(trace: LeadTrace, fitAtLeast: number): Ladder {
 	return { steps, handRaisedAt };
 }
 
-function flagOf(ladder: Ladder, engagementAtLeast: number, window: Window): number | null {
-	let at = ladder.handRaisedAt;
-	for (const step of ladder.steps)
-		if (step.engagement >= engagementAtLeast) {
-			if (at === null || step.at < at) at = step.at;
-			break;
-		}
-	return at !== null && at >= window.start && at < window.end ? at : null;
-}
-
 /**
  * The same history under every pair of fit floor and engagement threshold (hand-raisers
  * always qualify): how many MQLs each would have made and how good they would have been.
  * From the traces already read, so a sweep costs no replay.
  */
+const bump = (counts: Int32Array, k: number) => {
+	counts[k] = (counts[k] as number) + 1;
+};
+
 export function thresholdSweep(
 	traces: readonly LeadTrace[],
 	fitFloors: readonly number[],
 	thresholds: readonly number[],
 	window: Window,
 ): SweepRow[] {
+	// recall's denominator does not depend on the thresholds
+	let convertedSql = 0;
+	for (const trace of traces) if (trace.sqlAt !== null && trace.sqlAt >= window.start) convertedSql++;
+	const ascending = [...thresholds].sort((a, b) => a - b);
+	const count = ascending.length;
 	const rows: SweepRow[] = [];
 	for (const fitAtLeast of fitFloors) {
-		const ladders = traces.map((trace) => ladderOf(trace, fitAtLeast));
-		for (const engagementAtLeast of thresholds) {
-			const flags = new Map(
-				traces.map((trace, i) => [trace.id, flagOf(ladders[i] as Ladder, engagementAtLeast, window)]),
-			);
-			const m = backtestMetrics(traces, flags, window);
+		// the counts backtestMetrics makes, by threshold, without the weeks and lead times a sweep does not show
+		const mqls = new Int32Array(count);
+		const rightSql = new Int32Array(count);
+		const rightWon = new Int32Array(count);
+		const caughtSql = new Int32Array(count);
+		for (const trace of traces) {
+			const { steps, handRaisedAt } = ladderOf(trace, fitAtLeast);
+			if (steps.length === 0 && handRaisedAt === null) continue;
+			// thresholds ascend and the ladder's heights ascend: one walk finds each threshold's step
+			let s = 0;
+			for (let k = 0; k < count; k++) {
+				const threshold = ascending[k] as number;
+				while (s < steps.length && (steps[s] as Ladder["steps"][number]).engagement < threshold) s++;
+				const stepAt = s < steps.length ? (steps[s] as Ladder["steps"][number]).at : null;
+				const flag = stepAt !== null && (handRaisedAt === null || stepAt < handRaisedAt) ? stepAt : handRaisedAt;
+				if (flag === null || flag < window.start || flag >= window.end) continue;
+				bump(mqls, k);
+				if (trace.sqlAt !== null && trace.sqlAt > flag) {
+					bump(rightSql, k);
+					if (trace.sqlAt >= window.start) bump(caughtSql, k);
+				}
+				if (trace.wonAt !== null && trace.wonAt > flag) bump(rightWon, k);
+			}
+		}
+		for (let k = 0; k < count; k++)
 			rows.push({
 				fitAtLeast,
-				engagementAtLeast,
-				mqls: m.mqls,
-				precisionSql: m.precisionSql,
-				precisionWon: m.precisionWon,
-				recallSql: m.recallSql,
+				engagementAtLeast: ascending[k] as number,
+				mqls: mqls[k] as number,
+				precisionSql: ratio(rightSql[k] as number, mqls[k] as number),
+				precisionWon: ratio(rightWon[k] as number, mqls[k] as number),
+				recallSql: ratio(caughtSql[k] as number, convertedSql),
 			});
-		}
 	}
 	return rows;
 }

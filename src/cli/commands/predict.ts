@@ -85,6 +85,12 @@ export async function predictCommand(args: string[]) {
 			console.log(`Left out, it gives the outcome away on its own: ${leak.column} (AUC ${leak.auc.toFixed(3)})`);
 		console.log("\nLeans on:");
 		for (const d of card.drivers) console.log(`  ${d.column.padEnd(40)} ${d.weight.toFixed(3)}`);
+		console.log("\nSuggested rule points (10 a doubling of the odds), for a draft to backtest:");
+		for (const rule of card.suggestedRules.slice(0, 15))
+			console.log(
+				`  ${rule.points > 0 ? "+" : ""}${rule.points}`.padEnd(7) +
+					` ${rule.kind === "trait" ? "when" : "each"} ${rule.key}`,
+			);
 		console.log("\nCalibration (predicted → observed, in tenths of the predictions):");
 		for (const row of card.calibration)
 			console.log(
