@@ -14,7 +14,7 @@ import {
 } from "../domain/backtest.js";
 import { AppError } from "../domain/errors.js";
 import { type CompiledModel, compileModel } from "../domain/scoring/compile-model.js";
-import { scoreOnly } from "../domain/scoring/evaluate-score.js";
+import { scoreMoments } from "../domain/scoring/evaluate-score.js";
 import { stateFromEvents } from "../domain/scoring/state-from-events.js";
 import type { Db } from "../storage/database.js";
 import { activeModel } from "./active-model.js";
@@ -63,20 +63,7 @@ function traceOf(
 	untilQualified = false,
 ): TracePoint[] {
 	const state = stateFromEvents(model, lead.history, lead.row.timezone, lead.profile.scoreResetAt);
-	const points: TracePoint[] = [];
-	for (const at of times) {
-		const score = scoreOnly(model, state, lead.profile, at);
-		const qualified = score.qualification.qualified;
-		points.push({
-			at,
-			fit: score.fit,
-			engagement: score.engagement,
-			qualified,
-			handRaised: score.qualification.by === "hand-raiser",
-		});
-		if (qualified && untilQualified) break;
-	}
-	return points;
+	return scoreMoments(model, state, lead.profile, times, untilQualified);
 }
 
 /**

@@ -88,8 +88,7 @@ export async function predictCommand(args: string[]) {
 		console.log("\nSuggested rule points (10 a doubling of the odds), for a draft to backtest:");
 		for (const rule of card.suggestedRules.slice(0, 15))
 			console.log(
-				`  ${rule.points > 0 ? "+" : ""}${rule.points}`.padEnd(7) +
-					` ${rule.kind === "trait" ? "when" : "each"} ${rule.key}`,
+				`${`  ${rule.points > 0 ? "+" : ""}${rule.points}`.padEnd(7)} ${rule.kind === "trait" ? "when" : "each"} ${rule.key}`,
 			);
 		console.log("\nCalibration (predicted → observed, in tenths of the predictions):");
 		for (const row of card.calibration)

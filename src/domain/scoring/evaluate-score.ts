@@ -115,11 +115,6 @@ function ruleTotal(
 	return counted ? total : null;
 }
 
-function band<T extends string>(value: number, bands: ReadonlyArray<[T, number]>, otherwise: T): T {
-	for (const [name, floor] of bands) if (value >= floor) return name;
-	return otherwise;
-}
-
 /** The score of a lead at a moment: only what happened up to then counts, decayed to then. */
 export function evaluateScore(model: CompiledModel, state: ScoreState, profile: ScorableProfile, at: number): Score {
 	return score(model, state, profile, at, true);
@@ -167,36 +162,64 @@ function score(model: CompiledModel, state: ScoreState, profile: ScorableProfile
 			events,
 		});
 	}
-	const { grade: g, temperature: t } = doc.bands;
-	const grade = band<Grade>(
-		fit,
-		[
-			["A", g.A],
-			["B", g.B],
-			["C", g.C],
-		],
-		"D",
-	);
-	const temperature = band<Temperature>(
-		engagement,
-		[
-			["hot", t.hot],
-			["warm", t.warm],
-		],
-		"cold",
-	);
+	const { grade, temperature } = bandsOf(doc, fit, engagement);
 	const qualification = qualify(model, state, profile, { fit, engagement, grade, temperature }, at);
 	return { at, fit, engagement, grade, temperature, qualification, fitRules, engagementRules };
 }
 
+/** The grade and temperature bands a fit and an engagement fall in (plain comparisons: this runs per moment in a backtest). */
+function bandsOf(doc: CompiledModel["document"], fit: number, engagement: number) {
+	const { grade: g, temperature: t } = doc.bands;
+	const grade: Grade = fit >= g.A ? "A" : fit >= g.B ? "B" : fit >= g.C ? "C" : "D";
+	const temperature: Temperature = engagement >= t.hot ? "hot" : engagement >= t.warm ? "warm" : "cold";
+	return { grade, temperature };
+}
+
+export interface ScoreMoment {
+	at: number;
+	fit: number;
+	engagement: number;
+	qualified: boolean;
+	handRaised: boolean;
+}
+
+/**
+ * A lead's score at several moments (oldest first), as `scoreOnly` gives each, for a backtest:
+ * what reads only the profile (fit, the disqualifiers) is read once, the engagement and the
+ * qualification at each moment. With `untilQualified`, it stops at the first that qualifies.
+ */
+export function scoreMoments(
+	model: CompiledModel,
+	state: ScoreState,
+	profile: ScorableProfile,
+	times: readonly number[],
+	untilQualified = false,
+): ScoreMoment[] {
+	let fit = 0;
+	for (const { rule, test } of model.fitRules) if (test(profile)) fit += rule.points;
+	const disqualifiedBy = model.disqualifiers.filter((d) => d.test(profile)).map(({ id, reason }) => ({ id, reason }));
+	const moments: ScoreMoment[] = [];
+	for (const at of times) {
+		let engagement = 0;
+		for (const { rule, signalKeys } of model.engagement) engagement += ruleTotal(rule, signalKeys, state, at) ?? 0;
+		const { grade, temperature } = bandsOf(model.document, fit, engagement);
+		const q = qualify(model, state, profile, { fit, engagement, grade, temperature }, at, disqualifiedBy, false);
+		moments.push({ at, fit, engagement, qualified: q.qualified, handRaised: q.by === "hand-raiser" });
+		if (q.qualified && untilQualified) break;
+	}
+	return moments;
+}
+
+/** Whether the lead qualifies at `at`, and why; `withReason: false` skips the words (a backtest reads only the verdict). */
 function qualify(
 	model: CompiledModel,
 	state: ScoreState,
 	profile: ScorableProfile,
 	score: { fit: number; engagement: number; grade: Grade; temperature: Temperature },
 	at: number,
+	disqualifiedBy = model.disqualifiers.filter((d) => d.test(profile)).map(({ id, reason }) => ({ id, reason })),
+	withReason = true,
 ): Qualification {
-	const disqualifiedBy = model.disqualifiers.filter((d) => d.test(profile)).map(({ id, reason }) => ({ id, reason }));
 	let raised: { id: string; sighting: Sighting } | null = null;
 	for (const id of model.handRaisers.keys()) {
 		const sighting = state.hits[id]?.[0];
@@ -207,7 +230,7 @@ function qualify(
 		return {
 			qualified: false,
 			by: null,
-			reason: `blocked: ${disqualifiedBy.map((d) => d.reason).join("; ")}`,
+			reason: withReason ? `blocked: ${disqualifiedBy.map((d) => d.reason).join("; ")}` : "",
 			handRaisedAt,
 			disqualifiedBy,
 		};
@@ -215,34 +238,37 @@ function qualify(
 		return {
 			qualified: true,
 			by: "hand-raiser",
-			reason: `hand-raiser "${raised.id}": ${model.handRaisers.get(raised.id)}`,
+			reason: withReason ? `hand-raiser "${raised.id}": ${model.handRaisers.get(raised.id)}` : "",
 			handRaisedAt,
 			disqualifiedBy,
 		};
 	const rule = model.document.qualification;
 	const round = (n: number) => Math.round(n * 100) / 100;
 	let qualified: boolean;
-	let reason: string;
+	let reason = "";
 	let by: Qualification["by"];
 	if ("matrix" in rule) {
 		const needed = rule.matrix[score.grade];
 		qualified = needed !== null && TEMPERATURE_RANK[score.temperature] >= TEMPERATURE_RANK[needed];
-		reason =
-			needed === null
-				? `grade ${score.grade} never qualifies`
-				: `grade ${score.grade} needs ${needed} or hotter; the lead is ${score.temperature}`;
+		if (withReason)
+			reason =
+				needed === null
+					? `grade ${score.grade} never qualifies`
+					: `grade ${score.grade} needs ${needed} or hotter; the lead is ${score.temperature}`;
 		by = "matrix";
 	} else {
 		const fitOk = score.fit >= rule.fitAtLeast;
 		const engagementOk = score.engagement >= rule.engagementAtLeast;
-		reason = `fit ${round(score.fit)} ${fitOk ? "≥" : "<"} ${rule.fitAtLeast} and engagement ${round(score.engagement)} ${engagementOk ? "≥" : "<"} ${rule.engagementAtLeast}`;
+		if (withReason)
+			reason = `fit ${round(score.fit)} ${fitOk ? "≥" : "<"} ${rule.fitAtLeast} and engagement ${round(score.engagement)} ${engagementOk ? "≥" : "<"} ${rule.engagementAtLeast}`;
 		qualified = fitOk && engagementOk;
 		by = "threshold";
 	}
 	const chance = profile.predictedChance ?? null;
 	if (rule.chanceAtLeast !== undefined && chance !== null) {
 		const chanceOk = chance >= rule.chanceAtLeast;
-		reason += `; predicted chance ${Math.round(chance * 1000) / 10}% ${chanceOk ? "≥" : "<"} ${Math.round(rule.chanceAtLeast * 1000) / 10}%`;
+		if (withReason)
+			reason += `; predicted chance ${Math.round(chance * 1000) / 10}% ${chanceOk ? "≥" : "<"} ${Math.round(rule.chanceAtLeast * 1000) / 10}%`;
 		qualified &&= chanceOk;
 	}
 	return { qualified, by: qualified ? by : null, reason, handRaisedAt, disqualifiedBy };

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ScoringModelDocument, type ScoringModelInput } from "../../schemas/scoring-model.js";
 import { type CompiledModel, compileModel } from "./compile-model.js";
 import { DEFAULT_MODEL } from "./default-model.js";
-import { evaluateScore } from "./evaluate-score.js";
+import { evaluateScore, scoreMoments, scoreOnly } from "./evaluate-score.js";
 import type { ScorableEvent, ScorableProfile } from "./scorable.js";
 import { DAY_MS } from "./score-state.js";
 import { stateFromEvents } from "./state-from-events.js";
@@ -305,5 +305,33 @@ describe("the predictive score in a model", () => {
 	it("judges a lead the model has not predicted yet by the rest alone", () => {
 		expect(score(null)).toMatchObject({ fit: 0, qualification: { qualified: true } });
 		expect(score(null).qualification.disqualifiedBy).toEqual([]);
+	});
+});
+
+describe("a lead's score at several moments", () => {
+	it("is what scoreOnly gives at each, and stops at the first qualifying one when asked", () => {
+		const model = compiled(DEFAULT_MODEL);
+		const history = [page("/pricing", 9), track("Webinar Attended", 7), page("/pricing", 6), track("Trial Started", 3)];
+		const times = history.map((e) => e.timestamp);
+		for (const profile of [director, student]) {
+			const state = stateFromEvents(model, history, profile.timezone, null);
+			const moments = scoreMoments(model, state, profile, times);
+			expect(moments).toEqual(
+				times.map((at) => {
+					const s = scoreOnly(model, state, profile, at);
+					return {
+						at,
+						fit: s.fit,
+						engagement: s.engagement,
+						qualified: s.qualification.qualified,
+						handRaised: s.qualification.by === "hand-raiser",
+					};
+				}),
+			);
+			const first = moments.findIndex((m) => m.qualified);
+			expect(scoreMoments(model, state, profile, times, true)).toEqual(
+				first < 0 ? moments : moments.slice(0, first + 1),
+			);
+		}
 	});
 });

@@ -80,10 +80,13 @@ export function ModelSettings({
 						onChange={(e) =>
 							onChange({
 								...document,
-								qualification:
-									e.target.value === "matrix"
+								qualification: {
+									...(e.target.value === "matrix"
 										? { matrix: { A: "warm", B: "warm", C: "hot", D: null } }
-										: { fitAtLeast: bands.grade.B, engagementAtLeast: bands.temperature.warm },
+										: { fitAtLeast: bands.grade.B, engagementAtLeast: bands.temperature.warm }),
+									// the predictive gate stays whichever way the rest is put
+									...(qualification.chanceAtLeast === undefined ? {} : { chanceAtLeast: qualification.chanceAtLeast }),
+								},
 							})
 						}
 					>
