@@ -91,6 +91,8 @@ function ruleTotal(
 	state: ScoreState,
 	at: number,
 	onEvent?: (event: CountedEvent) => void,
+	/** the rule's counted moments, when the caller has them (they are the same for any later `at`, cut at `at`) */
+	known?: readonly Sighting[],
 ): number | null {
 	if (rule.kind === "inactivity") {
 		const today = Math.floor(at / DAY_MS);
@@ -99,7 +101,7 @@ function ruleTotal(
 	}
 	const window = rule.windowDays === null ? Number.POSITIVE_INFINITY : rule.windowDays * DAY_MS;
 	const halfLife = rule.halfLifeDays === null ? 0 : rule.halfLifeDays * DAY_MS;
-	const moments = countedMoments(rule, keys, state, at);
+	const moments = known ?? countedMoments(rule, keys, state, at);
 	let total = 0;
 	let counted = false;
 	for (let i = 0; i < moments.length; i++) {
@@ -198,10 +200,16 @@ export function scoreMoments(
 	let fit = 0;
 	for (const { rule, test } of model.fitRules) if (test(profile)) fit += rule.points;
 	const disqualifiedBy = model.disqualifiers.filter((d) => d.test(profile)).map(({ id, reason }) => ({ id, reason }));
+	// a rule's moments up to a time are the first of its moments up to the last time: each is
+	// fixed by what happened before it (a count or a sequence fires when its last step happens)
+	const last = times[times.length - 1] ?? 0;
+	const counted = model.engagement.map(({ rule, signalKeys }) => countedMoments(rule, signalKeys, state, last));
 	const moments: ScoreMoment[] = [];
 	for (const at of times) {
 		let engagement = 0;
-		for (const { rule, signalKeys } of model.engagement) engagement += ruleTotal(rule, signalKeys, state, at) ?? 0;
+		model.engagement.forEach(({ rule, signalKeys }, i) => {
+			engagement += ruleTotal(rule, signalKeys, state, at, undefined, counted[i]) ?? 0;
+		});
 		const { grade, temperature } = bandsOf(model.document, fit, engagement);
 		const q = qualify(model, state, profile, { fit, engagement, grade, temperature }, at, disqualifiedBy, false);
 		moments.push({ at, fit, engagement, qualified: q.qualified, handRaised: q.by === "hand-raiser" });

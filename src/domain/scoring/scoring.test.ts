@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ScoringModelDocument, type ScoringModelInput } from "../../schemas/scoring-model.js";
 import { type CompiledModel, compileModel } from "./compile-model.js";
@@ -333,5 +334,40 @@ describe("a lead's score at several moments", () => {
 				first < 0 ? moments : moments.slice(0, first + 1),
 			);
 		}
+	});
+
+	it("agrees with scoreOnly at every moment of any history under the default model", () => {
+		const model = compiled(DEFAULT_MODEL);
+		const kinds = [
+			(d: number) => page("/pricing", d),
+			(d: number) => page("/blog/post", d),
+			(d: number) => page("/careers", d),
+			(d: number) => track("Webinar Registered", d),
+			(d: number) => track("Webinar Attended", d),
+			(d: number) => track("Content Downloaded", d),
+			(d: number) => track("Email Opened", d),
+			(d: number) => track("Trial Started", d),
+		];
+		fc.assert(
+			fc.property(
+				fc.array(fc.tuple(fc.integer({ min: 0, max: kinds.length - 1 }), fc.integer({ min: 0, max: 60 })), {
+					maxLength: 25,
+				}),
+				(picks) => {
+					const history = picks
+						.map(([k, days]) => (kinds[k] as (d: number) => ScorableEvent)(days))
+						.sort((a, b) => a.timestamp - b.timestamp);
+					const times = [...new Set(history.map((e) => e.timestamp))];
+					const state = stateFromEvents(model, history, director.timezone, null);
+					const moments = scoreMoments(model, state, director, times);
+					times.forEach((at, i) => {
+						const s = scoreOnly(model, state, director, at);
+						expect(moments[i]?.engagement).toBeCloseTo(s.engagement, 9);
+						expect(moments[i]?.qualified).toBe(s.qualification.qualified);
+					});
+				},
+			),
+			{ numRuns: 200 },
+		);
 	});
 });
