@@ -49,7 +49,7 @@ console.log(
 	`| rescore (baseline) | ${(rescoreMs / 1000).toFixed(1)} | 1.00 | ${Math.round(events / (rescoreMs / 1000))} |`,
 );
 console.log(
-	`| backtest, two models, ${result.sweep.length}-step sweep | ${(backtestMs / 1000).toFixed(1)} | ${(backtestMs / rescoreMs).toFixed(2)} | ${Math.round(events / (backtestMs / 1000))} |`,
+	`| backtest, two models, sweep of fit floors × ${result.sweep.length} thresholds | ${(backtestMs / 1000).toFixed(1)} | ${(backtestMs / rescoreMs).toFixed(2)} | ${Math.round(events / (backtestMs / 1000))} |`,
 );
 console.log(
 	`draft ${result.draft.mqls} MQLs, precision ${result.draft.precisionSql?.toFixed(3)}; suggestion ${JSON.stringify(result.suggestion)}`,
