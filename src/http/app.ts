@@ -19,6 +19,7 @@ import { registerMetricsRoutes } from "./metrics-routes.js";
 import { registerOutcomeRoutes } from "./outcome-routes.js";
 import { registerSalesRoutes } from "./sales-routes.js";
 import { registerScoringModelRoutes } from "./scoring-model-routes.js";
+import { registerSegmentRoutes } from "./segment-routes.js";
 import { registerSessionRoutes } from "./session-routes.js";
 import { registerSetupRoutes } from "./setup-routes.js";
 import { registerWebhookRoutes } from "./webhook-routes.js";
@@ -92,6 +93,7 @@ export function createApp({
 	registerWebhookRoutes(app, db, { allowed: webhookAllow, clock });
 	registerSalesRoutes(app, db, { listen, shutdown, clock });
 	registerMetricsRoutes(app, db, clock);
+	registerSegmentRoutes(app, db, clock);
 	registerOutcomeRoutes(app, db, clock);
 	registerImportRoutes(app, db, clock);
 	registerApiKeyRoutes(app, db);

@@ -31,6 +31,7 @@ import type {
 	ScoringModelCreate,
 	ScoringModelWithDocument,
 } from "./scoring-model.js";
+import type { SegmentPreview, SegmentPreviewRequest } from "./segments.js";
 import type { DemoStatus } from "./setup.js";
 import type { DraftFromSignals, SignalsReport } from "./signals.js";
 import type {
@@ -131,6 +132,7 @@ export interface ApiRoutes {
 		response: BacktestResult;
 	};
 	"GET /v1/metrics/funnel": { query: FunnelQuery; response: FunnelReport };
+	"POST /v1/segments/preview": { body: SegmentPreviewRequest; response: SegmentPreview };
 	"GET /v1/metrics/signals": {
 		query: { preset?: PeriodPreset; from?: string; to?: string; zone?: string; minLeads?: number; limit?: number };
 		response: SignalsReport;

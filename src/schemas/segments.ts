@@ -1,0 +1,150 @@
+import { z } from "@hono/zod-openapi";
+
+/** Fields of the lead itself (anything else named in a segment is a trait). */
+export const LEAD_FIELDS = [
+	"stage",
+	"consent",
+	"email",
+	"email_domain",
+	"fit",
+	"engagement",
+	"grade",
+	"temperature",
+	"predicted_chance",
+] as const;
+export type LeadField = (typeof LEAD_FIELDS)[number];
+
+/** Moments a lead's age is counted from, in days. */
+export const SINCE = ["stage_changed", "first_seen", "last_seen"] as const;
+export type Since = (typeof SINCE)[number];
+
+export const COMPARE_OPS = ["=", "!=", "<", "<=", ">", ">=", "^=", "*="] as const;
+export type CompareOp = (typeof COMPARE_OPS)[number];
+
+const Scalar = z.union([z.string().max(500), z.number().finite(), z.boolean()]);
+export type Scalar = z.infer<typeof Scalar>;
+
+export const TEST_OPS = [...COMPARE_OPS, "in", "not in", "exists", "missing"] as const;
+export type TestOp = (typeof TEST_OPS)[number];
+
+/** A test's value must suit its operator: a list for in, none for exists, one value otherwise. */
+export type Test =
+	| { op: CompareOp; value: Scalar }
+	| { op: "in" | "not in"; value: Scalar[] }
+	| { op: "exists" | "missing"; value?: undefined };
+
+const testShape = {
+	op: z.enum(TEST_OPS),
+	value: z.union([Scalar, z.array(Scalar).min(1).max(1000)]).optional(),
+};
+function checkTest(t: { op: TestOp; value?: unknown }, ctx: z.RefinementCtx) {
+	const list = Array.isArray(t.value);
+	if (t.op === "exists" || t.op === "missing") {
+		if (t.value !== undefined) ctx.addIssue({ code: "custom", path: ["value"], message: `${t.op} takes no value` });
+	} else if (t.op === "in" || t.op === "not in") {
+		if (!list) ctx.addIssue({ code: "custom", path: ["value"], message: `${t.op} takes a list of values` });
+	} else if (list || t.value === undefined)
+		ctx.addIssue({ code: "custom", path: ["value"], message: `${t.op} takes one value` });
+}
+
+/** What is compared: a field of the lead, or a trait (custom ones too). */
+export type Subject = { field: LeadField; trait?: undefined } | { trait: string; field?: undefined };
+
+/** A test on an event inside a behaviour condition: its path, its name, or a property. */
+export type EventField = "path" | "name" | `properties.${string}`;
+const EventField = z
+	.string()
+	.regex(/^(path|name|properties\.[A-Za-z0-9_$-]{1,100})$/, "path, name or properties.<key>")
+	.transform((f) => f as EventField);
+export type EventTest = { on: EventField } & Test;
+const EventTest = z
+	.object({ on: EventField, ...testShape })
+	.strict()
+	.superRefine(checkTest)
+	.transform((t) => t as EventTest);
+
+export const EventFilter = z
+	.object({
+		type: z.enum(["page", "track"]),
+		/** a track event's name */
+		event: z.string().min(1).max(200).optional(),
+		where: z.array(EventTest).max(10).default([]),
+	})
+	.strict();
+export type EventFilter = { type: "page" | "track"; event?: string; where: EventTest[] };
+
+export type SegmentCondition =
+	| { all: SegmentCondition[] }
+	| { any: SegmentCondition[] }
+	| { not: SegmentCondition }
+	| (Subject & Test)
+	| {
+			count: EventFilter;
+			/** only events in the last N days; all time when absent */
+			withinDays?: number;
+			op: CountOp;
+			value: number;
+	  }
+	| { daysSince: Since; op: CountOp; value: number };
+
+export const COUNT_OPS = ["=", "!=", "<", "<=", ">", ">="] as const;
+export type CountOp = (typeof COUNT_OPS)[number];
+
+const LeadTest = z
+	.object({ field: z.enum(LEAD_FIELDS).optional(), trait: z.string().min(1).max(200).optional(), ...testShape })
+	.strict()
+	.superRefine((t, ctx) => {
+		if ((t.field === undefined) === (t.trait === undefined))
+			ctx.addIssue({ code: "custom", path: ["field"], message: "name a field or a trait, not both" });
+		checkTest(t, ctx);
+	});
+const Count = z
+	.object({
+		count: EventFilter,
+		withinDays: z.number().int().min(1).max(3650).optional(),
+		op: z.enum(COUNT_OPS),
+		value: z.number().int().min(0).max(1_000_000),
+	})
+	.strict();
+const DaysSince = z
+	.object({ daysSince: z.enum(SINCE), op: z.enum(COUNT_OPS), value: z.number().min(0).max(36500) })
+	.strict();
+
+/** A segment's condition as stored: a tree of and, or, not and tests (its text form: segment-text.ts). */
+export const SegmentCondition: z.ZodType<SegmentCondition> = z.lazy(() =>
+	z.union([
+		z.object({ all: z.array(SegmentCondition).min(1).max(50) }).strict(),
+		z.object({ any: z.array(SegmentCondition).min(1).max(50) }).strict(),
+		z.object({ not: SegmentCondition }).strict(),
+		Count,
+		DaysSince,
+		LeadTest,
+	]),
+) as unknown as z.ZodType<SegmentCondition>;
+
+/** A segment to try: its text, or its tree. */
+export const SegmentPreviewRequest = z
+	.object({
+		text: z.string().max(20_000).optional().openapi({
+			example: 'stage = mql and country in ("DE", "AT") and count(page where path ^= "/pricing", 7d) >= 3',
+		}),
+		condition: z.unknown().optional().openapi({ description: "the tree, instead of the text" }),
+		sample: z.number().int().min(0).max(100).default(20),
+	})
+	.strict()
+	.refine((r) => (r.text === undefined) !== (r.condition === undefined), {
+		message: "give the text or the condition",
+		path: ["text"],
+	})
+	.openapi("SegmentPreviewRequest");
+export type SegmentPreviewRequest = z.input<typeof SegmentPreviewRequest>;
+
+export const SegmentPreview = z
+	.object({
+		text: z.string().openapi({ description: "the condition as text, written the one way the tree reads" }),
+		condition: z.unknown().openapi({ description: "the condition as its tree" }),
+		count: z.number().int(),
+		sample: z.array(z.object({ id: z.string(), email: z.string().nullable(), stage: z.string() })),
+	})
+	.openapi("SegmentPreview");
+export type SegmentPreview = Omit<z.infer<typeof SegmentPreview>, "condition"> & { condition: SegmentCondition };
