@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../src/app/api-keys.js";
 import { ingestBatch } from "../src/app/ingest-batch.js";
 import { countSegment, segmentMemberIds } from "../src/app/segments/segment-sql.js";
+import { refreshSegment } from "../src/app/segments/segments.js";
 import { matchesSegment, type SegmentEvent, type SegmentLead } from "../src/domain/segments/evaluate-segment.js";
 import { parseSegment } from "../src/domain/segments/segment-text.js";
 import { createApp } from "../src/http/app.js";
@@ -251,5 +252,74 @@ describe.each(backends())("segments on $name", (backend) => {
 		expect(badTree.body.error.problems.map((p: { field: string }) => p.field)).toContain("condition.value");
 		const neither = await call("POST", "/v1/segments/preview", {});
 		expect(neither.body.error.problems[0].field).toBe("text");
+	});
+
+	it("saves a dynamic segment filled at once, logs who enters and leaves as time passes, and keeps static lists by hand", async () => {
+		const app = createApp({ db: database.db, clock: testClock() });
+		const key = (await createApiKey(database.db, "secret", "segments-crud")).key;
+		const call = keyCaller(() => ({ app, key }));
+		const text = 'count(page where path ^= "/pricing", 14d) >= 1';
+		const made = await call("POST", "/v1/segments", { name: "Pricing this fortnight", text });
+		expect(made.status).toBe(201);
+		const expected = inMemory(parseSegment(text));
+		expect(expected.length).toBeGreaterThan(0);
+		expect(made.body).toMatchObject({ kind: "dynamic", members: expected.length, text });
+		expect(made.body.changes).toHaveLength(expected.length);
+		expect(
+			made.body.changes.every(
+				(c: { change: string; at: string }) => c.change === "entered" && c.at === TEST_NOW.toISOString(),
+			),
+		).toBe(true);
+		// the same name twice is refused, whatever its case
+		const twice = await call("POST", "/v1/segments", { name: "pricing THIS fortnight", text });
+		expect(twice.status).toBe(409);
+		expect(twice.body.error.problems[0].field).toBe("name");
+
+		// a week on, visits age out of the window: those leads leave, logged once
+		const later = new Date(TEST_NOW.getTime() + 7 * DAY);
+		const stillIn = [...leads]
+			.filter(([id, lead]) => matchesSegment(parseSegment(text), lead, events.get(id) ?? [], later.getTime()))
+			.map(([id]) => id);
+		expect(stillIn.length).toBeLessThan(expected.length);
+		const first = await refreshSegment(database.db, made.body.id, later);
+		expect(first).toEqual({ entered: 0, exited: expected.length - stillIn.length, members: stillIn.length });
+		expect(await refreshSegment(database.db, made.body.id, later)).toEqual({
+			entered: 0,
+			exited: 0,
+			members: stillIn.length,
+		});
+		const detail = (await call("GET", `/v1/segments/${made.body.id}`)).body;
+		expect(detail.changes.filter((c: { change: string }) => c.change === "exited")).toHaveLength(
+			expected.length - stillIn.length,
+		);
+
+		// a static list: kept by hand, each change logged; a dynamic one refuses hands
+		const list = (await call("POST", "/v1/segments", { name: "Called back", kind: "static" })).body;
+		expect(list).toMatchObject({ kind: "static", members: 0, text: null });
+		const someone = [...leads.keys()].slice(0, 3);
+		expect((await call("POST", `/v1/segments/${list.id}/members`, { add: someone })).body).toEqual({
+			entered: 3,
+			exited: 0,
+			members: 3,
+		});
+		expect(
+			(await call("POST", `/v1/segments/${list.id}/members`, { add: someone, remove: [someone[0]] })).body,
+		).toMatchObject({
+			entered: 0,
+			exited: 1,
+		});
+		const ghost = await call("POST", `/v1/segments/${list.id}/members`, {
+			add: ["00000000-0000-4000-8000-000000000000"],
+		});
+		expect(ghost.status).toBe(400);
+		expect((await call("POST", `/v1/segments/${made.body.id}/members`, { add: someone })).status).toBe(409);
+		expect((await call("POST", `/v1/segments/${list.id}/refresh`)).status).toBe(409);
+		const all = (await call("GET", "/v1/segments")).body.data;
+		expect(all.map((g: { name: string; members: number }) => [g.name, g.members])).toEqual([
+			["Called back", 2],
+			["Pricing this fortnight", stillIn.length],
+		]);
+		expect((await call("DELETE", `/v1/segments/${list.id}`)).status).toBe(204);
+		expect((await call("GET", `/v1/segments/${list.id}`)).status).toBe(404);
 	});
 });

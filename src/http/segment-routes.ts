@@ -1,19 +1,42 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { previewSegment } from "../app/segments/preview-segment.js";
+import {
+	changeListMembers,
+	createSegment,
+	deleteSegment,
+	getSegment,
+	listSegments,
+	refreshSegment,
+} from "../app/segments/segments.js";
 import type { Clock } from "../domain/clock.js";
-import { SegmentPreview, SegmentPreviewRequest } from "../schemas/segments.js";
+import { listOf } from "../schemas/list.js";
+import {
+	Segment,
+	SegmentCreate,
+	SegmentDetail,
+	SegmentMembersChange,
+	SegmentPreview,
+	SegmentPreviewRequest,
+	SegmentRefresh,
+} from "../schemas/segments.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole } from "./auth.js";
-import { ErrorResponse, json, jsonBody, secretKey as security } from "./route-helpers.js";
+import { ErrorResponse, json, jsonBody, pathId, secretKey as security } from "./route-helpers.js";
+
+const SegmentId = pathId("3f2a…");
+const tags = ["Segments"];
+const notFound = json(ErrorResponse, "No such segment");
 
 export function registerSegmentRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: Clock) {
-	// trying a segment writes nothing: every role may
-	app.use("/v1/segments/*", requireRole(db, { write: ["admin", "marketing", "sales"] }));
+	// everyone reads segments; marketing and admins make, change and try them
+	const access = requireRole(db, { write: ["admin", "marketing"] });
+	app.use("/v1/segments", access);
+	app.use("/v1/segments/*", access);
 	app.openapi(
 		createRoute({
 			method: "post",
 			path: "/v1/segments/preview",
-			tags: ["Segments"],
+			tags,
 			summary: "Try a segment: how many leads it holds now, and some of them",
 			description:
 				'The condition as text (`stage = mql and country in ("DE", "AT") and count(page where path ^= "/pricing", 7d) >= 3 and days_since(stage_changed) > 14`) or as its tree. `and` binds tighter than `or`; a bare word on the right is text; names other than stage, consent, email, email_domain, fit, engagement, grade, temperature and predicted_chance are traits (`trait("Job title")` for any spelling). A mistake in the text is named by line and column with what was expected. Every value is a bound parameter.',
@@ -25,5 +48,102 @@ export function registerSegmentRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: 
 			},
 		}),
 		async (c) => c.json(await previewSegment(db, c.req.valid("json"), clock.now()), 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/segments",
+			tags,
+			summary: "List segments",
+			description: "Each with its kind, its condition as text and how many leads are in it now.",
+			security,
+			responses: { 200: json(listOf(Segment), "The segments, by name") },
+		}),
+		async (c) => c.json({ data: await listSegments(db) }, 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/segments",
+			tags,
+			summary: "Save a segment",
+			description:
+				"A dynamic segment (its condition as text or as its tree: see /v1/segments/preview) is filled at once, each member's entry logged; a static list starts empty and is kept by hand.",
+			security,
+			request: { body: jsonBody(SegmentCreate) },
+			responses: {
+				201: json(SegmentDetail, "The segment, with its members counted"),
+				400: json(ErrorResponse, "The text or the tree is wrong: where, and what was expected"),
+				409: json(ErrorResponse, "The name is taken"),
+			},
+		}),
+		async (c) => c.json(await createSegment(db, c.req.valid("json"), clock.now()), 201),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/segments/{id}",
+			tags,
+			summary: "A segment, with its latest entries and exits",
+			security,
+			request: { params: SegmentId },
+			responses: { 200: json(SegmentDetail, "The segment"), 404: notFound },
+		}),
+		async (c) => c.json(await getSegment(db, c.req.valid("param").id), 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "delete",
+			path: "/v1/segments/{id}",
+			tags,
+			summary: "Delete a segment, its members and its log",
+			security,
+			request: { params: SegmentId },
+			responses: { 204: { description: "Deleted" }, 404: notFound },
+		}),
+		async (c) => {
+			await deleteSegment(db, c.req.valid("param").id);
+			return c.body(null, 204);
+		},
+	);
+
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/segments/{id}/refresh",
+			tags,
+			summary: "Bring a dynamic segment up to date now",
+			description: "The leads its condition selects now enter, the others leave; each entry and exit is logged.",
+			security,
+			request: { params: SegmentId },
+			responses: {
+				200: json(SegmentRefresh, "How many entered and left"),
+				404: notFound,
+				409: json(ErrorResponse, "A static list"),
+			},
+		}),
+		async (c) => c.json(await refreshSegment(db, c.req.valid("param").id, clock.now()), 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/segments/{id}/members",
+			tags,
+			summary: "Add and remove members of a static list",
+			security,
+			request: { params: SegmentId, body: jsonBody(SegmentMembersChange) },
+			responses: {
+				200: json(SegmentRefresh, "How many entered and left"),
+				400: json(ErrorResponse, "A lead to add does not exist"),
+				404: notFound,
+				409: json(ErrorResponse, "A dynamic segment"),
+			},
+		}),
+		async (c) => c.json(await changeListMembers(db, c.req.valid("param").id, c.req.valid("json"), clock.now()), 200),
 	);
 }

@@ -5,10 +5,11 @@ import { refreshDuePredictions } from "../app/predict-leads.js";
 import { retrainIfDue } from "../app/predictive-schedule.js";
 import { refreshStaleScores } from "../app/refresh-scores.js";
 import { rescoreAll } from "../app/rescore.js";
+import { refreshAllSegments } from "../app/segments/segments.js";
 import type { Clock } from "../domain/clock.js";
 import type { Mailer } from "../email/mailer.js";
 import type { Db } from "../storage/database.js";
-import { PREDICTIONS_REFRESH, PREDICTIONS_RETRAIN } from "../storage/job-constants.js";
+import { PREDICTIONS_REFRESH, PREDICTIONS_RETRAIN, SEGMENTS_REFRESH } from "../storage/job-constants.js";
 import { emailHandoff } from "./email-handoff.js";
 import { extendLease, scheduleOnce } from "./queue.js";
 import { slaCheck } from "./sla-check.js";
@@ -18,6 +19,7 @@ import type { JobHandler } from "./worker.js";
 export const SCORES_REFRESH = "scores.refresh";
 const SCORES_REFRESH_EVERY_MS = 15 * 60_000;
 const RETRAIN_LOOK_EVERY_MS = 60 * 60_000;
+const SEGMENTS_REFRESH_EVERY_MS = 5 * 60_000;
 
 /**
  * Every job kind and its handler, in one place. Later features (webhook delivery, email
@@ -57,6 +59,16 @@ export function jobHandlers(
 				logger?.warn({ err: error, job: job.id }, "scheduled retraining failed");
 			} finally {
 				await scheduleOnce(db, PREDICTIONS_RETRAIN, new Date(clock.now().getTime() + RETRAIN_LOOK_EVERY_MS), job.id);
+			}
+		},
+		// Recurring: dynamic segments follow conditions that age with time, then the next run is queued.
+		[SEGMENTS_REFRESH]: async (job) => {
+			try {
+				const results = await refreshAllSegments(db, clock.now());
+				const moved = results.reduce((n, r) => n + r.entered + r.exited, 0);
+				if (moved > 0) logger?.info({ job: job.id, segments: results.length, moved }, "refreshed segments");
+			} finally {
+				await scheduleOnce(db, SEGMENTS_REFRESH, new Date(clock.now().getTime() + SEGMENTS_REFRESH_EVERY_MS), job.id);
 			}
 		},
 		// Queued by a publish: rescore every lead under the model, unless a newer one has

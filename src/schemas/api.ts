@@ -31,7 +31,14 @@ import type {
 	ScoringModelCreate,
 	ScoringModelWithDocument,
 } from "./scoring-model.js";
-import type { SegmentPreview, SegmentPreviewRequest } from "./segments.js";
+import type {
+	Segment,
+	SegmentCreate,
+	SegmentDetail,
+	SegmentPreview,
+	SegmentPreviewRequest,
+	SegmentRefresh,
+} from "./segments.js";
 import type { DemoStatus } from "./setup.js";
 import type { DraftFromSignals, SignalsReport } from "./signals.js";
 import type {
@@ -133,6 +140,12 @@ export interface ApiRoutes {
 	};
 	"GET /v1/metrics/funnel": { query: FunnelQuery; response: FunnelReport };
 	"POST /v1/segments/preview": { body: SegmentPreviewRequest; response: SegmentPreview };
+	"GET /v1/segments": { response: List<Segment> };
+	"POST /v1/segments": { body: SegmentCreate; response: SegmentDetail };
+	"GET /v1/segments/:id": { response: SegmentDetail };
+	"DELETE /v1/segments/:id": { response: null };
+	"POST /v1/segments/:id/refresh": { response: SegmentRefresh };
+	"POST /v1/segments/:id/members": { body: { add?: string[]; remove?: string[] }; response: SegmentRefresh };
 	"GET /v1/metrics/signals": {
 		query: { preset?: PeriodPreset; from?: string; to?: string; zone?: string; minLeads?: number; limit?: number };
 		response: SignalsReport;

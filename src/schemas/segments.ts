@@ -122,20 +122,20 @@ export const SegmentCondition: z.ZodType<SegmentCondition> = z.lazy(() =>
 	]),
 ) as unknown as z.ZodType<SegmentCondition>;
 
+/** A condition given as its text or as its tree (one of them). */
+const textOrTree = {
+	text: z.string().max(20_000).optional().openapi({
+		example: 'stage = mql and country in ("DE", "AT") and count(page where path ^= "/pricing", 7d) >= 3',
+	}),
+	condition: z.unknown().optional().openapi({ description: "the tree, instead of the text" }),
+};
+const oneOf = (r: { text?: unknown; condition?: unknown }) => (r.text === undefined) !== (r.condition === undefined);
+
 /** A segment to try: its text, or its tree. */
 export const SegmentPreviewRequest = z
-	.object({
-		text: z.string().max(20_000).optional().openapi({
-			example: 'stage = mql and country in ("DE", "AT") and count(page where path ^= "/pricing", 7d) >= 3',
-		}),
-		condition: z.unknown().optional().openapi({ description: "the tree, instead of the text" }),
-		sample: z.number().int().min(0).max(100).default(20),
-	})
+	.object({ ...textOrTree, sample: z.number().int().min(0).max(100).default(20) })
 	.strict()
-	.refine((r) => (r.text === undefined) !== (r.condition === undefined), {
-		message: "give the text or the condition",
-		path: ["text"],
-	})
+	.refine(oneOf, { message: "give the text or the condition", path: ["text"] })
 	.openapi("SegmentPreviewRequest");
 export type SegmentPreviewRequest = z.input<typeof SegmentPreviewRequest>;
 
@@ -148,3 +148,62 @@ export const SegmentPreview = z
 	})
 	.openapi("SegmentPreview");
 export type SegmentPreview = Omit<z.infer<typeof SegmentPreview>, "condition"> & { condition: SegmentCondition };
+
+export const SegmentCreate = z
+	.object({
+		name: z.string().trim().min(1, "name the segment").max(120),
+		kind: z.enum(["dynamic", "static"]).default("dynamic").openapi({
+			description: "dynamic: its condition decides who is in it; static: a list kept by hand",
+		}),
+		...textOrTree,
+	})
+	.strict()
+	.refine((s) => s.kind === "static" || oneOf(s), {
+		message: "a dynamic segment needs its text or its condition (one of them)",
+		path: ["text"],
+	})
+	.refine((s) => s.kind === "dynamic" || (s.text === undefined && s.condition === undefined), {
+		message: "a static list has no condition: add its members",
+		path: ["text"],
+	})
+	.openapi("SegmentCreate");
+export type SegmentCreate = z.input<typeof SegmentCreate>;
+
+export const Segment = z
+	.object({
+		id: z.string(),
+		name: z.string(),
+		kind: z.enum(["dynamic", "static"]),
+		text: z.string().nullable(),
+		members: z.number().int(),
+		createdAt: z.string(),
+		refreshedAt: z.string().nullable(),
+	})
+	.openapi("Segment");
+export type Segment = z.infer<typeof Segment>;
+
+export const SegmentChange = z.object({
+	leadId: z.string(),
+	email: z.string().nullable(),
+	change: z.enum(["entered", "exited"]),
+	at: z.string(),
+});
+
+export const SegmentDetail = Segment.extend({
+	condition: z.unknown().nullable(),
+	changes: z.array(SegmentChange).openapi({ description: "the latest entries and exits, newest first" }),
+}).openapi("SegmentDetail");
+export type SegmentDetail = Omit<z.infer<typeof SegmentDetail>, "condition"> & { condition: SegmentCondition | null };
+
+export const SegmentMembersChange = z
+	.object({
+		add: z.array(z.uuid()).max(10_000).default([]),
+		remove: z.array(z.uuid()).max(10_000).default([]),
+	})
+	.strict()
+	.openapi("SegmentMembersChange");
+
+export const SegmentRefresh = z
+	.object({ entered: z.number().int(), exited: z.number().int(), members: z.number().int() })
+	.openapi("SegmentRefresh");
+export type SegmentRefresh = z.infer<typeof SegmentRefresh>;

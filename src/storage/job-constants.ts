@@ -15,3 +15,5 @@ export const HANDOFFS_CHANNEL = "qualify_handoffs";
 export const PREDICTIONS_REFRESH = "predictions.refresh";
 /** Looks whether scheduled retraining of the predictive score is due. */
 export const PREDICTIONS_RETRAIN = "predictions.retrain";
+/** Brings every dynamic segment up to date: the timer for conditions that age (windows, days since). */
+export const SEGMENTS_REFRESH = "segments.refresh";

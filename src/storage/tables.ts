@@ -265,6 +265,30 @@ export interface LeadPredictionsTable {
 	scored_at: Timestamp;
 }
 
+export interface SegmentsTable {
+	id: string;
+	name: string;
+	kind: "dynamic" | "static";
+	condition: Json | null;
+	created_at: Generated<Date>;
+	updated_at: Generated<Date>;
+	refreshed_at: Timestamp | null;
+}
+
+export interface SegmentMembersTable {
+	segment_id: string;
+	lead_id: string;
+	entered_at: Timestamp;
+}
+
+export interface SegmentChangesTable {
+	id: Generated<number>;
+	segment_id: string;
+	lead_id: string;
+	change: "entered" | "exited";
+	at: Timestamp;
+}
+
 export interface PredictiveScheduleTable {
 	id: Generated<boolean>;
 	every_days: number;
@@ -318,6 +342,9 @@ export interface Tables {
 	predictive_models: PredictiveModelsTable;
 	lead_predictions: LeadPredictionsTable;
 	predictive_schedule: PredictiveScheduleTable;
+	segments: SegmentsTable;
+	segment_members: SegmentMembersTable;
+	segment_changes: SegmentChangesTable;
 	users: UsersTable;
 	sessions: SessionsTable;
 }
