@@ -258,6 +258,16 @@ describe.each(backends())("segments on $name", (backend) => {
 		const app = createApp({ db: database.db, clock: testClock() });
 		const key = (await createApiKey(database.db, "secret", "segments-crud")).key;
 		const call = keyCaller(() => ({ app, key }));
+		const hook = await call("POST", "/v1/webhooks", {
+			url: "https://hooks.example.com/segments",
+			events: ["segment.entered", "segment.exited"],
+		});
+		expect(hook.status).toBe(201);
+		const told = async (type: string) => {
+			const rows = await sql<{ payload: { data: { segment: { name: string }; lead: { id: string } } } }>`
+				select payload from webhook_messages where type = ${type}`.execute(database.db);
+			return rows.rows.map((r) => r.payload.data);
+		};
 		const text = 'count(page where path ^= "/pricing", 14d) >= 1';
 		const made = await call("POST", "/v1/segments", { name: "Pricing this fortnight", text });
 		expect(made.status).toBe(201);
@@ -270,6 +280,10 @@ describe.each(backends())("segments on $name", (backend) => {
 				(c: { change: string; at: string }) => c.change === "entered" && c.at === TEST_NOW.toISOString(),
 			),
 		).toBe(true);
+		// each entry told to the webhook once, in the transaction that made it
+		const entered = await told("segment.entered");
+		expect(entered.map((d) => d.lead.id).sort()).toEqual(expected);
+		expect(entered.every((d) => d.segment.name === "Pricing this fortnight")).toBe(true);
 		// the same name twice is refused, whatever its case
 		const twice = await call("POST", "/v1/segments", { name: "pricing THIS fortnight", text });
 		expect(twice.status).toBe(409);
@@ -288,6 +302,9 @@ describe.each(backends())("segments on $name", (backend) => {
 			exited: 0,
 			members: stillIn.length,
 		});
+		expect((await told("segment.exited")).map((d) => d.lead.id).sort()).toEqual(
+			expected.filter((id) => !stillIn.includes(id)),
+		);
 		const detail = (await call("GET", `/v1/segments/${made.body.id}`)).body;
 		expect(detail.changes.filter((c: { change: string }) => c.change === "exited")).toHaveLength(
 			expected.length - stillIn.length,

@@ -29,3 +29,35 @@ export async function emitEvent(
 	await notifyWorkers(trx);
 	return id;
 }
+
+/**
+ * Records many events of one type at once, in the caller's transaction, for the endpoints
+ * subscribed to it (a segment's refresh can move thousands of leads): one statement, and
+ * nothing written when no enabled endpoint listens.
+ */
+export async function emitEvents(
+	trx: Transaction<Tables>,
+	type: WebhookEventType,
+	items: ReadonlyArray<Record<string, unknown>>,
+): Promise<number> {
+	if (items.length === 0) return 0;
+	const timestamp = new Date().toISOString();
+	const ids = items.map(() => `msg_${randomUUID().replaceAll("-", "")}`);
+	const payloads = items.map((data) => JSON.stringify({ type, timestamp, data }));
+	const result = await sql<{ n: number }>`with listening as (
+			select id from webhook_endpoints where enabled and ${type}::text = any(events)),
+		message as (
+			insert into webhook_messages (id, type, payload)
+			select m.id, ${type}, m.payload::jsonb from unnest(${ids}::text[], ${payloads}::text[]) as m(id, payload)
+			where exists (select 1 from listening)
+			returning id),
+		queued as (
+			insert into jobs (kind, payload, max_attempts)
+			select 'webhook.deliver', jsonb_build_object('messageId', message.id, 'endpointId', listening.id), ${DELIVERY_ATTEMPTS}
+			from message cross join listening
+			returning id)
+		select count(*)::int as n from queued`.execute(trx);
+	const queued = result.rows[0]?.n ?? 0;
+	if (queued > 0) await notifyWorkers(trx);
+	return queued;
+}

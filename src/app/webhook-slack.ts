@@ -1,3 +1,5 @@
+import { isWebhookEventType, type WebhookEventType } from "../schemas/webhooks.js";
+
 function objectAt(value: unknown): Record<string, unknown> {
 	return typeof value === "object" && value !== null && !Array.isArray(value)
 		? Object.fromEntries(Object.entries(value))
@@ -9,7 +11,7 @@ export function slackEscape(text: string): string {
 	return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
-const TITLES: Record<string, string> = {
+const TITLES: Record<WebhookEventType, string> = {
 	"lead.mql": "New MQL",
 	"lead.sql": "Accepted by sales (SQL)",
 	"lead.recycled": "Recycled to nurture",
@@ -17,6 +19,8 @@ const TITLES: Record<string, string> = {
 	"lead.score_changed": "Score changed",
 	"handoff.assigned": "MQL assigned",
 	"handoff.sla_breached": "First-touch SLA breached",
+	"segment.entered": "Entered a segment",
+	"segment.exited": "Left a segment",
 };
 
 /** A Slack-compatible message (incoming-webhook JSON) for an event. */
@@ -27,7 +31,7 @@ export function slackMessageOf(payload: { type: string; data: Record<string, unk
 	const lead = objectAt(payload.data.lead);
 	const who = slackEscape(String(lead.email ?? lead.id ?? "a lead"));
 	const why = typeof payload.data.reason === "string" ? slackEscape(payload.data.reason) : null;
-	const title = TITLES[payload.type] ?? slackEscape(payload.type);
+	const title = isWebhookEventType(payload.type) ? TITLES[payload.type] : slackEscape(payload.type);
 	const text = `${title}: ${who}${why ? ` — ${why}` : ""}`;
 	return {
 		text,

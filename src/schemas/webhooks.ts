@@ -8,6 +8,8 @@ export const WEBHOOK_EVENT_TYPES = [
 	"lead.score_changed",
 	"handoff.assigned",
 	"handoff.sla_breached",
+	"segment.entered",
+	"segment.exited",
 ] as const;
 export const WebhookEventType = z.enum(WEBHOOK_EVENT_TYPES);
 export type WebhookEventType = z.infer<typeof WebhookEventType>;

@@ -37,6 +37,8 @@ export const WEBHOOK_EVENT_WORDS: Record<WebhookEventType, string> = {
 	"lead.score_changed": "a lead's engagement changes",
 	"handoff.assigned": "an MQL is assigned to a rep",
 	"handoff.sla_breached": "a first-touch SLA is breached",
+	"segment.entered": "a lead enters a segment",
+	"segment.exited": "a lead leaves a segment",
 };
 
 /** The entries of a words list, in its order, typed by its keys. */

@@ -13,6 +13,7 @@ import {
 import type { Db } from "../../storage/database.js";
 import type { Tables } from "../../storage/tables.js";
 import { inTransaction } from "../../storage/transaction.js";
+import { emitEvents } from "../webhook-events.js";
 import { segmentOf } from "./preview-segment.js";
 import { segmentFrom, segmentWhere } from "./segment-sql.js";
 
@@ -31,7 +32,7 @@ export async function refreshSegmentIn(
 	now: Date,
 ): Promise<SegmentRefresh> {
 	await sql`select id from segments where id = ${id}::uuid for update`.execute(trx);
-	const result = await sql<{ entered: number; exited: number }>`
+	const result = await sql<{ change: "entered" | "exited"; lead_id: string }>`
 		with matching as (
 			select l.id from ${segmentFrom} where l.merged_into is null and ${segmentWhere(condition, now)}),
 		gone as (
@@ -48,12 +49,40 @@ export async function refreshSegmentIn(
 			select ${id}::uuid, lead_id, 'exited', ${now}::timestamptz from gone
 			union all
 			select ${id}::uuid, lead_id, 'entered', ${now}::timestamptz from came)
-		select (select count(*)::int from came) as entered, (select count(*)::int from gone) as exited`.execute(trx);
+		select 'entered' as change, lead_id from came union all select 'exited', lead_id from gone`.execute(trx);
 	await sql`update segments set refreshed_at = ${now} where id = ${id}::uuid`.execute(trx);
-	const members = await sql<{ n: number }>`select count(*)::int as n from segment_members
-		where segment_id = ${id}::uuid`.execute(trx);
-	const counts = result.rows[0] ?? { entered: 0, exited: 0 };
-	return { entered: counts.entered, exited: counts.exited, members: members.rows[0]?.n ?? 0 };
+	return announce(trx, id, result.rows, now);
+}
+
+/**
+ * Tells the webhooks subscribed to segment.entered and segment.exited who moved (one event a
+ * lead and move), in the transaction that moved them, and counts the members now.
+ */
+async function announce(
+	trx: Transaction<Tables>,
+	id: string,
+	moves: ReadonlyArray<{ change: "entered" | "exited"; lead_id: string }>,
+	now: Date,
+): Promise<SegmentRefresh> {
+	const about = await sql<{ name: string; members: number }>`select name,
+			(select count(*)::int from segment_members where segment_id = ${id}::uuid) as members
+		from segments where id = ${id}::uuid`.execute(trx);
+	const segment = { id, name: about.rows[0]?.name ?? "" };
+	const emails = new Map(
+		(
+			await sql<{ id: string; email: string | null }>`select id, email from leads
+				where id = any(${moves.map((m) => m.lead_id)}::uuid[])`.execute(trx)
+		).rows.map((r) => [r.id, r.email]),
+	);
+	const eventsOf = (change: "entered" | "exited") =>
+		moves
+			.filter((m) => m.change === change)
+			.map((m) => ({ segment, lead: { id: m.lead_id, email: emails.get(m.lead_id) ?? null }, at: now.toISOString() }));
+	const entered = eventsOf("entered");
+	const exited = eventsOf("exited");
+	await emitEvents(trx, "segment.entered", entered);
+	await emitEvents(trx, "segment.exited", exited);
+	return { entered: entered.length, exited: exited.length, members: about.rows[0]?.members ?? 0 };
 }
 
 /** Saves a segment; a dynamic one is filled at once, in the same transaction. */
@@ -177,7 +206,7 @@ export async function changeListMembers(
 				"Some leads to add do not exist.",
 				unknown.slice(0, 20).map((leadId) => ({ field: "add", message: `no lead ${leadId}` })),
 			);
-		const counts = await sql<{ entered: number; exited: number }>`
+		const moves = await sql<{ change: "entered" | "exited"; lead_id: string }>`
 			with came as (
 				insert into segment_members (segment_id, lead_id, entered_at)
 				select ${id}::uuid, a, ${now}::timestamptz from unnest(${[...change.add]}::uuid[]) as a
@@ -189,10 +218,7 @@ export async function changeListMembers(
 				insert into segment_changes (segment_id, lead_id, change, at)
 				select ${id}::uuid, lead_id, 'entered', ${now}::timestamptz from came
 				union all select ${id}::uuid, lead_id, 'exited', ${now}::timestamptz from gone)
-			select (select count(*)::int from came) as entered, (select count(*)::int from gone) as exited`.execute(trx);
-		const members = await sql<{ n: number }>`select count(*)::int as n from segment_members
-			where segment_id = ${id}::uuid`.execute(trx);
-		const c = counts.rows[0] ?? { entered: 0, exited: 0 };
-		return { entered: c.entered, exited: c.exited, members: members.rows[0]?.n ?? 0 };
+			select 'entered' as change, lead_id from came union all select 'exited', lead_id from gone`.execute(trx);
+		return announce(trx, id, moves.rows, now);
 	});
 }
