@@ -3,6 +3,7 @@ import { draftFromSuggestions } from "../domain/scoring/suggest-rules.js";
 import type { ScoringModelWithDocument } from "../schemas/scoring-model.js";
 import type { DraftFromSignals } from "../schemas/signals.js";
 import type { Db } from "../storage/database.js";
+import { activeModelRow } from "./active-model.js";
 import { createDraft, getModel } from "./scoring-models.js";
 import { signalsReport } from "./signals-report.js";
 
@@ -38,12 +39,8 @@ export async function draftFromSignals(
 			"conflict",
 			`No signal in ${report.period.from} – ${report.period.to} is clear enough to suggest a rule: ${report.leads} leads, ${report.sqlLeads} reached SQL.`,
 		);
-	const active = await db
-		.selectFrom("scoring_models")
-		.select("id")
-		.where("status", "=", "published")
-		.orderBy("version", "desc")
-		.executeTakeFirstOrThrow();
+	const active = await activeModelRow(db);
+	if (!active) throw new AppError("not_found", "No model is published.");
 	const base = await getModel(db, active.id);
 	const document = draftFromSuggestions(base.document, suggestions, {
 		name: `Signals ${report.period.from} – ${report.period.to}`,

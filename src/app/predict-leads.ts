@@ -30,6 +30,9 @@ export interface PredictiveModel {
 	predictor: Predictor;
 }
 
+/** What the predictive score reads of events besides their kind, page and time: nothing. */
+export const FEATURE_FIELDS: ReadonlySet<string> = new Set();
+
 export const predictorOf = (fitted: FittedModel): Predictor =>
 	fitted.learner === "boosted"
 		? boostedFrom(fitted.parameters as BoostedParameters)
@@ -149,7 +152,7 @@ export async function refreshDuePredictions(db: Db, now: Date, chunkSize = 500):
 			const leads = await replayRange<{ first_seen_at: Date }>(trx, active.model, ALL_LEADS, {
 				asOf: now.getTime(),
 				lock: true,
-				allFields: true,
+				eventFields: FEATURE_FIELDS,
 				historiesOnly: true,
 				where: sql<boolean>`l.id = any(${ids}::uuid[]) and l.prediction_due`,
 				extra: { columns: sql`l.first_seen_at` },

@@ -12,7 +12,7 @@ import {
 import { pointsForRatio, type Suggestion } from "../domain/scoring/suggest-rules.js";
 import type { Db } from "../storage/database.js";
 import { activeModel } from "./active-model.js";
-import { type FittedModel, predictorOf, predictReplayed } from "./predict-leads.js";
+import { FEATURE_FIELDS, type FittedModel, predictorOf, predictReplayed } from "./predict-leads.js";
 import { replayAll } from "./replay.js";
 
 export interface ModelCard {
@@ -87,7 +87,7 @@ async function fitModel(db: Db, options: TrainOptions): Promise<{ card: ModelCar
 	await replayAll<{ first_seen_at: Date; sql_at: Date | null }>(db, model.model, {
 		asOf: cutoff,
 		eventsUpTo: options.cutoff,
-		allFields: true,
+		eventFields: FEATURE_FIELDS,
 		historiesOnly: true,
 		chunkSize: 1000,
 		where: sql<boolean>`l.first_seen_at < ${options.cutoff}`,
@@ -214,7 +214,7 @@ export async function trainAndScore(
 	await replayAll<{ first_seen_at: Date }>(db, active.model, {
 		asOf: options.now.getTime(),
 		lock: true,
-		allFields: true,
+		eventFields: FEATURE_FIELDS,
 		historiesOnly: true,
 		chunkSize: 1000,
 		extra: { columns: sql`l.first_seen_at` },

@@ -36,9 +36,7 @@ export interface ReplayOptions {
 	extra?: { columns: RawBuilder<unknown>; join?: RawBuilder<unknown> };
 	/** only the leads (`l`) this says */
 	where?: RawBuilder<boolean>;
-	/** read every property of the events, not only those the model reads (another model will read them too) */
-	allFields?: boolean;
-	/** read these event fields, not only those the model reads (the fields two models read) */
+	/** read these event fields instead of those the model reads (two models' fields; none for the predictive score) */
 	eventFields?: ReadonlySet<string>;
 	/** the caller scores the histories itself (a backtest, under two models): skip the state and score */
 	historiesOnly?: boolean;
@@ -94,7 +92,7 @@ export async function replayRange<Extra = object>(
 	const histories = await historiesOf(
 		db,
 		{ from: first, to: last },
-		options.allFields ? undefined : options.eventFields ? { eventFields: options.eventFields } : model,
+		options.eventFields ? { eventFields: options.eventFields } : model,
 		options.eventsUpTo,
 	);
 	return leads.rows.map((row) => {

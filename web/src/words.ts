@@ -41,6 +41,9 @@ export const WEBHOOK_EVENT_WORDS: Record<WebhookEventType, string> = {
 	"segment.exited": "a lead leaves a segment",
 };
 
+/** A share as a percentage to one decimal ("—" when there is none to give). */
+export const percent = (r: number | null) => (r === null ? "—" : `${Math.round(r * 1000) / 10}%`);
+
 /** The entries of a words list, in its order, typed by its keys. */
 export const entriesOf = <K extends string>(words: Record<K, string>) => Object.entries(words) as Array<[K, string]>;
 

@@ -179,9 +179,17 @@ export async function refreshSegment(db: Db, id: string, now: Date): Promise<Seg
 
 /** Every dynamic segment brought up to date (the timer for conditions that age: windows, days since). */
 export async function refreshAllSegments(db: Db, now: Date): Promise<SegmentRefresh[]> {
-	const rows = await db.selectFrom("segments").select("id").where("kind", "=", "dynamic").orderBy("id").execute();
+	const rows = await db
+		.selectFrom("segments")
+		.select(["id", "condition"])
+		.where("kind", "=", "dynamic")
+		.orderBy("id")
+		.execute();
 	const results: SegmentRefresh[] = [];
-	for (const { id } of rows) results.push(await refreshSegment(db, id, now));
+	for (const { id, condition } of rows) {
+		const tree = SegmentSchema.parse(condition);
+		results.push(await inTransaction(db, (trx) => refreshSegmentIn(trx, id, tree, now)));
+	}
 	return results;
 }
 

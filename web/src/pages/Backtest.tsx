@@ -5,8 +5,8 @@ import type { BacktestResult } from "../../../src/schemas/scoring-model";
 import { request } from "../api";
 import { ErrorNote, failure } from "../forms";
 import { Link } from "../nav";
+import { percent } from "../words";
 
-const percent = (r: number | null) => (r === null ? "—" : `${Math.round(r * 1000) / 10}%`);
 const day = (offset: number) => new Date(Date.now() - offset * 86_400_000).toISOString().slice(0, 10);
 
 /** A line chart in the page's colours; the same numbers are in a table for screen readers. */

@@ -5,6 +5,7 @@ import type { FunnelReport, PeriodPreset } from "../../../src/schemas/metrics";
 import { request, type User } from "../api";
 import { ErrorNote, failure } from "../forms";
 import { Link } from "../nav";
+import { percent } from "../words";
 import { EmptyStore } from "./EmptyStore";
 import { duration, SalesTeamCard } from "./SalesTeamCard";
 
@@ -29,7 +30,6 @@ const PRESETS: Array<[PeriodPreset, string]> = [
 ];
 
 const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-const percent = (r: Rate) => (r === null ? "—" : `${Math.round(r * 1000) / 10}%`);
 const dayLabel = (day: string, options: Intl.DateTimeFormatOptions = { day: "numeric", month: "short" }) =>
 	new Date(`${day}T00:00:00Z`).toLocaleDateString(undefined, { ...options, timeZone: "UTC" });
 

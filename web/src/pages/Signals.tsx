@@ -4,6 +4,7 @@ import type { Signal, SignalsReport } from "../../../src/schemas/signals";
 import { request, type User } from "../api";
 import { ErrorNote, failure } from "../forms";
 import { Link, Navigate } from "../nav";
+import { percent } from "../words";
 import { canEditModels } from "./Scoring";
 
 const PERIODS: Array<[PeriodPreset, string]> = [
@@ -12,7 +13,6 @@ const PERIODS: Array<[PeriodPreset, string]> = [
 	["this-quarter", "This quarter"],
 ];
 const KIND_WORDS: Record<Signal["kind"], string> = { rule: "rule of the model", trait: "trait", event: "event" };
-const percent = (r: number | null) => (r === null ? "—" : `${Math.round(r * 1000) / 10}%`);
 const times = (r: number | null) => (r === null ? "—" : `${r.toFixed(2)}×`);
 
 /** Which rules, traits and events go with leads that convert, from the team's own history. */
