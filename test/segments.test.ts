@@ -151,16 +151,20 @@ describe.each(backends())("segments on $name", (backend) => {
 	});
 
 	it("selects exactly the leads the in-memory check selects, for any segment", async () => {
-		let selective = 0;
 		await fc.assert(
 			fc.asyncProperty(segmentArbitrary(), async (segment) => {
 				const members = await segmentMemberIds(database.db, segment, TEST_NOW);
 				expect(members).toEqual(inMemory(segment));
-				if (members.length > 0 && members.length < 60) selective++;
 			}),
 			{ numRuns: 150 },
 		);
-		// the random segments tell leads apart, not only all or none
+		// the random segments tell leads apart, not only all or none (on a fixed sample, so that
+		// this count does not vary with the run's seed)
+		const sample = fc.sample(segmentArbitrary(), { numRuns: 150, seed: 12 });
+		const selective = sample.filter((segment) => {
+			const n = inMemory(segment).length;
+			return n > 0 && n < 60;
+		}).length;
 		expect(selective).toBeGreaterThan(30);
 	}, 120_000);
 
