@@ -3,9 +3,8 @@ import { describe, expect, it } from "vitest";
 import { ingestBatch } from "../src/app/ingest-batch.js";
 import { rescoreAll } from "../src/app/rescore.js";
 import { demoFunnel } from "../src/domain/demo-funnel.js";
-import { openDatabase } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
-import { withDatabase } from "./support/global-setup.js";
+import { sameDatabase } from "./support/global-setup.js";
 import { scoreStates } from "./support/score-snapshot.js";
 
 const url = process.env.QUALIFY_TEST_DATABASE_URL;
@@ -16,10 +15,7 @@ describe.skipIf(!url || !postgres)("scoring under concurrent ingest on PostgreSQ
 	it("four ingesters on overlapping leads leave the scores a full recomputation gives", async () => {
 		if (!url || !postgres) return;
 		const main = await postgres.open();
-		const name = (await sql<{ db: string }>`select current_database() as db`.execute(main.db)).rows[0]?.db ?? "";
-		const ingesters = await Promise.all(
-			[0, 1, 2, 3].map(() => openDatabase({ url: withDatabase(url, name), poolSize: 2 })),
-		);
+		const ingesters = await sameDatabase(main, url, 4);
 		try {
 			const messages = [...demoFunnel({ leads: 60, seed: 11, now: NOW })].flatMap((l) => l.messages);
 			// every lead's events are dealt across all four ingesters, which run at once

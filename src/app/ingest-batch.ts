@@ -17,6 +17,7 @@ import { type ProfileRow, profileColumns } from "../storage/lead-profile.js";
 import type { Tables } from "../storage/tables.js";
 import { inTransaction } from "../storage/transaction.js";
 import { type LeadForScoring, profilesOf, scoreTouchedLeads, touchedLeads } from "./score-leads.js";
+import { recheckSegments } from "./segments/segment-membership.js";
 
 export interface IngestOptions {
 	/** when the batch arrived, from the app's clock: skew correction and scoring read it */
@@ -177,7 +178,10 @@ export async function storeEvents(
 		for (const merge of plan.merges) await mergeLeadInto(trx, merge);
 		await pointIdentities(trx, plan);
 		await insertEvents(trx, fresh, plan.eventLeads);
-		await scoreTouchedLeads(trx, await touchedLeads(trx, fresh, plan, profiles), now, history);
+		const touched = await touchedLeads(trx, fresh, plan, profiles);
+		await scoreTouchedLeads(trx, touched, now, history);
+		// the leads' segments follow their new events, traits, scores and stages in this transaction
+		await recheckSegments(trx, [...touched.profiles.keys(), ...plan.merges.map((m) => m.mergedId)], now);
 		return fresh.length;
 	});
 }

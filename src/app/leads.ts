@@ -12,6 +12,7 @@ import { decodeCursor, decodeNumberCursor, encodeCursor } from "./cursor.js";
 import { findLive } from "./find-lead.js";
 import { predictionOf } from "./predictive.js";
 import { leadForScoring, scoreTouchedLeads } from "./score-leads.js";
+import { recheckSegments } from "./segments/segment-membership.js";
 
 type LeadRow = Selectable<LeadsTable>;
 
@@ -314,6 +315,7 @@ export async function updateLead(db: Db, id: string, patch: LeadPatch, now: Date
 			{ events: new Map(), created: new Set(), profiles: new Map([[row.id, profile]]) },
 			now,
 		);
+		await recheckSegments(trx, [row.id], now);
 	});
 	return getLead(db, lead.id);
 }
@@ -329,6 +331,9 @@ export async function deleteLead(db: Db, id: string): Promise<void> {
 		await trx.deleteFrom("events").where("lead_id", "in", ids).execute();
 		await trx.deleteFrom("identities").where("lead_id", "in", ids).execute();
 		await trx.deleteFrom("lead_scores").where("lead_id", "in", ids).execute();
+		// erased means gone from every segment and its log too
+		await trx.deleteFrom("segment_members").where("lead_id", "in", ids).execute();
+		await trx.deleteFrom("segment_changes").where("lead_id", "in", ids).execute();
 		await trx.updateTable("leads").set({ merged_into: null }).where("id", "in", ids).execute();
 		await trx.deleteFrom("leads").where("id", "in", ids).execute();
 	});

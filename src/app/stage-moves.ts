@@ -8,6 +8,7 @@ import type { Tables } from "../storage/tables.js";
 import { inTransaction } from "../storage/transaction.js";
 import { assignHandoff } from "./assign-handoff.js";
 import { findLive } from "./find-lead.js";
+import { recheckSegments } from "./segments/segment-membership.js";
 import { emitEvent } from "./webhook-events.js";
 
 export interface StageMove {
@@ -135,6 +136,7 @@ export async function changeStage(
 			throw new AppError(missing ? "validation_failed" : "conflict", verdict.message, verdict.problems);
 		}
 		await applyMove(trx, { ...request, leadId: lead.id, from });
+		await recheckSegments(trx, [lead.id], request.now);
 	});
 }
 

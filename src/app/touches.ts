@@ -5,6 +5,7 @@ import type { Db } from "../storage/database.js";
 import { inTransaction } from "../storage/transaction.js";
 import { findLive } from "./find-lead.js";
 import type { SalesActor } from "./handoffs.js";
+import { recheckSegments } from "./segments/segment-membership.js";
 
 interface TouchRow {
 	id: string;
@@ -66,6 +67,7 @@ export async function recordTouch(
 			})
 			.returning("id")
 			.executeTakeFirstOrThrow();
+		await recheckSegments(trx, [lead.id], now);
 		return inserted.id;
 	});
 	const touches = await listTouches(db, lead.id);

@@ -11,6 +11,9 @@ export const LEAD_FIELDS = [
 	"grade",
 	"temperature",
 	"predicted_chance",
+	/** the name of the owner of the lead's latest handoff, and its team */
+	"owner",
+	"team",
 ] as const;
 export type LeadField = (typeof LEAD_FIELDS)[number];
 
@@ -50,11 +53,16 @@ function checkTest(t: { op: TestOp; value?: unknown }, ctx: z.RefinementCtx) {
 /** What is compared: a field of the lead, or a trait (custom ones too). */
 export type Subject = { field: LeadField; trait?: undefined } | { trait: string; field?: undefined };
 
-/** A test on an event inside a behaviour condition: its path, its name, or a property. */
-export type EventField = "path" | "name" | `properties.${string}`;
+/**
+ * A test on an event inside a behaviour condition: its path, its name, a property, or the hour
+ * (0–23) or weekday (1 Monday … 7 Sunday) it happened at in the lead's own time zone (UTC when
+ * the lead's zone is not known).
+ */
+export type EventField = "path" | "name" | "local_hour" | "local_weekday" | `properties.${string}`;
+export const EVENT_FIELD_PATTERN = /^(path|name|local_hour|local_weekday|properties\.[A-Za-z0-9_$-]{1,100})$/;
 const EventField = z
 	.string()
-	.regex(/^(path|name|properties\.[A-Za-z0-9_$-]{1,100})$/, "path, name or properties.<key>")
+	.regex(EVENT_FIELD_PATTERN, "path, name, local_hour, local_weekday or properties.<key>")
 	.transform((f) => f as EventField);
 export type EventTest = { on: EventField } & Test;
 const EventTest = z
@@ -63,15 +71,32 @@ const EventTest = z
 	.superRefine(checkTest)
 	.transform((t) => t as EventTest);
 
+/** What a behaviour condition counts: page views, track events, or sales touches (calls, e-mails, meetings, notes). */
+export const EVENT_TYPES = ["page", "track", "touch"] as const;
+export const TOUCH_KINDS = ["call", "email", "meeting", "note"] as const;
 export const EventFilter = z
 	.object({
-		type: z.enum(["page", "track"]),
-		/** a track event's name */
+		type: z.enum(EVENT_TYPES),
+		/** a track event's name, or a touch's kind */
 		event: z.string().min(1).max(200).optional(),
 		where: z.array(EventTest).max(10).default([]),
 	})
-	.strict();
-export type EventFilter = { type: "page" | "track"; event?: string; where: EventTest[] };
+	.strict()
+	.refine((f) => f.type !== "page" || f.event === undefined, {
+		message: "a page view has no event name; test its path",
+		path: ["event"],
+	})
+	.refine((f) => f.type !== "touch" || f.event === undefined || (TOUCH_KINDS as readonly string[]).includes(f.event), {
+		message: `a touch is one of ${TOUCH_KINDS.join(", ")}`,
+		path: ["event"],
+	});
+export type EventFilter = { type: (typeof EVENT_TYPES)[number]; event?: string; where: EventTest[] };
+
+/** An absolute moment in a window: an ISO date (midnight UTC) or date and time, stored as UTC. */
+const Moment = z
+	.string()
+	.regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/, "an ISO date such as 2026-01-31")
+	.refine((m) => !Number.isNaN(Date.parse(m)), "not a real date");
 
 export type SegmentCondition =
 	| { all: SegmentCondition[] }
@@ -80,12 +105,18 @@ export type SegmentCondition =
 	| (Subject & Test)
 	| {
 			count: EventFilter;
-			/** only events in the last N days; all time when absent */
+			/** only events in the last N days; all time when absent (and no from or to) */
 			withinDays?: number;
+			/** only events at or after this moment (ISO) */
+			from?: string;
+			/** only events before this moment (ISO) */
+			to?: string;
 			op: CountOp;
 			value: number;
 	  }
-	| { daysSince: Since; op: CountOp; value: number };
+	| { daysSince: Since | { first: EventFilter } | { last: EventFilter }; op: CountOp; value: number }
+	/** a member of another segment or list, by its name */
+	| { inSegment: string };
 
 export const COUNT_OPS = ["=", "!=", "<", "<=", ">", ">="] as const;
 export type CountOp = (typeof COUNT_OPS)[number];
@@ -102,13 +133,32 @@ const Count = z
 	.object({
 		count: EventFilter,
 		withinDays: z.number().int().min(1).max(3650).optional(),
+		from: Moment.optional(),
+		to: Moment.optional(),
 		op: z.enum(COUNT_OPS),
 		value: z.number().int().min(0).max(1_000_000),
 	})
-	.strict();
+	.strict()
+	.refine((c) => c.withinDays === undefined || (c.from === undefined && c.to === undefined), {
+		message: "a window is the last N days or from and to dates, not both",
+		path: ["withinDays"],
+	})
+	.refine((c) => c.from === undefined || c.to === undefined || Date.parse(c.from) < Date.parse(c.to), {
+		message: "from must be before to",
+		path: ["to"],
+	});
 const DaysSince = z
-	.object({ daysSince: z.enum(SINCE), op: z.enum(COUNT_OPS), value: z.number().min(0).max(36500) })
+	.object({
+		daysSince: z.union([
+			z.enum(SINCE),
+			z.object({ first: EventFilter }).strict(),
+			z.object({ last: EventFilter }).strict(),
+		]),
+		op: z.enum(COUNT_OPS),
+		value: z.number().min(0).max(36500),
+	})
 	.strict();
+const InSegment = z.object({ inSegment: z.string().trim().min(1).max(120) }).strict();
 
 /** A segment's condition as stored: a tree of and, or, not and tests (its text form: segment-text.ts). */
 export const SegmentCondition: z.ZodType<SegmentCondition> = z.lazy(() =>
@@ -118,6 +168,7 @@ export const SegmentCondition: z.ZodType<SegmentCondition> = z.lazy(() =>
 		z.object({ not: SegmentCondition }).strict(),
 		Count,
 		DaysSince,
+		InSegment,
 		LeadTest,
 	]),
 ) as unknown as z.ZodType<SegmentCondition>;

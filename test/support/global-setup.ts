@@ -4,10 +4,11 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sql } from "kysely";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { setUpStore } from "../../src/app/set-up-store.js";
-import { openDatabase } from "../../src/storage/database.js";
+import { type Database, openDatabase } from "../../src/storage/database.js";
 
 declare module "vitest" {
 	export interface ProvidedContext {
@@ -100,4 +101,10 @@ export function withDatabase(url: string, name: string): string {
 async function dumpOf(database: Awaited<ReturnType<typeof openDatabase>>): Promise<Blob> {
 	if (!database.pglite) throw new Error("not a PGlite database");
 	return database.pglite.dumpDataDir("none");
+}
+
+/** More connections to the PostgreSQL test database `main` holds, as other processes would have. */
+export async function sameDatabase(main: Database, url: string, count: number): Promise<Database[]> {
+	const name = (await sql<{ db: string }>`select current_database() as db`.execute(main.db)).rows[0]?.db ?? "";
+	return Promise.all(Array.from({ length: count }, () => openDatabase({ url: withDatabase(url, name), poolSize: 2 })));
 }

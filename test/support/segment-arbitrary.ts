@@ -2,11 +2,13 @@ import fc from "fast-check";
 import {
 	COMPARE_OPS,
 	COUNT_OPS,
+	type EventFilter,
 	type EventTest,
 	LEAD_FIELDS,
 	type Scalar,
 	type SegmentCondition,
 	SINCE,
+	TOUCH_KINDS,
 } from "../../src/schemas/segments.js";
 
 /** Traits the store's leads have (and one none has). */
@@ -31,7 +33,9 @@ export const STRINGS = [
 	"/pricing",
 	"/blog",
 ];
-export const NUMBERS = [0, 5, 10, 2.5, -1, 30, 50];
+export const NUMBERS = [0, 5, 10, 2.5, -1, 30, 50, 22, 3];
+/** Lists the store's leads may be on (and one that does not exist). */
+export const LISTS = ["Partners", "Event guests", "No such list"];
 
 /**
  * Random segment trees. With `anyText`, names and values are any text and numbers (for the text
@@ -58,43 +62,80 @@ export function segmentArbitrary({ anyText = false } = {}): fc.Arbitrary<Segment
 	const subject = fc.oneof(fc.record({ field: fc.constantFrom(...LEAD_FIELDS) }), fc.record({ trait }));
 	const eventTest: fc.Arbitrary<EventTest> = fc
 		.tuple(
-			fc.constantFrom("path" as const, "name" as const, "properties.plan" as const, "properties.minutes" as const),
+			fc.constantFrom(
+				"path" as const,
+				"name" as const,
+				"properties.plan" as const,
+				"properties.minutes" as const,
+				"properties.outcome" as const,
+				"local_hour" as const,
+				"local_weekday" as const,
+			),
 			test,
 		)
 		.map(([on, t]) => ({ on, ...t }) as EventTest);
-	const count = fc
+	const filter: fc.Arbitrary<EventFilter> = fc
 		.record(
 			{
-				count: fc.record(
-					{
-						type: fc.constantFrom("page" as const, "track" as const),
-						event: anyText
-							? fc.string({ minLength: 1, maxLength: 12 })
-							: fc.constantFrom("Demo Requested", "Webinar Attended", "Trial Started"),
-						where: fc.array(eventTest, { maxLength: 2 }),
-					},
-					{ requiredKeys: ["type", "where"] },
-				),
-				withinDays: fc.constantFrom(1, 7, 30, 90),
-				op: fc.constantFrom(...COUNT_OPS),
-				value: fc.integer({ min: 0, max: 3 }),
+				type: fc.constantFrom("page" as const, "track" as const, "touch" as const),
+				event: fc.constantFrom("Demo Requested", "Webinar Attended", "Trial Started"),
+				kind: fc.constantFrom(...TOUCH_KINDS),
+				where: fc.array(eventTest, { maxLength: 2 }),
 			},
-			{ requiredKeys: ["count", "op", "value"] },
+			{ requiredKeys: ["type", "where"] },
 		)
-		.map((c) => {
-			// a page has no event name
-			if (c.count.type === "page") delete c.count.event;
-			return c as SegmentCondition;
+		.chain(({ type, event, kind, where }) => {
+			// a page has no event name; a touch's is its kind
+			const named = type === "track" ? event : type === "touch" ? kind : undefined;
+			const any = anyText ? fc.string({ minLength: 1, maxLength: 12 }) : fc.constant(named);
+			return (type === "track" && named !== undefined ? any : fc.constant(named)).map((e) =>
+				e === undefined ? { type, where } : { type, event: e, where },
+			);
 		});
+	// absolute windows around the test clock (2026-11-20), as dates or dates with times
+	const moment = fc
+		.integer({ min: -60, max: 5 })
+		.chain((days) =>
+			fc
+				.boolean()
+				.map((dateOnly) =>
+					dateOnly
+						? new Date(Date.UTC(2026, 10, 20 + days)).toISOString().slice(0, 10)
+						: new Date(Date.UTC(2026, 10, 20 + days, 13, 30)).toISOString(),
+				),
+		);
+	const window = fc.oneof(
+		fc.record({ withinDays: fc.constantFrom(1, 7, 30, 90) }),
+		fc.record({ from: moment }),
+		fc.record({ to: moment }),
+		fc
+			.tuple(moment, moment)
+			.filter(([a, b]) => Date.parse(a) < Date.parse(b))
+			.map(([from, to]) => ({ from, to })),
+		fc.constant({}),
+	);
+	const count = fc
+		.record({ count: filter, window, op: fc.constantFrom(...COUNT_OPS), value: fc.integer({ min: 0, max: 3 }) })
+		.map(({ window, ...c }) => ({ ...c, ...window }) as SegmentCondition);
 	const daysSince = fc.record({
-		daysSince: fc.constantFrom(...SINCE),
+		daysSince: fc.oneof(
+			fc.constantFrom(...SINCE),
+			filter.map((first) => ({ first })),
+			filter.map((last) => ({ last })),
+		),
 		op: fc.constantFrom(...COUNT_OPS),
 		value: fc.integer({ min: 0, max: 60 }),
+	});
+	const inSegment = fc.record({
+		inSegment: anyText
+			? fc.string({ minLength: 1, maxLength: 12 }).filter((n) => n.trim() === n)
+			: fc.constantFrom(...LISTS),
 	});
 	const leaf = fc.oneof(
 		{ weight: 4, arbitrary: fc.tuple(subject, test).map(([s, t]) => ({ ...s, ...t }) as SegmentCondition) },
 		{ weight: 1, arbitrary: count },
 		{ weight: 1, arbitrary: daysSince },
+		{ weight: 1, arbitrary: inSegment },
 	);
 	return fc.letrec<{ node: SegmentCondition }>((tie) => ({
 		node: fc.oneof(

@@ -2,10 +2,20 @@
  * A segment's condition as SQL over `leads l` left-joined to its active score `s`, with the
  * meaning evaluate-segment.ts gives it in memory (each test is wrapped to be true or false,
  * never unknown). Every value, trait name and property key is a bound parameter: nothing a
- * person types is spliced into the SQL text.
+ * person types is spliced into the SQL text. A sales touch reads as an event named by its kind
+ * with the properties outcome and note; local_hour and local_weekday read the lead's time zone.
  */
 import { type RawBuilder, sql } from "kysely";
-import type { CountOp, EventTest, LeadField, Scalar, SegmentCondition, Subject, Test } from "../../schemas/segments.js";
+import type {
+	CountOp,
+	EventFilter,
+	EventTest,
+	LeadField,
+	Scalar,
+	SegmentCondition,
+	Subject,
+	Test,
+} from "../../schemas/segments.js";
 import { activeVersion } from "../../storage/active-version.js";
 import type { Db } from "../../storage/database.js";
 
@@ -22,6 +32,10 @@ const LEAD_COLUMNS: Record<LeadField, Sql> = {
 	grade: sql`to_jsonb(s.grade)`,
 	temperature: sql`to_jsonb(s.temperature)`,
 	predicted_chance: sql`to_jsonb(l.predicted_chance)`,
+	owner: sql`(select to_jsonb(o.name) from (select owner_id from handoffs where lead_id = l.id
+		order by assigned_at desc, id desc limit 1) h join owners o on o.id = h.owner_id)`,
+	team: sql`(select to_jsonb(t.name) from (select team_id from handoffs where lead_id = l.id
+		order by assigned_at desc, id desc limit 1) h join teams t on t.id = h.team_id)`,
 };
 
 const COUNT_SQL: Record<CountOp, Sql> = {
@@ -81,10 +95,35 @@ function passes(j: Sql, test: Test): Sql {
 const subjectJson = (s: Subject): Sql =>
 	s.field !== undefined ? LEAD_COLUMNS[s.field] : sql`(l.traits -> ${s.trait}::text)`;
 
-function eventJson(on: EventTest["on"]): Sql {
+/** An event's (or touch's) value to test; `e` is the row and `e.at` its time in both tables. */
+function eventJson(on: EventTest["on"], type: EventFilter["type"]): Sql {
+	const local = sql`(e.at at time zone coalesce(l.timezone, 'UTC'))`;
+	if (on === "local_hour") return sql`to_jsonb(extract(hour from ${local})::int)`;
+	if (on === "local_weekday") return sql`to_jsonb(extract(isodow from ${local})::int)`;
+	if (type === "touch") {
+		if (on === "path" || on === "name") return sql`null::jsonb`;
+		return sql`(jsonb_build_object('outcome', e.outcome, 'note', e.note) -> ${on.slice("properties.".length)}::text)`;
+	}
 	if (on === "path") return sql`to_jsonb(e.page_path)`;
 	if (on === "name") return sql`to_jsonb(e.name)`;
 	return sql`(e.properties -> ${on.slice("properties.".length)}::text)`;
+}
+
+/** The lead's events (or touches) that pass a filter, inside [from, to) when given: a FROM and WHERE. */
+function eventsMatching(f: EventFilter, from: Date | null, to: Date | null): Sql {
+	const touch = f.type === "touch";
+	const tests = [
+		sql`e.lead_id = l.id`,
+		...(touch ? [] : [sql`e.type = ${f.type}::text`]),
+		...(f.event !== undefined ? [touch ? sql`e.kind = ${f.event}::text` : sql`e.event = ${f.event}::text`] : []),
+		...(from !== null ? [sql`e.at >= ${from}::timestamptz`] : []),
+		...(to !== null ? [sql`e.at < ${to}::timestamptz`] : []),
+		...f.where.map((t) => passes(eventJson(t.on, f.type), t)),
+	];
+	const source = touch
+		? sql`touches e`
+		: sql`(select lead_id, type, event, name, page_path, properties, timestamp as at from events) e`;
+	return sql`${source} where ${sql.join(tests, sql` and `)}`;
 }
 
 /** The condition as a boolean SQL expression over `l` (leads) and `s` (its active score), at `now`. */
@@ -94,32 +133,37 @@ export function segmentWhere(c: SegmentCondition, now: Date): RawBuilder<boolean
 		if ("any" in x) return sql`(${sql.join(x.any.map(go), sql` or `)})`;
 		if ("not" in x) return sql`(not ${go(x.not)})`;
 		if ("count" in x) {
-			const f = x.count;
-			const tests = [
-				sql`e.lead_id = l.id`,
-				sql`e.type = ${f.type}::text`,
-				...(f.event !== undefined ? [sql`e.event = ${f.event}::text`] : []),
-				...(x.withinDays !== undefined
-					? [sql`e.timestamp >= ${new Date(now.getTime() - x.withinDays * DAY)}::timestamptz`]
-					: []),
-				...f.where.map((t) => passes(eventJson(t.on), t)),
-			];
+			const from =
+				x.withinDays !== undefined
+					? new Date(now.getTime() - x.withinDays * DAY)
+					: x.from !== undefined
+						? new Date(Date.parse(x.from))
+						: null;
+			const to = x.to !== undefined ? new Date(Date.parse(x.to)) : null;
 			return sure(
-				sql`(select count(*) from events e where ${sql.join(tests, sql` and `)}) ${COUNT_SQL[x.op]} ${x.value}::bigint`,
+				sql`(select count(*) from ${eventsMatching(x.count, from, to)}) ${COUNT_SQL[x.op]} ${x.value}::bigint`,
 			);
 		}
+		if ("inSegment" in x)
+			return sql`exists (select 1 from segment_members m join segments g on g.id = m.segment_id
+				where m.lead_id = l.id and lower(g.name) = lower(${x.inSegment}::text))`;
 		if ("daysSince" in x) {
+			const d = x.daysSince;
 			const column =
-				x.daysSince === "stage_changed"
+				d === "stage_changed"
 					? sql`l.stage_changed_at`
-					: x.daysSince === "first_seen"
+					: d === "first_seen"
 						? sql`l.first_seen_at`
-						: sql`l.last_seen_at`;
+						: d === "last_seen"
+							? sql`l.last_seen_at`
+							: "first" in d
+								? sql`(select min(e.at) from ${eventsMatching(d.first, null, null)})`
+								: sql`(select max(e.at) from ${eventsMatching(d.last, null, null)})`;
 			return sure(
 				sql`(extract(epoch from (${now}::timestamptz - ${column})) * 1000)::float8 ${COUNT_SQL[x.op]} ${x.value * DAY}::float8`,
 			);
 		}
-		return passes(subjectJson(x), x as Test);
+		return passes(subjectJson(x as Subject), x as Test);
 	};
 	return go(c) as RawBuilder<boolean>;
 }

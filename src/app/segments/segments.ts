@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Transaction } from "kysely";
 import { AppError } from "../../domain/errors.js";
+import { namedSegments } from "../../domain/segments/segment-dependencies.js";
 import { printSegment } from "../../domain/segments/segment-text.js";
 import {
 	type Segment,
@@ -13,90 +14,26 @@ import {
 import type { Db } from "../../storage/database.js";
 import type { Tables } from "../../storage/tables.js";
 import { inTransaction } from "../../storage/transaction.js";
-import { emitEvents } from "../webhook-events.js";
 import { segmentOf } from "./preview-segment.js";
-import { segmentFrom, segmentWhere } from "./segment-sql.js";
+import { agingSegments, announce, dynamicSegments, recheckSegments, refreshSegmentIn } from "./segment-membership.js";
 
 type Executor = Db | Transaction<Tables>;
 const errorCode = (e: unknown) => (e as { code?: string } | null)?.code;
-
-/**
- * Brings a dynamic segment's members up to what its condition says at `now`, in the caller's
- * transaction with the segment locked (two refreshes never log one entry twice): the leads that
- * now match enter, those that no longer do leave, and each entry and exit is logged at `now`.
- */
-export async function refreshSegmentIn(
-	trx: Transaction<Tables>,
-	id: string,
-	condition: SegmentCondition,
-	now: Date,
-): Promise<SegmentRefresh> {
-	await sql`select id from segments where id = ${id}::uuid for update`.execute(trx);
-	const result = await sql<{ change: "entered" | "exited"; lead_id: string }>`
-		with matching as (
-			select l.id from ${segmentFrom} where l.merged_into is null and ${segmentWhere(condition, now)}),
-		gone as (
-			delete from segment_members m where m.segment_id = ${id}::uuid
-				and not exists (select 1 from matching where matching.id = m.lead_id)
-			returning m.lead_id),
-		came as (
-			insert into segment_members (segment_id, lead_id, entered_at)
-			select ${id}::uuid, matching.id, ${now}::timestamptz from matching
-			on conflict (segment_id, lead_id) do nothing
-			returning lead_id),
-		logged as (
-			insert into segment_changes (segment_id, lead_id, change, at)
-			select ${id}::uuid, lead_id, 'exited', ${now}::timestamptz from gone
-			union all
-			select ${id}::uuid, lead_id, 'entered', ${now}::timestamptz from came)
-		select 'entered' as change, lead_id from came union all select 'exited', lead_id from gone`.execute(trx);
-	await sql`update segments set refreshed_at = ${now} where id = ${id}::uuid`.execute(trx);
-	return announce(trx, id, result.rows, now);
-}
-
-/**
- * Tells the webhooks subscribed to segment.entered and segment.exited who moved (one event a
- * lead and move), in the transaction that moved them, and counts the members now.
- */
-async function announce(
-	trx: Transaction<Tables>,
-	id: string,
-	moves: ReadonlyArray<{ change: "entered" | "exited"; lead_id: string }>,
-	now: Date,
-): Promise<SegmentRefresh> {
-	const about = await sql<{ name: string; members: number }>`select name,
-			(select count(*)::int from segment_members where segment_id = ${id}::uuid) as members
-		from segments where id = ${id}::uuid`.execute(trx);
-	const segment = { id, name: about.rows[0]?.name ?? "" };
-	const emails = new Map(
-		(
-			await sql<{ id: string; email: string | null }>`select id, email from leads
-				where id = any(${moves.map((m) => m.lead_id)}::uuid[])`.execute(trx)
-		).rows.map((r) => [r.id, r.email]),
-	);
-	const eventsOf = (change: "entered" | "exited") =>
-		moves
-			.filter((m) => m.change === change)
-			.map((m) => ({ segment, lead: { id: m.lead_id, email: emails.get(m.lead_id) ?? null }, at: now.toISOString() }));
-	const entered = eventsOf("entered");
-	const exited = eventsOf("exited");
-	await emitEvents(trx, "segment.entered", entered);
-	await emitEvents(trx, "segment.exited", exited);
-	return { entered: entered.length, exited: exited.length, members: about.rows[0]?.members ?? 0 };
-}
 
 /** Saves a segment; a dynamic one is filled at once, in the same transaction. */
 export async function createSegment(db: Db, input: SegmentCreate, now: Date): Promise<SegmentDetail> {
 	const kind = input.kind ?? "dynamic";
 	const condition = kind === "dynamic" ? segmentOf(input) : null;
 	const id = randomUUID();
+	const name = input.name.trim();
 	try {
 		await inTransaction(db, async (trx) => {
+			if (condition) await checkNamedSegments(trx, name, condition);
 			await trx
 				.insertInto("segments")
-				.values({ id, name: input.name.trim(), kind, condition: condition ? JSON.stringify(condition) : null })
+				.values({ id, name, kind, condition: condition ? JSON.stringify(condition) : null })
 				.execute();
-			if (condition) await refreshSegmentIn(trx, id, condition, now);
+			if (condition) await refreshSegmentIn(trx, { id, name, condition }, now);
 		});
 	} catch (error) {
 		if (errorCode(error) === "23505")
@@ -106,6 +43,24 @@ export async function createSegment(db: Db, input: SegmentCreate, now: Date): Pr
 		throw error;
 	}
 	return getSegment(db, id);
+}
+
+/** A condition may name only segments that exist already, so that no two name each other. */
+async function checkNamedSegments(trx: Transaction<Tables>, name: string, condition: SegmentCondition) {
+	const named = [...namedSegments(condition)];
+	if (named.length === 0) return;
+	const found = await sql<{ name: string }>`select lower(name) as name from segments
+		where lower(name) = any(${named}::text[])`.execute(trx);
+	const missing = named.filter((n) => n === name.toLowerCase() || !found.rows.some((r) => r.name === n));
+	if (missing.length > 0)
+		throw new AppError(
+			"validation_failed",
+			"The condition names segments that are not saved.",
+			missing.map((n) => ({
+				field: "text",
+				message: n === name.toLowerCase() ? "a segment cannot name itself" : `no segment named "${n}"`,
+			})),
+		);
 }
 
 interface SegmentRow {
@@ -169,27 +124,27 @@ export async function deleteSegment(db: Db, id: string): Promise<void> {
 
 /** Re-reads a dynamic segment's condition now; a static list says so. */
 export async function refreshSegment(db: Db, id: string, now: Date): Promise<SegmentRefresh> {
-	const row = await db.selectFrom("segments").select(["kind", "condition"]).where("id", "=", id).executeTakeFirst();
+	const row = await db
+		.selectFrom("segments")
+		.select(["name", "kind", "condition"])
+		.where("id", "=", id)
+		.executeTakeFirst();
 	if (!row) throw new AppError("not_found", `No segment ${id}.`);
 	if (row.kind !== "dynamic" || row.condition === null)
 		throw new AppError("conflict", "A static list changes only when members are added or removed.");
 	const condition = SegmentSchema.parse(row.condition);
-	return inTransaction(db, (trx) => refreshSegmentIn(trx, id, condition, now));
+	return inTransaction(db, (trx) => refreshSegmentIn(trx, { id, name: row.name, condition }, now));
 }
 
-/** Every dynamic segment brought up to date (the timer for conditions that age: windows, days since). */
+/**
+ * The timer: the dynamic segments whose conditions age with time (windows, days since, and
+ * those naming them) brought up to date, each in its own transaction, named ones first. The
+ * others are kept current by the changes themselves.
+ */
 export async function refreshAllSegments(db: Db, now: Date): Promise<SegmentRefresh[]> {
-	const rows = await db
-		.selectFrom("segments")
-		.select(["id", "condition"])
-		.where("kind", "=", "dynamic")
-		.orderBy("id")
-		.execute();
+	const aging = agingSegments(await inTransaction(db, dynamicSegments));
 	const results: SegmentRefresh[] = [];
-	for (const { id, condition } of rows) {
-		const tree = SegmentSchema.parse(condition);
-		results.push(await inTransaction(db, (trx) => refreshSegmentIn(trx, id, tree, now)));
-	}
+	for (const segment of aging) results.push(await inTransaction(db, (trx) => refreshSegmentIn(trx, segment, now)));
 	return results;
 }
 
@@ -227,6 +182,23 @@ export async function changeListMembers(
 				select ${id}::uuid, lead_id, 'entered', ${now}::timestamptz from came
 				union all select ${id}::uuid, lead_id, 'exited', ${now}::timestamptz from gone)
 			select 'entered' as change, lead_id from came union all select 'exited', lead_id from gone`.execute(trx);
-		return announce(trx, id, moves.rows, now);
+		await announce(
+			trx,
+			moves.rows.map((m) => ({ ...m, segment_id: id })),
+			now,
+		);
+		// segments that name this list follow it in the same transaction
+		await recheckSegments(
+			trx,
+			moves.rows.map((m) => m.lead_id),
+			now,
+		);
+		const members = await sql<{ n: number }>`select count(*)::int as n from segment_members
+			where segment_id = ${id}::uuid`.execute(trx);
+		return {
+			entered: moves.rows.filter((m) => m.change === "entered").length,
+			exited: moves.rows.filter((m) => m.change === "exited").length,
+			members: members.rows[0]?.n ?? 0,
+		};
 	});
 }

@@ -3,8 +3,10 @@
  * (segment-sql.ts): every test is true or false, never unknown; a missing value fails every
  * comparison (so `!=` and `not in` hold only for leads that have the field); a number compares
  * with a number, text with text, a boolean with a boolean; text orders by code unit (SQL: the C
- * collation); `^=` starts with and `*=` contains, case-sensitive.
+ * collation); `^=` starts with and `*=` contains, case-sensitive. A sales touch counts as an
+ * event of type "touch" named by its kind, with the properties `outcome` and `note`.
  */
+
 import type {
 	CountOp,
 	EventFilter,
@@ -15,6 +17,7 @@ import type {
 	Subject,
 	Test,
 } from "../../schemas/segments.js";
+import { offsetMs } from "../local-time.js";
 
 export interface SegmentLead {
 	stage: string;
@@ -26,6 +29,13 @@ export interface SegmentLead {
 	grade: string | null;
 	temperature: string | null;
 	predictedChance: number | null;
+	/** the owner and team of the lead's latest handoff, by name */
+	owner: string | null;
+	team: string | null;
+	/** the lead's IANA time zone, when known (local_hour and local_weekday read it; UTC otherwise) */
+	timezone: string | null;
+	/** the names of the segments and lists the lead is in, lower-cased */
+	segments: ReadonlySet<string>;
 	stageChangedAt: number | null;
 	firstSeenAt: number;
 	lastSeenAt: number;
@@ -41,6 +51,7 @@ export interface SegmentEvent {
 }
 
 const DAY = 86_400_000;
+type DaysSince = Since | { first: EventFilter } | { last: EventFilter };
 
 function leadField(lead: SegmentLead, field: LeadField): unknown {
 	switch (field) {
@@ -62,6 +73,10 @@ function leadField(lead: SegmentLead, field: LeadField): unknown {
 			return lead.temperature;
 		case "predicted_chance":
 			return lead.predictedChance;
+		case "owner":
+			return lead.owner;
+		case "team":
+			return lead.team;
 	}
 }
 
@@ -129,25 +144,46 @@ export function passes(v: unknown, test: Test): boolean {
 const subjectValue = (lead: SegmentLead, s: Subject) =>
 	s.field !== undefined ? leadField(lead, s.field) : lead.traits[s.trait];
 
-function eventValue(e: SegmentEvent, on: string): unknown {
+/** The hour (0–23) and ISO weekday (1 Monday … 7 Sunday) of an instant on a zone's wall clock. */
+function localClock(at: number, timezone: string | null): { hour: number; weekday: number } {
+	const wall = new Date(at + (timezone ? offsetMs(new Date(at), timezone) : 0));
+	return { hour: wall.getUTCHours(), weekday: ((wall.getUTCDay() + 6) % 7) + 1 };
+}
+
+function eventValue(e: SegmentEvent, on: string, timezone: string | null): unknown {
 	if (on === "path") return e.pagePath;
 	if (on === "name") return e.name;
+	if (on === "local_hour") return localClock(e.timestamp, timezone).hour;
+	if (on === "local_weekday") return localClock(e.timestamp, timezone).weekday;
 	return e.properties[on.slice("properties.".length)];
 }
 
-function countOf(events: readonly SegmentEvent[], filter: EventFilter, since: number | null): number {
-	let n = 0;
+/** The lead's events that pass a filter, inside [from, to) when given. */
+function* matching(
+	events: readonly SegmentEvent[],
+	filter: EventFilter,
+	timezone: string | null,
+	from: number | null,
+	to: number | null,
+): Generator<SegmentEvent> {
 	for (const e of events) {
 		if (e.type !== filter.type) continue;
 		if (filter.event !== undefined && e.event !== filter.event) continue;
-		if (since !== null && e.timestamp < since) continue;
-		if (filter.where.every((t) => passes(eventValue(e, t.on), t))) n++;
+		if (from !== null && e.timestamp < from) continue;
+		if (to !== null && e.timestamp >= to) continue;
+		if (filter.where.every((t) => passes(eventValue(e, t.on, timezone), t))) yield e;
 	}
-	return n;
 }
 
-function sinceOf(lead: SegmentLead, since: Since): number | null {
-	return since === "stage_changed" ? lead.stageChangedAt : since === "first_seen" ? lead.firstSeenAt : lead.lastSeenAt;
+function sinceOf(lead: SegmentLead, events: readonly SegmentEvent[], since: DaysSince): number | null {
+	if (since === "stage_changed") return lead.stageChangedAt;
+	if (since === "first_seen") return lead.firstSeenAt;
+	if (since === "last_seen") return lead.lastSeenAt;
+	let found: number | null = null;
+	const first = "first" in since;
+	for (const e of matching(events, first ? since.first : since.last, lead.timezone, null, null))
+		if (found === null || (first ? e.timestamp < found : e.timestamp > found)) found = e.timestamp;
+	return found;
 }
 
 /** Whether a lead (with its events) is in a segment at `now` (epoch ms). */
@@ -161,11 +197,16 @@ export function matchesSegment(
 	if ("any" in c) return c.any.some((x) => matchesSegment(x, lead, events, now));
 	if ("not" in c) return !matchesSegment(c.not, lead, events, now);
 	if ("count" in c) {
-		const since = c.withinDays === undefined ? null : now - c.withinDays * DAY;
-		return ordered(countOf(events, c.count, since), c.op, c.value);
+		const from =
+			c.withinDays !== undefined ? now - c.withinDays * DAY : c.from !== undefined ? Date.parse(c.from) : null;
+		const to = c.to !== undefined ? Date.parse(c.to) : null;
+		let n = 0;
+		for (const _ of matching(events, c.count, lead.timezone, from, to)) n++;
+		return ordered(n, c.op, c.value);
 	}
+	if ("inSegment" in c) return lead.segments.has(c.inSegment.toLowerCase());
 	if ("daysSince" in c) {
-		const from = sinceOf(lead, c.daysSince);
+		const from = sinceOf(lead, events, c.daysSince);
 		// in milliseconds, as the SQL compares, so both agree at the boundary
 		return from !== null && ordered(now - from, c.op, c.value * DAY);
 	}

@@ -78,9 +78,17 @@ describe("a segment's text", () => {
 		expect(error('stage = mql and\n  country in "DE"')).toBe(
 			"line 2, column 14: expected '(' before the list, found '\"DE\"'",
 		);
-		expect(error("count(page, 7) > 1")).toBe("line 1, column 13: expected a window in days, such as 7d, found '7'");
+		expect(error("count(page, 7) > 1")).toBe(
+			'line 1, column 13: expected a window: days such as 7d, or from "2026-01-01" to "2026-02-01", found \'7\'',
+		);
+		expect(error('count(page, from "2026-02-30x") > 1')).toBe(
+			'line 1, column 18: expected a date in quotes, such as "2026-01-31" or "2026-01-31T22:00:00Z", found \'"2026-02-30x"\'',
+		);
+		expect(error("in_segment(Partners)")).toBe(
+			"line 1, column 12: expected the segment's name in quotes, found 'Partners'",
+		);
 		expect(error("days_since(birthday) > 3")).toBe(
-			"line 1, column 12: expected stage_changed, first_seen, last_seen, found 'birthday'",
+			"line 1, column 12: expected stage_changed, first_seen, last_seen, first(…) or last(…), found 'birthday'",
 		);
 		expect(error("stage = mql )")).toBe("line 1, column 13: expected and, or, or the end, found ')'");
 		expect(error('name = "open')).toBe('line 1, column 8: expected a closing ", found the end');

@@ -6,12 +6,16 @@
  *
  * `and` binds tighter than `or`; `not` and parentheses as usual. A bare word on the right is a
  * string (A, mql); names that are not the lead's own fields are traits (`trait("Job title")`
- * for any other spelling). A parse error says where (line and column) and what was expected.
+ * for any other spelling). Behaviour: `count(page|track "Name"|touch "call" where … , 7d)` or
+ * with `from "2026-01-01" to "2026-02-01"`; `days_since(last(page where …))`; the lead's own
+ * clock: `where local_hour >= 22`. Other segments: `in_segment("Name")`. A parse error says
+ * where (line and column) and what was expected.
  */
 import {
 	COUNT_OPS,
 	type CompareOp,
 	type CountOp,
+	EVENT_FIELD_PATTERN,
 	type EventField,
 	type EventFilter,
 	type EventTest,
@@ -118,6 +122,7 @@ function tokenize(source: string): Token[] {
 	return tokens;
 }
 
+const MOMENT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const describe = (t: Token) => (t.kind === "end" ? "the end" : `'${t.text}'`);
 const isWord = (t: Token, ...words: string[]) => t.kind === "word" && words.includes(t.text.toLowerCase());
 
@@ -178,17 +183,17 @@ export function parseSegment(source: string): SegmentCondition {
 	};
 	const eventTest = (): EventTest => {
 		const t = peek();
-		if (t.kind !== "word" || !/^(path|name|properties\.[A-Za-z0-9_$-]{1,100})$/.test(t.text))
-			return fail("path, name or properties.<key>");
+		if (t.kind !== "word" || !EVENT_FIELD_PATTERN.test(t.text))
+			return fail("path, name, local_hour, local_weekday or properties.<key>");
 		next();
 		return { on: t.text as EventField, ...test() } as EventTest;
 	};
 	const filter = (): EventFilter => {
 		const kind = peek();
-		if (!isWord(kind, "page", "track")) return fail("page or track");
+		if (!isWord(kind, "page", "track", "touch")) return fail("page, track or touch");
 		next();
-		const f: EventFilter = { type: kind.text.toLowerCase() as "page" | "track", where: [] };
-		if (f.type === "track" && peek().kind === "string") f.event = next().value as string;
+		const f: EventFilter = { type: kind.text.toLowerCase() as EventFilter["type"], where: [] };
+		if (f.type !== "page" && peek().kind === "string") f.event = next().value as string;
 		if (isWord(peek(), "where")) {
 			next();
 			f.where.push(eventTest());
@@ -199,6 +204,12 @@ export function parseSegment(source: string): SegmentCondition {
 		}
 		return f;
 	};
+	const moment = (): string => {
+		const t = peek();
+		if (t.kind === "string" && MOMENT.test(t.value as string) && !Number.isNaN(Date.parse(t.value as string)))
+			return next().value as string;
+		return fail('a date in quotes, such as "2026-01-31" or "2026-01-31T22:00:00Z"');
+	};
 	const subject = (): Subject => {
 		const t = peek();
 		if (isWord(t, "trait") && tokens[p + 1]?.kind === "(") {
@@ -208,7 +219,7 @@ export function parseSegment(source: string): SegmentCondition {
 			expect(")", "')'");
 			return { trait: name };
 		}
-		if (t.kind !== "word") return fail("a field, a trait, count(…), days_since(…), not or '('");
+		if (t.kind !== "word") return fail("a field, a trait, count(…), days_since(…), in_segment(…), not or '('");
 		next();
 		if ((LEAD_FIELDS as readonly string[]).includes(t.text)) return { field: t.text as LeadField };
 		return { trait: t.text.startsWith("traits.") ? t.text.slice(7) : t.text };
@@ -229,24 +240,52 @@ export function parseSegment(source: string): SegmentCondition {
 			next();
 			next();
 			const count = filter();
-			let withinDays: number | undefined;
+			const window: { withinDays?: number; from?: string; to?: string } = {};
 			if (peek().kind === ",") {
 				next();
-				withinDays = expect("days", "a window in days, such as 7d").value as number;
+				if (peek().kind === "days") window.withinDays = next().value as number;
+				else {
+					if (isWord(peek(), "from")) {
+						next();
+						window.from = moment();
+					}
+					if (isWord(peek(), "to")) {
+						next();
+						window.to = moment();
+					}
+					if (window.from === undefined && window.to === undefined)
+						return fail('a window: days such as 7d, or from "2026-01-01" to "2026-02-01"');
+				}
 			}
-			expect(")", withinDays === undefined ? "where, ',' or ')'" : "')'");
+			expect(")", Object.keys(window).length === 0 ? "where, ',' or ')'" : "')'");
 			const op = countOp();
-			return { count, ...(withinDays !== undefined ? { withinDays } : {}), op, value: wholeNumber() };
+			return { count, ...window, op, value: wholeNumber() };
+		}
+		if (isWord(t, "in_segment") && tokens[p + 1]?.kind === "(") {
+			next();
+			next();
+			const name = expect("string", "the segment's name in quotes").value as string;
+			expect(")", "')'");
+			return { inSegment: name };
 		}
 		if (isWord(t, "days_since") && tokens[p + 1]?.kind === "(") {
 			next();
 			next();
 			const since = peek();
-			if (since.kind !== "word" || !(SINCE as readonly string[]).includes(since.text)) return fail(SINCE.join(", "));
-			next();
+			let from: Since | { first: EventFilter } | { last: EventFilter };
+			if (isWord(since, "first", "last") && tokens[p + 1]?.kind === "(") {
+				const which = next().text.toLowerCase();
+				next();
+				const f = filter();
+				expect(")", "where or ')'");
+				from = which === "first" ? { first: f } : { last: f };
+			} else if (since.kind === "word" && (SINCE as readonly string[]).includes(since.text)) {
+				next();
+				from = since.text as Since;
+			} else return fail(`${SINCE.join(", ")}, first(…) or last(…)`);
 			expect(")", "')'");
 			const op = countOp();
-			return { daysSince: since.text as Since, op, value: wholeNumber() };
+			return { daysSince: from, op, value: wholeNumber() };
 		}
 		return { ...subject(), ...test() } as SegmentCondition;
 	};
@@ -282,6 +321,7 @@ const KEYWORDS = new Set([
 	"false",
 	"count",
 	"days_since",
+	"in_segment",
 	"trait",
 ]);
 const printValue = (v: Scalar) => (typeof v === "string" ? JSON.stringify(v) : String(v));
@@ -299,6 +339,11 @@ const printSubject = (s: Subject) =>
 			? s.trait
 			: `trait(${JSON.stringify(s.trait)})`;
 
+function printFilter(f: EventFilter): string {
+	const what = `${f.type}${f.event !== undefined ? ` ${JSON.stringify(f.event)}` : ""}`;
+	return `${what}${f.where.length > 0 ? ` where ${f.where.map((t) => `${t.on} ${printTest(t)}`).join(" and ")}` : ""}`;
+}
+
 /** Writes a tree as text that reads back as the same tree. */
 export function printSegment(c: SegmentCondition): string {
 	const inner = (child: SegmentCondition) =>
@@ -307,12 +352,19 @@ export function printSegment(c: SegmentCondition): string {
 	if ("any" in c) return c.any.map(inner).join(" or ");
 	if ("not" in c) return `not ${inner(c.not)}`;
 	if ("count" in c) {
-		const f = c.count;
-		const what = `${f.type}${f.event !== undefined ? ` ${JSON.stringify(f.event)}` : ""}`;
-		const where = f.where.length > 0 ? ` where ${f.where.map((t) => `${t.on} ${printTest(t)}`).join(" and ")}` : "";
-		const window = c.withinDays !== undefined ? `, ${c.withinDays}d` : "";
-		return `count(${what}${where}${window}) ${c.op} ${c.value}`;
+		const bounds = [
+			...(c.from !== undefined ? [`from ${JSON.stringify(c.from)}`] : []),
+			...(c.to !== undefined ? [`to ${JSON.stringify(c.to)}`] : []),
+		];
+		const window = c.withinDays !== undefined ? `, ${c.withinDays}d` : bounds.length > 0 ? `, ${bounds.join(" ")}` : "";
+		return `count(${printFilter(c.count)}${window}) ${c.op} ${c.value}`;
 	}
-	if ("daysSince" in c) return `days_since(${c.daysSince}) ${c.op} ${c.value}`;
+	if ("daysSince" in c) {
+		const d = c.daysSince;
+		const from =
+			typeof d === "string" ? d : "first" in d ? `first(${printFilter(d.first)})` : `last(${printFilter(d.last)})`;
+		return `days_since(${from}) ${c.op} ${c.value}`;
+	}
+	if ("inSegment" in c) return `in_segment(${JSON.stringify(c.inSegment)})`;
 	return `${printSubject(c)} ${printTest(c as Test)}`;
 }
