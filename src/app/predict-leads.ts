@@ -13,6 +13,7 @@ import { inTransaction } from "../storage/transaction.js";
 import { activeModel } from "./active-model.js";
 import { ALL_LEADS, type Replayed, replayRange } from "./replay.js";
 import { scoreTouchedLeads } from "./score-leads.js";
+import { recheckSegments } from "./segments/segment-membership.js";
 
 /** A trained model as it is stored: enough to score any lead later with the same columns. */
 export interface FittedModel {
@@ -157,7 +158,10 @@ export async function refreshDuePredictions(db: Db, now: Date, chunkSize = 500):
 				where: sql<boolean>`l.id = any(${ids}::uuid[]) and l.prediction_due`,
 				extra: { columns: sql`l.first_seen_at` },
 			});
-			return predictReplayed(trx, model, leads, now);
+			const n = await predictReplayed(trx, model, leads, now);
+			// predicted_chance may have moved leads in or out of segments
+			await recheckSegments(trx, ids, now);
+			return n;
 		});
 		if (due.rows.length < chunkSize) return predicted;
 	}

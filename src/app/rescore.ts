@@ -6,6 +6,7 @@ import { type ScoreRow, writeScores } from "../storage/score-rows.js";
 import { activeModel, modelOfVersion } from "./active-model.js";
 import { replayAll } from "./replay.js";
 import { promoteCrossings } from "./score-leads.js";
+import { recheckSegments } from "./segments/segment-membership.js";
 
 export interface RescoreProgress {
 	leads: number;
@@ -83,6 +84,11 @@ export async function rescoreAll(db: Db, options: RescoreOptions): Promise<Resco
 				causeOf: () => null,
 				now,
 			});
+			await recheckSegments(
+				trx,
+				leads.map((l) => l.row.id),
+				now,
+			);
 			summary.leads += leads.length;
 			for (const l of leads) {
 				summary.events += l.events;
