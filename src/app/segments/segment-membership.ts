@@ -9,7 +9,7 @@
  * and exit happen once.
  */
 import { type RawBuilder, sql, type Transaction } from "kysely";
-import { conditionAges, segmentLevels } from "../../domain/segments/segment-dependencies.js";
+import { segmentLevels } from "../../domain/segments/segment-dependencies.js";
 import {
 	type SegmentCondition,
 	type SegmentRefresh,
@@ -34,11 +34,24 @@ interface Move {
 // a segment's lock: a refresh holds it exclusively, a re-check of some leads shared
 const lockKey = (id: RawBuilder<unknown>) => sql`hashtextextended('qualify:segment:' || ${id}::text, 0)`;
 
+// Checked trees by segment and version: ingest re-checks every batch, and a tree is checked once.
+const parsed = new Map<string, { version: string; condition: SegmentCondition }>();
+function conditionOf(id: string, version: string, raw: unknown): SegmentCondition {
+	const known = parsed.get(id);
+	if (known?.version === version) return known.condition;
+	const condition = SegmentSchema.parse(raw);
+	parsed.set(id, { version, condition });
+	return condition;
+}
+
 /** Every dynamic segment, in the order they may be checked (a segment after those it names). */
 export async function dynamicSegments(trx: Transaction<Tables>): Promise<DynamicSegment[][]> {
-	const rows = await sql<{ id: string; name: string; condition: unknown }>`select id, name, condition
+	const rows = await sql<{ id: string; name: string; condition: unknown; version: string }>`select id, name,
+			condition, updated_at::text as version
 		from segments where kind = 'dynamic' order by id`.execute(trx);
-	return segmentLevels(rows.rows.map((r) => ({ id: r.id, name: r.name, condition: SegmentSchema.parse(r.condition) })));
+	return segmentLevels(
+		rows.rows.map((r) => ({ id: r.id, name: r.name, condition: conditionOf(r.id, r.version, r.condition) })),
+	);
 }
 
 /**
@@ -96,8 +109,17 @@ export async function refreshSegmentIn(
 	const moves = await moveMembers(trx, [segment], null, now);
 	await sql`update segments set refreshed_at = ${now} where id = ${segment.id}::uuid`.execute(trx);
 	await announce(trx, moves, now);
+	return tally(trx, segment.id, moves);
+}
+
+/** How many entered and left one segment, and its members now. */
+export async function tally(
+	trx: Transaction<Tables>,
+	segmentId: string,
+	moves: ReadonlyArray<{ change: "entered" | "exited" }>,
+): Promise<SegmentRefresh> {
 	const members = await sql<{ n: number }>`select count(*)::int as n from segment_members
-		where segment_id = ${segment.id}::uuid`.execute(trx);
+		where segment_id = ${segmentId}::uuid`.execute(trx);
 	return {
 		entered: moves.filter((m) => m.change === "entered").length,
 		exited: moves.filter((m) => m.change === "exited").length,
@@ -128,19 +150,6 @@ export async function recheckSegments(
 	await announce(trx, moves, now);
 	return moves.length;
 }
-
-/** The dynamic segments whose conditions age with time (and those that name them): the timer's work. */
-export const agingSegments = (levels: readonly DynamicSegment[][]): DynamicSegment[] => {
-	const aging = new Set<string>();
-	const out: DynamicSegment[] = [];
-	for (const s of levels.flat()) {
-		if (conditionAges(s.condition, (name: string) => aging.has(name))) {
-			aging.add(s.name.toLowerCase());
-			out.push(s);
-		}
-	}
-	return out;
-};
 
 /**
  * Tells the webhooks subscribed to segment.entered and segment.exited who moved (one event a

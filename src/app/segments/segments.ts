@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Transaction } from "kysely";
 import { AppError } from "../../domain/errors.js";
-import { namedSegments } from "../../domain/segments/segment-dependencies.js";
+import { agingSegments, namedSegments } from "../../domain/segments/segment-dependencies.js";
 import { printSegment } from "../../domain/segments/segment-text.js";
 import {
 	type Segment,
@@ -15,7 +15,7 @@ import type { Db } from "../../storage/database.js";
 import type { Tables } from "../../storage/tables.js";
 import { inTransaction } from "../../storage/transaction.js";
 import { segmentOf } from "./preview-segment.js";
-import { agingSegments, announce, dynamicSegments, recheckSegments, refreshSegmentIn } from "./segment-membership.js";
+import { announce, dynamicSegments, recheckSegments, refreshSegmentIn, tally } from "./segment-membership.js";
 
 type Executor = Db | Transaction<Tables>;
 const errorCode = (e: unknown) => (e as { code?: string } | null)?.code;
@@ -193,12 +193,6 @@ export async function changeListMembers(
 			moves.rows.map((m) => m.lead_id),
 			now,
 		);
-		const members = await sql<{ n: number }>`select count(*)::int as n from segment_members
-			where segment_id = ${id}::uuid`.execute(trx);
-		return {
-			entered: moves.rows.filter((m) => m.change === "entered").length,
-			exited: moves.rows.filter((m) => m.change === "exited").length,
-			members: members.rows[0]?.n ?? 0,
-		};
+		return tally(trx, id, moves.rows);
 	});
 }

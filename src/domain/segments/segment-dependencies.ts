@@ -55,3 +55,13 @@ export function segmentLevels<T extends { name: string; condition: SegmentCondit
 	}
 	return levels;
 }
+
+/** The segments whose conditions age with time, and those that name them: the timer's work. */
+export function agingSegments<T extends { name: string; condition: SegmentCondition }>(levels: readonly T[][]): T[] {
+	const aging = new Set<string>();
+	return levels.flat().filter((s) => {
+		if (!conditionAges(s.condition, (name) => aging.has(name))) return false;
+		aging.add(s.name.toLowerCase());
+		return true;
+	});
+}
