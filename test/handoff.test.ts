@@ -8,8 +8,9 @@ import { backends } from "./support/backends.js";
 import { received, TEST_NOW, testClock } from "./support/clock.js";
 import { keyCaller } from "./support/sessions.js";
 
+// each lead at a company of its own: colleagues would all go to their company's owner (see accounts)
 const mql = (user: string, traits: Record<string, unknown>) => [
-	{ type: "identify", messageId: `${user}-i`, userId: user, traits: { email: `${user}@acme.io`, ...traits } },
+	{ type: "identify", messageId: `${user}-i`, userId: user, traits: { email: `${user}@${user}.acme.io`, ...traits } },
 	{
 		type: "track",
 		messageId: `${user}-d`,
@@ -26,7 +27,7 @@ describe.each(backends())("sales handoff on $name", (backend) => {
 	let secret: string;
 	const call = keyCaller(() => ({ app, key: secret }));
 	const handoffOf = async (user: string) => {
-		const leads = (await call("GET", `/v1/leads?q=${user}%40acme.io`)).body.data;
+		const leads = (await call("GET", `/v1/leads?q=${user}%40${user}.acme.io`)).body.data;
 		type Row = Record<string, unknown> & { id: string; leadId: string; ownerId: string | null };
 		const queue = (await call("GET", "/v1/handoffs")).body.data as Row[];
 		const found = queue.find((h) => h.leadId === leads[0].id);
@@ -98,7 +99,7 @@ describe.each(backends())("sales handoff on $name", (backend) => {
 		expect(us3.ownerId).toBeNull(); // both Global owners are at their cap
 		expect(us1.routedBy).toBe("default team");
 		expect(us1.lead).toMatchObject({
-			email: "us1@acme.io",
+			email: "us1@us1.acme.io",
 			grade: expect.any(String),
 			why: expect.stringMatching(/hand-raiser/),
 		});

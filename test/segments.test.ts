@@ -60,6 +60,16 @@ function people(): Record<string, unknown>[] {
 				// at odd hours too, so that local_hour tells zones apart
 				timestamp: new Date(Date.parse(at((i * 3 + k * 11) % 50)) + ((i * 5 + k * 7) % 24) * 3_600_000).toISOString(),
 			});
+		// some people name their company with a group call: it wins over their e-mail domain
+		if (i % 10 === 5)
+			events.push({
+				type: "group",
+				messageId: `${user}-g`,
+				userId: user,
+				groupId: "acme-1",
+				traits: { name: "Acme", industry: "Software", companySize: "201-1000" },
+				timestamp: at(30),
+			});
 		const tracks = ["Webinar Attended", "Trial Started", "Demo Requested"];
 		for (let k = 0; k < i % 3; k++)
 			events.push({
@@ -147,11 +157,20 @@ describe.each(backends())("segments on $name", (backend) => {
 			owner: string | null;
 			team: string | null;
 			lists: string[];
+			account: {
+				name: string | null;
+				domain: string | null;
+				fit: number;
+				engagement: number;
+				qualified: boolean;
+			} | null;
 		}>`select l.id, l.stage, l.consent_status, l.email, l.traits, s.fit, s.engagement, s.grade, s.temperature,
 				l.predicted_chance, l.stage_changed_at, l.first_seen_at, l.last_seen_at, l.timezone,
 				latest.owner, latest.team,
 				array(select lower(g.name) from segment_members m join segments g on g.id = m.segment_id
-					where m.lead_id = l.id) as lists
+					where m.lead_id = l.id) as lists,
+				(select json_build_object('name', a.name, 'domain', a.domain, 'fit', a.fit, 'engagement', a.engagement,
+					'qualified', a.qualified_at is not null) from accounts a where a.id = l.account_id) as account
 			from leads l left join lead_scores s on s.lead_id = l.id
 				and s.model_version = (select max(version) from scoring_models where status = 'published')
 			left join lateral (select o.name as owner, t.name as team from handoffs h
@@ -173,6 +192,7 @@ describe.each(backends())("segments on $name", (backend) => {
 				team: r.team,
 				timezone: r.timezone,
 				segments: new Set(r.lists),
+				account: r.account,
 				stageChangedAt: r.stage_changed_at ? new Date(r.stage_changed_at).getTime() : null,
 				firstSeenAt: new Date(r.first_seen_at).getTime(),
 				lastSeenAt: new Date(r.last_seen_at).getTime(),

@@ -37,15 +37,32 @@ export async function assignHandoff(
 	now: Date,
 	context: Record<string, unknown>,
 ): Promise<string | null> {
-	const rules = await routingRules(trx);
-	const matched = compileRouting(rules).router(lead);
+	// A lead of a company with an owner goes to that owner (the account's team); the first owner
+	// routing gives a company's lead becomes the company's.
+	const account = (
+		await sql<{ id: string; owner_id: string | null; team_id: string | null; name: string | null }>`
+			select a.id, a.owner_id, o.team_id, a.name from leads l join accounts a on a.id = l.account_id
+			left join owners o on o.id = a.owner_id where l.id = ${leadId}::uuid`.execute(trx)
+	).rows[0];
+	const rules = account?.owner_id && account.team_id ? [] : await routingRules(trx);
+	const matched = account?.owner_id && account.team_id ? null : compileRouting(rules).router(lead);
 	const teamId =
+		account?.team_id ??
 		matched?.teamId ??
 		(await trx.selectFrom("teams").select("id").orderBy("created_at").orderBy("id").limit(1).executeTakeFirst())?.id;
 	if (!teamId) return null; // no sales team set up yet: the MQL waits in the unassigned view
 	const team = await lockTeam(trx, teamId);
 	if (!team) return null;
-	const ownerId = matched?.ownerId ?? pickOwner(await ownerLoads(trx, teamId))?.id ?? null;
+	const ownerId = account?.owner_id ?? matched?.ownerId ?? pickOwner(await ownerLoads(trx, teamId))?.id ?? null;
+	if (account && !account.owner_id && ownerId)
+		await sql`update accounts set owner_id = ${ownerId}::uuid where id = ${account.id}::uuid and owner_id is null`.execute(
+			trx,
+		);
+	const routedBy = account?.owner_id
+		? `account owner: ${account.name ?? "its company"}`
+		: matched
+			? `rule: ${matched.name}`
+			: "default team";
 	const due = new Date(slaDueAt(now.getTime(), team.slaMinutes, team.hours));
 	const source = await sql<{ source: string | null }>`select source from leads where id = ${leadId}::uuid`.execute(trx);
 	const id = randomUUID();
@@ -57,7 +74,7 @@ export async function assignHandoff(
 			team_id: teamId,
 			owner_id: ownerId,
 			status: "open",
-			routed_by: matched ? `rule: ${matched.name}` : "default team",
+			routed_by: routedBy,
 			assigned_at: now,
 			sla_due_at: due,
 			source: source.rows[0]?.source ?? null,
@@ -78,7 +95,7 @@ export async function assignHandoff(
 		team: { id: team.id, name: team.name },
 		ownerId,
 		slaDueAt: due.toISOString(),
-		routedBy: matched ? matched.name : "default team",
+		routedBy,
 	});
 	return id;
 }

@@ -6,12 +6,13 @@ import type { FunnelQuery, FunnelReport } from "../schemas/metrics.js";
 import { activeVersion } from "../storage/active-version.js";
 import type { Db } from "../storage/database.js";
 import { REACH_RANK, reachedRank } from "../storage/funnel-reach.js";
+import { inScope, type LeadScope } from "../storage/lead-scope.js";
 import { boundsOf } from "./period-bounds.js";
 
 type Query = z.output<typeof FunnelQuery>;
 
 /** Leads handed to sales in [start, end), each once, with what became of them. */
-async function handoffFigures(db: Db, start: Date, end: Date) {
+async function handoffFigures(db: Db, start: Date, end: Date, scope: LeadScope) {
 	const row = await sql<{
 		leads: number;
 		touched: number;
@@ -21,7 +22,8 @@ async function handoffFigures(db: Db, start: Date, end: Date) {
 		breached: number;
 		median: number | null;
 		p90: number | null;
-	}>`with h as (select * from handoffs where assigned_at >= ${start} and assigned_at < ${end})
+	}>`with h as (select * from handoffs where assigned_at >= ${start} and assigned_at < ${end}
+			and ${inScope(sql`handoffs.lead_id`, scope)})
 		select count(distinct h.lead_id)::int as leads,
 			count(distinct h.lead_id) filter (where h.first_touch_at is not null)::int as touched,
 			(select count(*)::int from leads l where l.id in (select lead_id from h)
@@ -48,13 +50,14 @@ async function handoffFigures(db: Db, start: Date, end: Date) {
 }
 
 /** Leads first seen in [start, end), and of the leads that became MQLs in it, how many reached SQL. */
-async function headline(db: Db, start: Date, end: Date) {
+async function headline(db: Db, start: Date, end: Date, scope: LeadScope) {
 	const row = await sql<{ leads: number; mqls: number; sqls: number }>`select
 		(select count(*)::int from leads l where l.merged_into is null
-			and l.first_seen_at >= ${start} and l.first_seen_at < ${end}) as leads,
+			and l.first_seen_at >= ${start} and l.first_seen_at < ${end} and ${inScope(sql`l.id`, scope)}) as leads,
 		count(*)::int as mqls,
 		count(*) filter (where ${reachedRank("l")} >= ${REACH_RANK.sql})::int as sqls
-		from leads l where l.merged_into is null and ${madeIn("mql", start, end)}`.execute(db);
+		from leads l where l.merged_into is null and ${madeIn("mql", start, end)}
+			and ${inScope(sql`l.id`, scope)}`.execute(db);
 	return row.rows[0] ?? { leads: 0, mqls: 0, sqls: 0 };
 }
 
@@ -77,9 +80,12 @@ export async function funnelReport(db: Db, query: Query, now: Date): Promise<Fun
 	const previous = previousPeriod(period);
 	const [{ start, end }, before] = await Promise.all([boundsOf(db, period, zone), boundsOf(db, previous, zone)]);
 
+	const scope = { segment: query.segment, account: query.account };
+	const member = inScope(sql`l.id`, scope);
 	const cohort = sql`cohort as (
 		select l.id, coalesce(l.source, '(direct)') as source, ${reachedRank("l")} as reached
-		from leads l where l.merged_into is null and l.first_seen_at >= ${start} and l.first_seen_at < ${end})`;
+		from leads l where l.merged_into is null and l.first_seen_at >= ${start} and l.first_seen_at < ${end}
+			and ${member})`;
 	type Reached = { leads: number; mqls: number; sqls: number; opportunities: number; customers: number };
 	// The figures are independent reads: on PostgreSQL they run side by side on the pool.
 	const [grouped, series, now_, then, handoffs, handoffsBefore, temperatures] = await Promise.all([
@@ -93,19 +99,19 @@ export async function funnelReport(db: Db, query: Query, now: Date): Promise<Fun
 		// add up to the MQL card's count.
 		sql<{ bucket: string; mqls: number; sqls: number }>`
 			with firsts as (select c.lead_id, c.to_stage, min(c.at) as at from stage_changes c
-				join leads l on l.id = c.lead_id and l.merged_into is null
+				join leads l on l.id = c.lead_id and l.merged_into is null and ${member}
 				where c.to_stage in ('mql', 'sql') and c.at >= ${start} and c.at < ${end} group by 1, 2)
 			select to_char(date_trunc(${interval}, at at time zone ${zone}), 'YYYY-MM-DD') as bucket,
 				count(*) filter (where to_stage = 'mql')::int as mqls, count(*) filter (where to_stage = 'sql')::int as sqls
 			from firsts group by 1`.execute(db),
-		headline(db, start, end),
-		headline(db, before.start, before.end),
-		handoffFigures(db, start, end),
-		handoffFigures(db, before.start, before.end),
+		headline(db, start, end, scope),
+		headline(db, before.start, before.end, scope),
+		handoffFigures(db, start, end, scope),
+		handoffFigures(db, before.start, before.end, scope),
 		sql<{ temperature: string | null; n: number }>`
 			select s.temperature, count(*)::int as n from leads l
 			left join lead_scores s on s.lead_id = l.id and s.model_version = ${activeVersion}
-			where l.merged_into is null and l.first_seen_at >= ${start} and l.first_seen_at < ${end}
+			where l.merged_into is null and l.first_seen_at >= ${start} and l.first_seen_at < ${end} and ${member}
 			group by 1`.execute(db),
 	]);
 	const empty: Reached = { leads: 0, mqls: 0, sqls: 0, opportunities: 0, customers: 0 };

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { HandoffMetricsRow } from "../schemas/metrics.js";
 import type { Db } from "../storage/database.js";
+import { inScope, type LeadScope } from "../storage/lead-scope.js";
 
 export type MetricsGrouping = "owner" | "team" | "source" | "all";
 
@@ -15,8 +16,9 @@ const GROUPS = {
  * Speed to lead (MQL → first touch, median and 90th percentile) and MQL → SQL acceptance, by
  * owner, team or source, for handoffs made in [from, to); with the rejection reasons.
  */
-export async function handoffMetrics(db: Db, by: MetricsGrouping, from: Date, to: Date) {
+export async function handoffMetrics(db: Db, by: MetricsGrouping, from: Date, to: Date, scope: LeadScope = {}) {
 	const group = GROUPS[by];
+	const member = inScope(sql`h.lead_id`, scope);
 	const rows = await sql<{
 		key: string | null;
 		label: string | null;
@@ -37,11 +39,12 @@ export async function handoffMetrics(db: Db, by: MetricsGrouping, from: Date, to
 				filter (where h.first_touch_at is not null) as p90,
 			count(h.breached_at)::int as breached
 		from handoffs h left join owners o on o.id = h.owner_id left join teams t on t.id = h.team_id
-		where h.assigned_at >= ${from} and h.assigned_at < ${to}
+		where h.assigned_at >= ${from} and h.assigned_at < ${to} and ${member}
 		group by 1 order by handoffs desc, key`.execute(db);
 	const reasons = await sql<{ key: string | null; rejection: string; n: number }>`
 		select ${group.key} as key, h.rejection, count(*)::int as n
 		from handoffs h where h.assigned_at >= ${from} and h.assigned_at < ${to} and h.rejection is not null
+			and ${member}
 		group by 1, 2 order by n desc`.execute(db);
 	return rows.rows.map((r) => {
 		const decided = r.accepted + r.rejected;

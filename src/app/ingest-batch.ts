@@ -16,8 +16,8 @@ import { mergeLeadInto } from "../storage/lead-merge.js";
 import { type ProfileRow, profileColumns } from "../storage/lead-profile.js";
 import type { Tables } from "../storage/tables.js";
 import { inTransaction } from "../storage/transaction.js";
+import { linkLeadChanges } from "./lead-changes.js";
 import { type LeadForScoring, profilesOf, scoreTouchedLeads, touchedLeads } from "./score-leads.js";
-import { recheckSegments } from "./segments/segment-membership.js";
 
 export interface IngestOptions {
 	/** when the batch arrived, from the app's clock: skew correction and scoring read it */
@@ -179,9 +179,10 @@ export async function storeEvents(
 		await pointIdentities(trx, plan);
 		await insertEvents(trx, fresh, plan.eventLeads);
 		const touched = await touchedLeads(trx, fresh, plan, profiles);
+		// the leads' companies, scores, MQLs and segments follow their new events in this transaction
+		const changes = await linkLeadChanges(trx, [...touched.profiles.keys(), ...plan.merges.map((m) => m.mergedId)]);
 		await scoreTouchedLeads(trx, touched, now, history);
-		// the leads' segments follow their new events, traits, scores and stages in this transaction
-		await recheckSegments(trx, [...touched.profiles.keys(), ...plan.merges.map((m) => m.mergedId)], now);
+		await changes.follow(now, history);
 		return fresh.length;
 	});
 }

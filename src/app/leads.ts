@@ -6,13 +6,15 @@ import { activeVersion } from "../storage/active-version.js";
 import type { Db } from "../storage/database.js";
 import { REACH_RANK, reachedRank } from "../storage/funnel-reach.js";
 import { PROFILE_COLUMNS } from "../storage/lead-profile.js";
+import { inScope } from "../storage/lead-scope.js";
 import type { LeadsTable } from "../storage/tables.js";
 import { inTransaction } from "../storage/transaction.js";
+import { rollUpAccounts } from "./accounts/account-rollup.js";
 import { decodeCursor, decodeNumberCursor, encodeCursor } from "./cursor.js";
 import { findLive } from "./find-lead.js";
+import { linkLeadChanges } from "./lead-changes.js";
 import { predictionOf } from "./predictive.js";
 import { leadForScoring, scoreTouchedLeads } from "./score-leads.js";
-import { recheckSegments } from "./segments/segment-membership.js";
 
 type LeadRow = Selectable<LeadsTable>;
 
@@ -92,17 +94,12 @@ function sortValue(sort: LeadListQuery["sort"]): RawBuilder<number | Date> {
 	return sql<Date>`leads.${sql.ref(SORT_COLUMNS[sort])}`;
 }
 
-/** Leads matching the filters, one keyset page at a time. */
-export async function listLeads(db: Db, query: LeadListQuery): Promise<{ data: Lead[]; nextCursor: string | null }> {
-	const byTime = query.sort in SORT_COLUMNS;
-	const value = sortValue(query.sort);
-	const direction = query.order;
-	let select = db
-		.selectFrom("leads")
-		.selectAll()
-		.select(value.as("sort_value"))
-		.select(OWNER.as("owner_id"))
-		.where("merged_into", "is", null);
+/** The filters a lead list carries (everything but its order and page). */
+export type LeadFilters = Omit<LeadListQuery, "sort" | "order" | "limit" | "cursor">;
+
+/** The live leads matching the filters, as a query to select from: the list, its export and "add all that match" share it. */
+export function filteredLeads(db: Db, query: LeadFilters) {
+	let select = db.selectFrom("leads").where("merged_into", "is", null);
 	if (query.stage) select = select.where("stage", "=", query.stage);
 	if (query.consent) select = select.where("consent_status", "=", query.consent);
 	if (query.source)
@@ -165,6 +162,17 @@ export async function listLeads(db: Db, query: LeadListQuery): Promise<{ data: L
 				or traits->>'company' ilike ${pattern} or user_id ilike ${pattern})`,
 		);
 	}
+	if (query.segment || query.account)
+		select = select.where(inScope(sql`leads.id`, { segment: query.segment, account: query.account }));
+	return select;
+}
+
+/** Leads matching the filters, one keyset page at a time. */
+export async function listLeads(db: Db, query: LeadListQuery): Promise<{ data: Lead[]; nextCursor: string | null }> {
+	const byTime = query.sort in SORT_COLUMNS;
+	const value = sortValue(query.sort);
+	const direction = query.order;
+	let select = filteredLeads(db, query).selectAll().select(value.as("sort_value")).select(OWNER.as("owner_id"));
 	if (query.cursor) {
 		const position = byTime ? decodeCursor(query.cursor, isUuid) : decodeNumberCursor(query.cursor, isUuid);
 		const after = "at" in position ? position.at : position.value;
@@ -229,8 +237,16 @@ export async function getLead(db: Db, id: string): Promise<LeadDetail> {
 		from handoffs h join owners o on o.id = h.owner_id left join teams t on t.id = h.team_id
 		where h.lead_id = ${row.id} order by h.assigned_at desc limit 1`.execute(db);
 	const latest = owner.rows[0];
+	const account = row.account_id
+		? await db
+				.selectFrom("accounts")
+				.select(["id", "name", "qualified_at"])
+				.where("id", "=", row.account_id)
+				.executeTakeFirst()
+		: undefined;
 	return {
 		...toLead(row, scores.get(row.id) ?? null),
+		account: account ? { id: account.id, name: account.name, qualified: account.qualified_at !== null } : null,
 		ownerId: latest?.id ?? null,
 		owner: latest
 			? {
@@ -310,18 +326,19 @@ export async function updateLead(db: Db, id: string, patch: LeadPatch, now: Date
 			.executeTakeFirstOrThrow();
 		// Fit reads the profile, so the score follows the change in the same transaction.
 		const profile = leadForScoring(row);
+		const changes = await linkLeadChanges(trx, [row.id]);
 		await scoreTouchedLeads(
 			trx,
 			{ events: new Map(), created: new Set(), profiles: new Map([[row.id, profile]]) },
 			now,
 		);
-		await recheckSegments(trx, [row.id], now);
+		await changes.follow(now);
 	});
 	return getLead(db, lead.id);
 }
 
 /** Erases a lead: its events, identities and the records merged into it. */
-export async function deleteLead(db: Db, id: string): Promise<void> {
+export async function deleteLead(db: Db, id: string, now: Date): Promise<void> {
 	const lead = await findLive(db, id);
 	await inTransaction(db, async (trx) => {
 		const ids = [
@@ -335,6 +352,12 @@ export async function deleteLead(db: Db, id: string): Promise<void> {
 		await trx.deleteFrom("segment_members").where("lead_id", "in", ids).execute();
 		await trx.deleteFrom("segment_changes").where("lead_id", "in", ids).execute();
 		await trx.updateTable("leads").set({ merged_into: null }).where("id", "in", ids).execute();
-		await trx.deleteFrom("leads").where("id", "in", ids).execute();
+		const gone = await trx.deleteFrom("leads").where("id", "in", ids).returning("account_id").execute();
+		// its company no longer counts it
+		await rollUpAccounts(
+			trx,
+			gone.flatMap((r) => (r.account_id ? [r.account_id] : [])),
+			now,
+		);
 	});
 }

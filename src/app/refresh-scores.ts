@@ -3,8 +3,8 @@ import { activeVersion } from "../storage/active-version.js";
 import type { Db } from "../storage/database.js";
 import { type ProfileRow, profileColumns } from "../storage/lead-profile.js";
 import { inTransaction } from "../storage/transaction.js";
+import { followScoreChanges } from "./lead-changes.js";
 import { profilesOf, scoreTouchedLeads } from "./score-leads.js";
-import { recheckSegments } from "./segments/segment-membership.js";
 
 /**
  * Brings stored scores older than `staleAfterMs` up to now: engagement decays and windows
@@ -29,7 +29,7 @@ export async function refreshStaleScores(
 			const last = leads.rows[leads.rows.length - 1];
 			if (!last) return 0;
 			await scoreTouchedLeads(trx, { events: new Map(), created: new Set(), profiles: profilesOf(leads.rows) }, now);
-			await recheckSegments(
+			await followScoreChanges(
 				trx,
 				leads.rows.map((r) => r.id),
 				now,

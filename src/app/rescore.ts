@@ -4,9 +4,9 @@ import type { Score } from "../domain/scoring/evaluate-score.js";
 import type { Db } from "../storage/database.js";
 import { type ScoreRow, writeScores } from "../storage/score-rows.js";
 import { activeModel, modelOfVersion } from "./active-model.js";
+import { followScoreChanges } from "./lead-changes.js";
 import { replayAll } from "./replay.js";
 import { promoteCrossings } from "./score-leads.js";
-import { recheckSegments } from "./segments/segment-membership.js";
 
 export interface RescoreProgress {
 	leads: number;
@@ -84,7 +84,7 @@ export async function rescoreAll(db: Db, options: RescoreOptions): Promise<Resco
 				causeOf: () => null,
 				now,
 			});
-			await recheckSegments(
+			await followScoreChanges(
 				trx,
 				leads.map((l) => l.row.id),
 				now,

@@ -19,6 +19,9 @@ const DIMENSIONS = (zone: string): Record<Query["by"], RawBuilder<string>> => ({
 		order by e.timestamp, e.message_id limit 1), '(none)')`,
 	owner: sql<string>`coalesce((select o.name from handoffs h join owners o on o.id = h.owner_id
 		where h.lead_id = l.id order by h.assigned_at desc limit 1), '(nobody)')`,
+	// a lead counts in each segment it is in now (so the groups may add up to more than the cohort)
+	segment: sql<string>`unnest(coalesce(nullif(array(select g.name from segment_members m
+		join segments g on g.id = m.segment_id where m.lead_id = l.id), '{}'), array['(none)']))`,
 	month: sql<string>`to_char(date_trunc('month', l.first_seen_at at time zone ${zone}), 'YYYY-MM')`,
 	all: sql<string>`'all'`,
 });

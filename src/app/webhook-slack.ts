@@ -21,6 +21,7 @@ const TITLES: Record<WebhookEventType, string> = {
 	"handoff.sla_breached": "First-touch SLA breached",
 	"segment.entered": "Entered a segment",
 	"segment.exited": "Left a segment",
+	"account.qualified": "Account qualified (MQA)",
 };
 
 /** A Slack-compatible message (incoming-webhook JSON) for an event. */
@@ -29,7 +30,8 @@ export function slackMessageOf(payload: { type: string; data: Record<string, unk
 	blocks: unknown[];
 } {
 	const lead = objectAt(payload.data.lead);
-	const who = slackEscape(String(lead.email ?? lead.id ?? "a lead"));
+	const account = objectAt(payload.data.account);
+	const who = slackEscape(String(lead.email ?? lead.id ?? account.name ?? "a lead"));
 	const why = typeof payload.data.reason === "string" ? slackEscape(payload.data.reason) : null;
 	const title = isWebhookEventType(payload.type) ? TITLES[payload.type] : slackEscape(payload.type);
 	const text = `${title}: ${who}${why ? ` — ${why}` : ""}`;

@@ -7,6 +7,7 @@ import { systemClock } from "../app/system-clock.js";
 import type { Clock } from "../domain/clock.js";
 import { AppError } from "../domain/errors.js";
 import type { Db } from "../storage/database.js";
+import { registerAccountRoutes } from "./account-routes.js";
 import { registerApiKeyRoutes } from "./api-key-routes.js";
 import { renderApiReference } from "./api-reference.js";
 import type { AuthEnv } from "./auth.js";
@@ -94,6 +95,7 @@ export function createApp({
 	registerSalesRoutes(app, db, { listen, shutdown, clock });
 	registerMetricsRoutes(app, db, clock);
 	registerSegmentRoutes(app, db, clock);
+	registerAccountRoutes(app, db, clock);
 	registerOutcomeRoutes(app, db, clock);
 	registerImportRoutes(app, db, clock);
 	registerApiKeyRoutes(app, db);

@@ -1,5 +1,4 @@
-import { Readable, Transform } from "node:stream";
-import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { Readable } from "node:stream";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { checkImport } from "../app/import/check-import.js";
 import { savedMapping, saveMapping } from "../app/import/import-mappings.js";
@@ -12,9 +11,7 @@ import { ImportKind, ImportQuery, ImportReport } from "../schemas/imports.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, actorIdOf, requireRole } from "./auth.js";
 import { ErrorResponse, json, secretKey as security } from "./route-helpers.js";
-
-/** An upload may be this large; it is read as a stream, never held whole. */
-const MAX_UPLOAD = 200 * 2 ** 20;
+import { uploadOf } from "./upload.js";
 
 function datesOf(spec: string | undefined): Record<string, ValueType> {
 	const types: Record<string, ValueType> = {};
@@ -30,24 +27,6 @@ function datesOf(spec: string | undefined): Record<string, ValueType> {
 		types[column] = { date: format as DateFormat };
 	}
 	return types;
-}
-
-/** The request body as a stream that stops at MAX_UPLOAD, and its first line (the headers). */
-function uploadOf(body: ReadableStream<Uint8Array> | null): Readable {
-	if (!body)
-		throw new AppError("validation_failed", "Send the CSV file as the request body.", [
-			{ field: "body", message: "empty" },
-		]);
-	let seen = 0;
-	const limit = new Transform({
-		transform(chunk: Buffer, _encoding, done) {
-			seen += chunk.length;
-			if (seen > MAX_UPLOAD)
-				done(new AppError("payload_too_large", "The file is over 200 MB: import it with the command line."));
-			else done(null, chunk);
-		},
-	});
-	return Readable.fromWeb(body as WebReadableStream<Uint8Array>).pipe(limit);
 }
 
 /** Upload a CSV of leads, events or outcomes: checked (dry run) or imported, as `qualify import` does. */

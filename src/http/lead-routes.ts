@@ -250,7 +250,7 @@ export function registerLeadRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: Clo
 		}),
 		async (c) => {
 			if (roleOf(c.get("principal")) === "sales") throw new AppError("forbidden", "Sales may not erase leads.");
-			await deleteLead(db, c.req.valid("param").id);
+			await deleteLead(db, c.req.valid("param").id, clock.now());
 			return c.body(null, 204);
 		},
 	);

@@ -82,7 +82,15 @@ export function registerMetricsRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: 
 		}),
 		async (c) => {
 			const q = c.req.valid("query");
-			return c.json({ data: await handoffMetrics(db, q.by, new Date(q.from), new Date(q.to)) }, 200);
+			return c.json(
+				{
+					data: await handoffMetrics(db, q.by, new Date(q.from), new Date(q.to), {
+						segment: q.segment,
+						account: q.account,
+					}),
+				},
+				200,
+			);
 		},
 	);
 }

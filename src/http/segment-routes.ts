@@ -1,5 +1,7 @@
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { listMembersFromCsv } from "../app/segments/list-csv.js";
 import { previewSegment } from "../app/segments/preview-segment.js";
+import { segmentChanges, segmentHistory } from "../app/segments/segment-history.js";
 import {
 	changeListMembers,
 	createSegment,
@@ -7,21 +9,30 @@ import {
 	getSegment,
 	listSegments,
 	refreshSegment,
+	updateSegment,
 } from "../app/segments/segments.js";
 import type { Clock } from "../domain/clock.js";
+import { STARTING_SEGMENTS } from "../domain/segments/starting-segments.js";
 import { listOf } from "../schemas/list.js";
 import {
 	Segment,
+	SegmentChangePage,
+	SegmentChangeQuery,
 	SegmentCreate,
 	SegmentDetail,
+	SegmentHistory,
+	SegmentHistoryQuery,
 	SegmentMembersChange,
 	SegmentPreview,
 	SegmentPreviewRequest,
 	SegmentRefresh,
+	SegmentUpdate,
+	StartingSegment,
 } from "../schemas/segments.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole } from "./auth.js";
 import { ErrorResponse, json, jsonBody, pathId, secretKey as security } from "./route-helpers.js";
+import { uploadOf } from "./upload.js";
 
 const SegmentId = pathId("3f2a…");
 const tags = ["Segments"];
@@ -48,6 +59,20 @@ export function registerSegmentRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: 
 			},
 		}),
 		async (c) => c.json(await previewSegment(db, c.req.valid("json"), clock.now()), 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/segments/templates",
+			tags,
+			summary: "Segments to start from",
+			description:
+				"The seeds' advice as conditions to adapt: MQLs who replied or were called, by region, decision-makers in target industries, the journey's top, middle and bottom, MQLs waiting over 14 days, quiet lurkers.",
+			security,
+			responses: { 200: json(listOf(StartingSegment), "Each with why it helps and its text") },
+		}),
+		(c) => c.json({ data: [...STARTING_SEGMENTS] }, 200),
 	);
 
 	app.openapi(
@@ -93,6 +118,87 @@ export function registerSegmentRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: 
 			responses: { 200: json(SegmentDetail, "The segment"), 404: notFound },
 		}),
 		async (c) => c.json(await getSegment(db, c.req.valid("param").id), 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "patch",
+			path: "/v1/segments/{id}",
+			tags,
+			summary: "Rename a segment or change its condition",
+			description:
+				"A new condition takes effect at once: the segment is brought up to date in the same transaction (each entry and exit logged), and so are the segments that name it. A segment that others name keeps its name; a condition may not lean on its own segment through others.",
+			security,
+			request: { params: SegmentId, body: jsonBody(SegmentUpdate) },
+			responses: {
+				200: json(SegmentDetail, "The segment as it is now"),
+				400: json(ErrorResponse, "The text or the tree is wrong, or the name or condition would break another segment"),
+				404: notFound,
+				409: json(ErrorResponse, "The name is taken, or a static list was given a condition"),
+			},
+		}),
+		async (c) => c.json(await updateSegment(db, c.req.valid("param").id, c.req.valid("json"), clock.now()), 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/segments/{id}/history",
+			tags,
+			summary: "A segment's size over time",
+			description:
+				"Members at the end of each of the last `days` days in `zone`, with how many entered and left that day; the last day's size is the segment's members now.",
+			security,
+			request: { params: SegmentId, query: SegmentHistoryQuery },
+			responses: { 200: json(SegmentHistory, "One row a day, oldest first"), 404: notFound },
+		}),
+		async (c) => c.json(await segmentHistory(db, c.req.valid("param").id, c.req.valid("query"), clock.now()), 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/segments/{id}/changes",
+			tags,
+			summary: "A segment's entries and exits, newest first",
+			security,
+			request: { params: SegmentId, query: SegmentChangeQuery },
+			responses: { 200: json(SegmentChangePage, "A page of entries and exits"), 404: notFound },
+		}),
+		async (c) => c.json(await segmentChanges(db, c.req.valid("param").id, c.req.valid("query")), 200),
+	);
+
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/segments/{id}/members.csv",
+			tags,
+			summary: "Add or remove a static list's members from a CSV",
+			description:
+				"The body is a CSV (text/csv) with a column headed email or id (lead_id), or one column of e-mail addresses. Every row must name a live lead: if one does not, nothing changes and the rows are named by line.",
+			security,
+			request: {
+				params: SegmentId,
+				query: z.object({ action: z.enum(["add", "remove"]).default("add") }),
+			},
+			responses: {
+				200: json(SegmentRefresh.extend({ rows: z.number().int() }), "How many entered and left, of how many rows"),
+				400: json(ErrorResponse, "A row names no lead, or the file names no column"),
+				404: notFound,
+				409: json(ErrorResponse, "A dynamic segment"),
+			},
+		}),
+		async (c) =>
+			c.json(
+				await listMembersFromCsv(
+					db,
+					c.req.valid("param").id,
+					uploadOf(c.req.raw.body),
+					c.req.valid("query").action,
+					clock.now(),
+				),
+				200,
+			),
 	);
 
 	app.openapi(

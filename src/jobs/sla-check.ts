@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Logger } from "pino";
+import { recheckSegments } from "../app/segments/segment-membership.js";
 import { emitEvent } from "../app/webhook-events.js";
 import { pickOwner, slaDueAt } from "../domain/handoff.js";
 import type { Db } from "../storage/database.js";
@@ -13,6 +14,7 @@ interface Due {
 	owner_id: string | null;
 	team_id: string;
 	email: string | null;
+	named: boolean;
 }
 
 /**
@@ -25,8 +27,8 @@ export function slaCheck(db: Db, logger?: Logger) {
 	return async (job: Job): Promise<void> => {
 		await inTransaction(db, async (trx) => {
 			const due = (
-				await sql<Due>`select h.id, h.lead_id, h.owner_id, h.team_id, l.email
-					from handoffs h join leads l on l.id = h.lead_id
+				await sql<Due>`select h.id, h.lead_id, h.owner_id, h.team_id, l.email, coalesce(a.named, false) as named
+					from handoffs h join leads l on l.id = h.lead_id left join accounts a on a.id = l.account_id
 					where h.id = ${String(job.payload.handoffId)}::uuid and h.status = 'open' and h.first_touch_at is null
 						and (h.breached_at is null or h.breached_at < h.sla_due_at) and h.sla_due_at <= now()
 						and h.team_id is not null
@@ -36,7 +38,8 @@ export function slaCheck(db: Db, logger?: Logger) {
 			if (!due || !team) return;
 			await sql`update handoffs set breached_at = now() where id = ${due.id}::uuid`.execute(trx);
 			let reassignedTo: string | null = null;
-			if (team.escalation === "reassign") {
+			// a named account's lead stays with the account's owner: the breach is told, not re-routed
+			if (team.escalation === "reassign" && !due.named) {
 				reassignedTo = pickOwner(await ownerLoads(trx, team.id, due.owner_id))?.id ?? null;
 				if (reassignedTo) {
 					const next = new Date(slaDueAt(Date.now(), team.slaMinutes, team.hours));
@@ -48,6 +51,8 @@ export function slaCheck(db: Db, logger?: Logger) {
 					await enqueueJob(trx, "handoff.sla_check", { handoffId: due.id }, { runAt: next });
 				}
 			}
+			// the lead's owner changed: segments on owner and team follow it
+			if (reassignedTo) await recheckSegments(trx, [due.lead_id], new Date());
 			if (team.managerEmail) await enqueueJob(trx, "email.handoff", { handoffId: due.id, kind: "breached" });
 			if (reassignedTo) await enqueueJob(trx, "email.handoff", { handoffId: due.id, kind: "assigned" });
 			await emitEvent(trx, "handoff.sla_breached", {

@@ -1,6 +1,8 @@
 // The API as the web app calls it: each route's query, body and answer, as types only (the
 // zod schemas beside this file are their source; the server validates with them). The web app
 // imports this file type-only, so a change to a shape is a compile error in the page that uses it.
+
+import type { AccountDetail, AccountPage, AccountPatch, AccountSettings, AccountTimeline } from "./accounts.js";
 import type { ApiKey, ApiKeyCreated, ApiKeyInput } from "./api-keys.js";
 import type {
 	Handoff,
@@ -17,7 +19,7 @@ import type {
 	TouchInput,
 } from "./handoff.js";
 import type { ImportQuery, ImportReport } from "./imports.js";
-import type { EventPage, LeadDetail, LeadListQuery, LeadPage, LeadPatch } from "./leads.js";
+import type { EventPage, LeadDetail, LeadFilters, LeadListQuery, LeadPage, LeadPatch } from "./leads.js";
 import type { StageChange, StageMoveRequest, StageMoves } from "./lifecycle.js";
 import type { FunnelQuery, FunnelReport, HandoffMetrics, PeriodPreset } from "./metrics.js";
 import type {
@@ -33,11 +35,15 @@ import type {
 } from "./scoring-model.js";
 import type {
 	Segment,
+	SegmentChangePage,
 	SegmentCreate,
 	SegmentDetail,
+	SegmentHistory,
 	SegmentPreview,
 	SegmentPreviewRequest,
 	SegmentRefresh,
+	SegmentUpdate,
+	StartingSegment,
 } from "./segments.js";
 import type { DemoStatus } from "./setup.js";
 import type { DraftFromSignals, SignalsReport } from "./signals.js";
@@ -141,17 +147,41 @@ export interface ApiRoutes {
 	"GET /v1/metrics/funnel": { query: FunnelQuery; response: FunnelReport };
 	"POST /v1/segments/preview": { body: SegmentPreviewRequest; response: SegmentPreview };
 	"GET /v1/segments": { response: List<Segment> };
+	"GET /v1/accounts": {
+		query: { q?: string; qualified?: "true" | "false"; owner?: string; sort?: string; limit?: string; offset?: string };
+		response: AccountPage;
+	};
+	"GET /v1/accounts/settings": { response: AccountSettings };
+	"PUT /v1/accounts/settings": { body: AccountSettings; response: AccountSettings };
+	"GET /v1/accounts/:id": { response: AccountDetail };
+	"PATCH /v1/accounts/:id": { body: AccountPatch; response: AccountDetail };
+	"GET /v1/accounts/:id/timeline": { query: { limit?: string; cursor?: string }; response: AccountTimeline };
+	"GET /v1/segments/templates": { response: List<StartingSegment> };
+	"PATCH /v1/segments/:id": { body: SegmentUpdate; response: SegmentDetail };
+	"GET /v1/segments/:id/history": { query: { days?: string; zone?: string }; response: SegmentHistory };
+	"GET /v1/segments/:id/changes": {
+		query: { change?: "entered" | "exited"; limit?: string; cursor?: string };
+		response: SegmentChangePage;
+	};
+	"POST /v1/segments/:id/members.csv": {
+		query: { action?: "add" | "remove" };
+		body: Blob;
+		response: SegmentRefresh & { rows: number };
+	};
 	"POST /v1/segments": { body: SegmentCreate; response: SegmentDetail };
 	"GET /v1/segments/:id": { response: SegmentDetail };
 	"DELETE /v1/segments/:id": { response: null };
 	"POST /v1/segments/:id/refresh": { response: SegmentRefresh };
-	"POST /v1/segments/:id/members": { body: { add?: string[]; remove?: string[] }; response: SegmentRefresh };
+	"POST /v1/segments/:id/members": {
+		body: { add?: string[]; remove?: string[]; addMatching?: Partial<Record<keyof LeadFilters, string>> };
+		response: SegmentRefresh;
+	};
 	"GET /v1/metrics/signals": {
 		query: { preset?: PeriodPreset; from?: string; to?: string; zone?: string; minLeads?: number; limit?: number };
 		response: SignalsReport;
 	};
 	"GET /v1/metrics/handoffs": {
-		query: { by?: "owner" | "team" | "source"; from: string; to: string };
+		query: { by?: "owner" | "team" | "source"; from: string; to: string; segment?: string; account?: string };
 		response: HandoffMetrics;
 	};
 }

@@ -38,6 +38,10 @@ export const Lead = z
 export type Lead = z.infer<typeof Lead>;
 
 export const LeadDetail = Lead.extend({
+	account: z
+		.object({ id: z.uuid(), name: z.string().nullable(), qualified: z.boolean() })
+		.nullable()
+		.openapi({ description: "the company the lead belongs to" }),
 	owner: z
 		.object({
 			id: z.uuid(),
@@ -85,6 +89,8 @@ export const LeadListQuery = z.object({
 		.optional()
 		.openapi({ description: "leads with an event of this kind: track:Demo Requested, page:/pricing" }),
 	stage: z.enum(STAGES).optional(),
+	segment: z.uuid().optional().openapi({ description: "members of this segment or list now" }),
+	account: z.uuid().optional().openapi({ description: "the people of this company" }),
 	consent: ConsentStatus.optional(),
 	grade: z.enum(["A", "B", "C", "D"]).optional().openapi({ description: "by the active model's stored score" }),
 	temperature: z.enum(["cold", "warm", "hot"]).optional(),
@@ -124,6 +130,12 @@ export const LeadListQuery = z.object({
 	cursor: z.string().max(500).optional(),
 });
 export type LeadListQuery = z.infer<typeof LeadListQuery>;
+
+/** A lead list's filters without its order and page: "all leads that match". */
+export const LeadFilters = LeadListQuery.omit({ sort: true, order: true, limit: true, cursor: true })
+	.strict()
+	.openapi("LeadFilters");
+export type LeadFilters = z.infer<typeof LeadFilters>;
 
 export const LeadPage = z.object({ data: z.array(Lead), nextCursor: z.string().nullable() }).openapi("LeadPage");
 

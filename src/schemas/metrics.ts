@@ -15,6 +15,8 @@ export const FunnelQuery = z
 		to: Day.optional().openapi({ description: "last day of the period, included" }),
 		zone: Zone.default("UTC"),
 		interval: z.enum(["day", "week"]).optional().openapi({ description: "default: days up to 62 days, else weeks" }),
+		segment: z.uuid().optional().openapi({ description: "only the leads in this segment or list now" }),
+		account: z.uuid().optional().openapi({ description: "only the people of this company" }),
 	})
 	.refine((q) => q.preset !== undefined || q.from !== undefined, {
 		message: "give a preset, or from and to",
@@ -93,6 +95,8 @@ export const HandoffMetricsQuery = z.object({
 	by: z.enum(["owner", "team", "source"]).default("team"),
 	from: z.iso.datetime({ offset: true }),
 	to: z.iso.datetime({ offset: true }),
+	segment: z.uuid().optional().openapi({ description: "only handoffs of leads in this segment or list now" }),
+	account: z.uuid().optional().openapi({ description: "only handoffs of this company's people" }),
 });
 
 export const HandoffMetricsRow = z
@@ -120,7 +124,10 @@ export const StageReportQuery = z
 		from: Day.optional(),
 		to: Day.optional(),
 		zone: Zone.default("UTC"),
-		by: z.enum(["source", "campaign", "landingPage", "owner", "month", "all"]).default("all"),
+		by: z
+			.enum(["source", "campaign", "landingPage", "owner", "segment", "month", "all"])
+			.default("all")
+			.openapi({ description: "segment: each segment or list a lead is in now (a lead may count in several)" }),
 	})
 	.refine((q) => q.preset !== undefined || (q.from !== undefined && q.to !== undefined), {
 		message: "give a preset, or from and to",

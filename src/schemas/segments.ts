@@ -1,4 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { isTimeZone } from "../domain/traits.js";
+import { LeadFilters } from "./leads.js";
 
 /** Fields of the lead itself (anything else named in a segment is a trait). */
 export const LEAD_FIELDS = [
@@ -14,6 +16,12 @@ export const LEAD_FIELDS = [
 	/** the name of the owner of the lead's latest handoff, and its team */
 	"owner",
 	"team",
+	/** the lead's company (see accounts): its name, domain, fit, engagement, and whether it is an MQA */
+	"account",
+	"account_domain",
+	"account_fit",
+	"account_engagement",
+	"account_qualified",
 ] as const;
 export type LeadField = (typeof LEAD_FIELDS)[number];
 
@@ -220,6 +228,16 @@ export const SegmentCreate = z
 	.openapi("SegmentCreate");
 export type SegmentCreate = z.input<typeof SegmentCreate>;
 
+export const SegmentUpdate = z
+	.object({ name: z.string().trim().min(1, "name the segment").max(120).optional(), ...textOrTree })
+	.strict()
+	.refine((s) => s.text === undefined || s.condition === undefined, {
+		message: "give the text or the condition, not both",
+		path: ["text"],
+	})
+	.openapi("SegmentUpdate");
+export type SegmentUpdate = z.input<typeof SegmentUpdate>;
+
 export const Segment = z
 	.object({
 		id: z.string(),
@@ -250,6 +268,9 @@ export const SegmentMembersChange = z
 	.object({
 		add: z.array(z.uuid()).max(10_000).default([]),
 		remove: z.array(z.uuid()).max(10_000).default([]),
+		addMatching: LeadFilters.optional().openapi({
+			description: 'also add every live lead these lead-list filters match now (the list\'s "all that match")',
+		}),
 	})
 	.strict()
 	.openapi("SegmentMembersChange");
@@ -258,3 +279,40 @@ export const SegmentRefresh = z
 	.object({ entered: z.number().int(), exited: z.number().int(), members: z.number().int() })
 	.openapi("SegmentRefresh");
 export type SegmentRefresh = z.infer<typeof SegmentRefresh>;
+
+export const SegmentHistoryQuery = z.object({
+	days: z.coerce.number().int().min(1).max(730).default(90),
+	zone: z.string().refine(isTimeZone, { message: "not an IANA time zone such as Europe/Berlin" }).default("UTC"),
+});
+
+export const SegmentHistory = z
+	.object({
+		zone: z.string(),
+		days: z.array(
+			z.object({
+				day: z.string().openapi({ example: "2026-11-30" }),
+				entered: z.number().int(),
+				exited: z.number().int(),
+				size: z.number().int().openapi({ description: "members at the end of the day" }),
+			}),
+		),
+	})
+	.openapi("SegmentHistory");
+export type SegmentHistory = z.infer<typeof SegmentHistory>;
+
+export const SegmentChangePage = z
+	.object({ data: z.array(SegmentChange), nextCursor: z.string().nullable() })
+	.openapi("SegmentChangePage");
+export type SegmentChangePage = z.infer<typeof SegmentChangePage>;
+
+export const SegmentChangeQuery = z.object({
+	change: z.enum(["entered", "exited"]).optional(),
+	limit: z.coerce.number().int().min(1).max(500).default(50),
+	cursor: z.string().max(200).optional(),
+});
+
+/** A starting segment the builder offers (see domain/segments/starting-segments.ts). */
+export const StartingSegment = z
+	.object({ name: z.string(), why: z.string(), text: z.string() })
+	.openapi("StartingSegment");
+export type StartingSegment = z.infer<typeof StartingSegment>;

@@ -10,6 +10,7 @@ export const WEBHOOK_EVENT_TYPES = [
 	"handoff.sla_breached",
 	"segment.entered",
 	"segment.exited",
+	"account.qualified",
 ] as const;
 export const WebhookEventType = z.enum(WEBHOOK_EVENT_TYPES);
 export type WebhookEventType = z.infer<typeof WebhookEventType>;

@@ -36,7 +36,33 @@ export interface LeadsTable {
 	predicted_chance: number | null;
 	/** its history changed since it was last predicted */
 	prediction_due: Generated<boolean>;
+	/** the company the lead belongs to (accounts) */
+	account_id: Generated<string | null>;
 	created_at: Generated<Date>;
+	updated_at: Generated<Date>;
+}
+
+export interface AccountsTable {
+	id: string;
+	group_id: string | null;
+	domain: string | null;
+	name: string | null;
+	traits: Generated<Json>;
+	owner_id: string | null;
+	named: Generated<boolean>;
+	members: Generated<number>;
+	fit: Generated<number>;
+	engagement: Generated<number>;
+	engaged_people: Generated<number>;
+	roles: Generated<Json>;
+	qualified_at: Timestamp | null;
+	rolled_up_at: Timestamp | null;
+	created_at: Generated<Date>;
+}
+
+export interface AccountSettingsTable {
+	id: number;
+	settings: Json;
 	updated_at: Generated<Date>;
 }
 
@@ -345,6 +371,8 @@ export interface Tables {
 	segments: SegmentsTable;
 	segment_members: SegmentMembersTable;
 	segment_changes: SegmentChangesTable;
+	accounts: AccountsTable;
+	account_settings: AccountSettingsTable;
 	users: UsersTable;
 	sessions: SessionsTable;
 }

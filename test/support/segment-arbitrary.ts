@@ -32,6 +32,8 @@ export const STRINGS = [
 	"pro",
 	"/pricing",
 	"/blog",
+	"firm1.io",
+	"Acme",
 ];
 export const NUMBERS = [0, 5, 10, 2.5, -1, 30, 50, 22, 3];
 /** Lists the store's leads may be on (and one that does not exist). */

@@ -14,6 +14,8 @@ import {
 import { ErrorNote } from "./forms";
 import { Link, Navigate, useLocation } from "./nav";
 import { Account } from "./pages/Account";
+import { AccountPage } from "./pages/AccountPage";
+import { Accounts } from "./pages/Accounts";
 import { Backtest } from "./pages/Backtest";
 import { CompareModels } from "./pages/CompareModels";
 import { Dashboard } from "./pages/Dashboard";
@@ -23,6 +25,9 @@ import { LeadDetail } from "./pages/LeadDetail";
 import { Leads } from "./pages/Leads";
 import { Queue } from "./pages/Queue";
 import { Scoring } from "./pages/Scoring";
+import { SegmentBuilder } from "./pages/SegmentBuilder";
+import { SegmentPage } from "./pages/SegmentPage";
+import { Segments } from "./pages/Segments";
 import { Settings } from "./pages/Settings";
 import { Signals } from "./pages/Signals";
 
@@ -143,6 +148,8 @@ const NAV: Array<{ to: string; label: string; roles: ReadonlyArray<User["role"]>
 	{ to: "/dashboard", label: "Dashboard", roles: ["admin", "marketing", "sales"] },
 	{ to: "/queue", label: "Sales queue", roles: ["admin", "marketing", "sales"] },
 	{ to: "/leads", label: "Leads", roles: ["admin", "marketing", "sales"] },
+	{ to: "/segments", label: "Segments", roles: ["admin", "marketing", "sales"] },
+	{ to: "/accounts", label: "Accounts", roles: ["admin", "marketing", "sales"] },
 	{ to: "/scoring", label: "Scoring", roles: ["admin", "marketing", "sales"] },
 	{ to: "/settings", label: "Settings", roles: ["admin"] },
 ];
@@ -158,15 +165,26 @@ function Page({ path, query, user }: { path: string; query: URLSearchParams; use
 	if (backtestId) return <Backtest id={backtestId} />;
 	const modelId = /^\/scoring\/([0-9a-f-]{36})$/.exec(path)?.[1];
 	if (modelId) return <DraftEditor id={modelId} user={user} />;
+	const accountId = /^\/accounts\/([0-9a-f-]{36})$/.exec(path)?.[1];
+	if (accountId) return <AccountPage id={accountId} user={user} />;
+	if (path === "/segments/new") return <SegmentBuilder />;
+	const editSegment = /^\/segments\/([0-9a-f-]{36})\/edit$/.exec(path)?.[1];
+	if (editSegment) return <SegmentBuilder id={editSegment} />;
+	const segmentId = /^\/segments\/([0-9a-f-]{36})$/.exec(path)?.[1];
+	if (segmentId) return <SegmentPage id={segmentId} user={user} />;
 	if (path.startsWith("/settings")) return <Settings path={path} />;
 	if (path === "/account") return <Account user={user} />;
 	switch (path) {
 		case "/dashboard":
-			return <Dashboard user={user} />;
+			return <Dashboard user={user} segment={query.get("segment")} account={query.get("account")} />;
+		case "/segments":
+			return <Segments user={user} />;
+		case "/accounts":
+			return <Accounts user={user} />;
 		case "/queue":
 			return <Queue user={user} />;
 		case "/leads":
-			return <Leads query={query} />;
+			return <Leads query={query} user={user} />;
 		case "/scoring":
 			return <Scoring user={user} published={query.get("published")} />;
 		default:

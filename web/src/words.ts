@@ -39,6 +39,7 @@ export const WEBHOOK_EVENT_WORDS: Record<WebhookEventType, string> = {
 	"handoff.sla_breached": "a first-touch SLA is breached",
 	"segment.entered": "a lead enters a segment",
 	"segment.exited": "a lead leaves a segment",
+	"account.qualified": "a company qualifies (MQA)",
 };
 
 /** A share as a percentage to one decimal ("—" when there is none to give). */

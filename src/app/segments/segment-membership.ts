@@ -34,7 +34,7 @@ interface Move {
 // a segment's lock: a refresh holds it exclusively, a re-check of some leads shared
 const lockKey = (id: RawBuilder<unknown>) => sql`hashtextextended('qualify:segment:' || ${id}::text, 0)`;
 
-// Checked trees by segment and version: ingest re-checks every batch, and a tree is checked once.
+// Checked trees by segment and the digest of its stored tree: ingest re-checks every batch, and a tree is checked once.
 const parsed = new Map<string, { version: string; condition: SegmentCondition }>();
 function conditionOf(id: string, version: string, raw: unknown): SegmentCondition {
 	const known = parsed.get(id);
@@ -47,7 +47,7 @@ function conditionOf(id: string, version: string, raw: unknown): SegmentConditio
 /** Every dynamic segment, in the order they may be checked (a segment after those it names). */
 export async function dynamicSegments(trx: Transaction<Tables>): Promise<DynamicSegment[][]> {
 	const rows = await sql<{ id: string; name: string; condition: unknown; version: string }>`select id, name,
-			condition, updated_at::text as version
+			condition, md5(condition::text) as version
 		from segments where kind = 'dynamic' order by id`.execute(trx);
 	return segmentLevels(
 		rows.rows.map((r) => ({ id: r.id, name: r.name, condition: conditionOf(r.id, r.version, r.condition) })),

@@ -22,6 +22,8 @@ import type { Db } from "../../storage/database.js";
 const DAY = 86_400_000;
 type Sql = RawBuilder<unknown>;
 
+const accountColumn = (value: Sql) => sql`(select ${value} from accounts a where a.id = l.account_id)`;
+
 const LEAD_COLUMNS: Record<LeadField, Sql> = {
 	stage: sql`to_jsonb(l.stage)`,
 	consent: sql`to_jsonb(l.consent_status)`,
@@ -36,6 +38,11 @@ const LEAD_COLUMNS: Record<LeadField, Sql> = {
 		order by assigned_at desc, id desc limit 1) h join owners o on o.id = h.owner_id)`,
 	team: sql`(select to_jsonb(t.name) from (select team_id from handoffs where lead_id = l.id
 		order by assigned_at desc, id desc limit 1) h join teams t on t.id = h.team_id)`,
+	account: accountColumn(sql`to_jsonb(a.name)`),
+	account_domain: accountColumn(sql`to_jsonb(a.domain)`),
+	account_fit: accountColumn(sql`to_jsonb(a.fit)`),
+	account_engagement: accountColumn(sql`to_jsonb(a.engagement)`),
+	account_qualified: accountColumn(sql`to_jsonb(a.qualified_at is not null)`),
 };
 
 const COUNT_SQL: Record<CountOp, Sql> = {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Transaction } from "kysely";
 import { AppError } from "../../domain/errors.js";
-import { agingSegments, namedSegments } from "../../domain/segments/segment-dependencies.js";
+import { agingSegments, cycleThrough, namedSegments } from "../../domain/segments/segment-dependencies.js";
 import { printSegment } from "../../domain/segments/segment-text.js";
 import {
 	type Segment,
@@ -10,10 +10,12 @@ import {
 	type SegmentDetail,
 	type SegmentRefresh,
 	SegmentCondition as SegmentSchema,
+	type SegmentUpdate,
 } from "../../schemas/segments.js";
 import type { Db } from "../../storage/database.js";
 import type { Tables } from "../../storage/tables.js";
 import { inTransaction } from "../../storage/transaction.js";
+import { filteredLeads, type LeadFilters } from "../leads.js";
 import { segmentOf } from "./preview-segment.js";
 import { announce, dynamicSegments, recheckSegments, refreshSegmentIn, tally } from "./segment-membership.js";
 
@@ -36,10 +38,77 @@ export async function createSegment(db: Db, input: SegmentCreate, now: Date): Pr
 			if (condition) await refreshSegmentIn(trx, { id, name, condition }, now);
 		});
 	} catch (error) {
-		if (errorCode(error) === "23505")
-			throw new AppError("conflict", `A segment is already named "${input.name.trim()}".`, [
-				{ field: "name", message: "already taken" },
-			]);
+		if (errorCode(error) === "23505") throw nameTaken(name);
+		throw error;
+	}
+	return getSegment(db, id);
+}
+
+const nameTaken = (name: string) =>
+	new AppError("conflict", `A segment is already named "${name}".`, [{ field: "name", message: "already taken" }]);
+
+/**
+ * Renames a segment or changes its condition; a dynamic one is brought up to date at once, in
+ * the same transaction (who left and who entered is logged as for any change). A segment that
+ * others name keeps its name, and a condition may not come back round to its own segment.
+ */
+export async function updateSegment(db: Db, id: string, input: SegmentUpdate, now: Date): Promise<SegmentDetail> {
+	const newCondition = input.text !== undefined || input.condition !== undefined ? segmentOf(input) : null;
+	try {
+		await inTransaction(db, async (trx) => {
+			const row = await trx
+				.selectFrom("segments")
+				.select(["name", "kind"])
+				.where("id", "=", id)
+				.forUpdate()
+				.executeTakeFirst();
+			if (!row) throw new AppError("not_found", `No segment ${id}.`);
+			if (newCondition && row.kind === "static")
+				throw new AppError("conflict", "A static list has no condition: add or remove its members.");
+			const name = input.name?.trim() ?? row.name;
+			const others = (
+				await trx.selectFrom("segments").select(["name", "condition"]).where("id", "!=", id).execute()
+			).map((s) => ({ name: s.name, condition: s.condition === null ? null : SegmentSchema.parse(s.condition) }));
+			if (name.toLowerCase() !== row.name.toLowerCase()) {
+				const namers = others.filter((s) => s.condition && namedSegments(s.condition).has(row.name.toLowerCase()));
+				if (namers.length > 0)
+					throw new AppError("validation_failed", "Other segments name this one.", [
+						{
+							field: "name",
+							message: `named by ${namers.map((s) => `"${s.name}"`).join(", ")}: change them first`,
+						},
+					]);
+			}
+			if (newCondition) {
+				await checkNamedSegments(trx, name, newCondition);
+				const cycle = cycleThrough(others, name, newCondition);
+				if (cycle.length > 0)
+					throw new AppError("validation_failed", "The condition would lean on itself.", [
+						{ field: "text", message: `"${cycle[0]}" names this segment (${[...cycle, name].join(" → ")})` },
+					]);
+			}
+			await trx
+				.updateTable("segments")
+				.set({
+					name,
+					updated_at: now,
+					...(newCondition ? { condition: JSON.stringify(newCondition) } : {}),
+				})
+				.where("id", "=", id)
+				.execute();
+			if (newCondition) {
+				await refreshSegmentIn(trx, { id, name, condition: newCondition }, now);
+				// the segments that name this one, directly or through others, follow it
+				const affected = new Set([name.toLowerCase()]);
+				for (const segment of (await dynamicSegments(trx)).flat()) {
+					if (![...namedSegments(segment.condition)].some((n) => affected.has(n))) continue;
+					await refreshSegmentIn(trx, segment, now);
+					affected.add(segment.name.toLowerCase());
+				}
+			}
+		});
+	} catch (error) {
+		if (errorCode(error) === "23505") throw nameTaken(input.name?.trim() ?? "");
 		throw error;
 	}
 	return getSegment(db, id);
@@ -152,7 +221,7 @@ export async function refreshAllSegments(db: Db, now: Date): Promise<SegmentRefr
 export async function changeListMembers(
 	db: Db,
 	id: string,
-	change: { add: readonly string[]; remove: readonly string[] },
+	change: { add: readonly string[]; remove: readonly string[]; addMatching?: LeadFilters | undefined },
 	now: Date,
 ): Promise<SegmentRefresh> {
 	return inTransaction(db, async (trx) => {
@@ -172,7 +241,11 @@ export async function changeListMembers(
 		const moves = await sql<{ change: "entered" | "exited"; lead_id: string }>`
 			with came as (
 				insert into segment_members (segment_id, lead_id, entered_at)
-				select ${id}::uuid, a, ${now}::timestamptz from unnest(${[...change.add]}::uuid[]) as a
+				select ${id}::uuid, a, ${now}::timestamptz from (
+					select unnest(${[...change.add]}::uuid[]) as a
+					${change.addMatching ? sql`union select leads.id from (${filteredLeads(trx, change.addMatching).select("leads.id")}) leads` : sql``}
+				) adding
+				where a <> all(${[...change.remove]}::uuid[])
 				on conflict (segment_id, lead_id) do nothing returning lead_id),
 			gone as (
 				delete from segment_members where segment_id = ${id}::uuid

@@ -32,6 +32,8 @@ export interface SegmentLead {
 	/** the owner and team of the lead's latest handoff, by name */
 	owner: string | null;
 	team: string | null;
+	/** the lead's company, when it has one */
+	account: { name: string | null; domain: string | null; fit: number; engagement: number; qualified: boolean } | null;
 	/** the lead's IANA time zone, when known (local_hour and local_weekday read it; UTC otherwise) */
 	timezone: string | null;
 	/** the names of the segments and lists the lead is in, lower-cased */
@@ -77,6 +79,16 @@ function leadField(lead: SegmentLead, field: LeadField): unknown {
 			return lead.owner;
 		case "team":
 			return lead.team;
+		case "account":
+			return lead.account?.name ?? null;
+		case "account_domain":
+			return lead.account?.domain ?? null;
+		case "account_fit":
+			return lead.account?.fit ?? null;
+		case "account_engagement":
+			return lead.account?.engagement ?? null;
+		case "account_qualified":
+			return lead.account ? lead.account.qualified : null;
 	}
 }
 

@@ -65,3 +65,33 @@ export function agingSegments<T extends { name: string; condition: SegmentCondit
 		return true;
 	});
 }
+
+/**
+ * The segments that would name `name` through others (directly or by a chain) if it were saved
+ * with this condition: a segment may not lean on itself. Empty when saving it is safe.
+ */
+export function cycleThrough(
+	segments: ReadonlyArray<{ name: string; condition: SegmentCondition | null }>,
+	name: string,
+	condition: SegmentCondition,
+): string[] {
+	const target = name.toLowerCase();
+	const names = new Map(
+		segments.map((s) => [s.name.toLowerCase(), s.condition ? [...namedSegments(s.condition)] : []] as const),
+	);
+	names.set(target, [...namedSegments(condition)]);
+	const path: string[] = [];
+	const seen = new Set<string>();
+	const visit = (at: string): boolean => {
+		for (const next of names.get(at) ?? []) {
+			if (next === target) return true;
+			if (seen.has(next)) continue;
+			seen.add(next);
+			path.push(next);
+			if (visit(next)) return true;
+			path.pop();
+		}
+		return false;
+	};
+	return visit(target) ? path : [];
+}

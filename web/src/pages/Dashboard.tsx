@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { FunnelReport, PeriodPreset } from "../../../src/schemas/metrics";
+import type { Segment } from "../../../src/schemas/segments";
 import { request, type User } from "../api";
 import { ErrorNote, failure } from "../forms";
 import { Link } from "../nav";
@@ -135,30 +136,74 @@ function SeriesChart({ series, interval }: { series: Report["series"]; interval:
 type Choice = { preset: PeriodPreset } | { from: string; to: string };
 
 /** The funnel for a period and how it moves: the page marketing and sales managers open first. */
-export function Dashboard({ user }: { user: User }) {
+export function Dashboard({
+	user,
+	segment: initialSegment = null,
+	account: initialAccount = null,
+}: {
+	user: User;
+	segment?: string | null;
+	account?: string | null;
+}) {
+	const [account, setAccount] = useState(initialAccount ?? "");
+	const [accountName, setAccountName] = useState<string | null>(null);
+	useEffect(() => {
+		if (account)
+			request("GET /v1/accounts/:id", { params: { id: account } }).then(
+				(a) => setAccountName(a.name ?? a.domain ?? a.groupId),
+				() => setAccountName(null),
+			);
+	}, [account]);
 	const [choice, setChoice] = useState<Choice>({ preset: "last-30-days" });
+	const [segment, setSegment] = useState(initialSegment ?? "");
+	const [segments, setSegments] = useState<Segment[]>([]);
+	useEffect(() => {
+		request("GET /v1/segments").then(
+			(r) => setSegments(r.data),
+			() => setSegments([]),
+		);
+	}, []);
+	useEffect(() => {
+		const scope = new URLSearchParams({ ...(segment ? { segment } : {}), ...(account ? { account } : {}) }).toString();
+		window.history.replaceState(null, "", `/dashboard${scope ? `?${scope}` : ""}`);
+	}, [segment, account]);
 	const [report, setReport] = useState<Report | null>(null);
 	const [error, setError] = useState<string | null>(null);
 	const [version, setVersion] = useState(0);
 	useEffect(() => {
 		void version;
 		setError(null);
-		request("GET /v1/metrics/funnel", { query: { ...choice, zone } }).then(setReport, (e) => setError(failure(e)));
-	}, [choice, version]);
+		request("GET /v1/metrics/funnel", {
+			query: { ...choice, zone, ...(segment ? { segment } : {}), ...(account ? { account } : {}) },
+		}).then(setReport, (e) => setError(failure(e)));
+	}, [choice, version, segment, account]);
 	const preset = "preset" in choice ? choice.preset : null;
 	const from = report?.period.from ?? "";
 	const to = report?.period.to ?? "";
 	const span = report
 		? `${dayLabel(report.period.from, { dateStyle: "medium" })} – ${dayLabel(report.period.to, { dateStyle: "medium" })}`
 		: "";
-	const firstSeen = report ? `firstSeenAfter=${report.period.start}&firstSeenBefore=${report.period.end}` : "";
-	const made = report ? `mqlAfter=${report.period.start}&mqlBefore=${report.period.end}` : "";
-	const handed = report ? `handoffAfter=${report.period.start}&handoffBefore=${report.period.end}` : "";
+	// every count opens the leads it counts: the same period, and the same segment
+	const only = `${segment ? `&segment=${segment}` : ""}${account ? `&account=${account}` : ""}`;
+	const firstSeen = report ? `firstSeenAfter=${report.period.start}&firstSeenBefore=${report.period.end}${only}` : "";
+	const made = report ? `mqlAfter=${report.period.start}&mqlBefore=${report.period.end}${only}` : "";
+	const handed = report ? `handoffAfter=${report.period.start}&handoffBefore=${report.period.end}${only}` : "";
 	const top = report?.funnel[0]?.count ?? 0;
 	return (
 		<section aria-labelledby="dashboard-title" className="dashboard">
 			<div className="title-row">
 				<h1 id="dashboard-title">Dashboard</h1>
+				<label className="segment-choice">
+					Segment{" "}
+					<select value={segment} onChange={(e) => setSegment(e.target.value)}>
+						<option value="">all leads</option>
+						{segments.map((s) => (
+							<option key={s.id} value={s.id}>
+								{s.name}
+							</option>
+						))}
+					</select>
+				</label>
 				<fieldset className="period">
 					<legend className="visually-hidden">Period</legend>
 					{PRESETS.map(([value, label]) => (
@@ -192,6 +237,14 @@ export function Dashboard({ user }: { user: User }) {
 					</label>
 				</fieldset>
 			</div>
+			{account && (
+				<p className="chip">
+					Only the people of {accountName ?? "one company"}{" "}
+					<button type="button" className="quiet small" onClick={() => setAccount("")}>
+						Show all
+					</button>
+				</p>
+			)}
 			<ErrorNote text={error} />
 			{user.role === "admin" && <EmptyStore onLoaded={() => setVersion((v) => v + 1)} />}
 			{!report ? (
@@ -345,7 +398,7 @@ export function Dashboard({ user }: { user: User }) {
 								</li>
 							</ul>
 						</section>
-						<SalesTeamCard start={report.period.start} end={report.period.end} />
+						<SalesTeamCard start={report.period.start} end={report.period.end} segment={segment} account={account} />
 					</div>
 				</>
 			)}

@@ -5,6 +5,7 @@ import type { StageChange } from "../../../src/schemas/lifecycle";
 import type { LeadScore } from "../../../src/schemas/scoring-model";
 import { request, type User } from "../api";
 import { ErrorNote, failure, OutcomeNote, useOutcome } from "../forms";
+import { Link } from "../nav";
 import { OUTCOME_WORDS, REJECTION_WORDS, TOUCH_WORDS, wordFor } from "../words";
 import { ProfileEdit } from "./ProfileEdit";
 import { mayWorkQueue } from "./Queue";
@@ -237,6 +238,19 @@ export function LeadDetail({ id, user }: { id: string; user: User }) {
 						{lead.consent.status}
 						{lead.consent.at ? ` since ${when(lead.consent.at)}` : ""}
 						{lead.consent.source ? ` (${lead.consent.source})` : ""}
+					</dd>
+				</div>
+				<div>
+					<dt>Company</dt>
+					<dd>
+						{lead.account ? (
+							<>
+								<Link to={`/accounts/${lead.account.id}`}>{lead.account.name ?? "its company"}</Link>
+								{lead.account.qualified ? " (MQA)" : ""}
+							</>
+						) : (
+							"none known"
+						)}
 					</dd>
 				</div>
 				<div>

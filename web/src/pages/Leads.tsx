@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from "react";
 import type { Owner } from "../../../src/schemas/handoff";
 import type { Lead } from "../../../src/schemas/leads";
-import { request } from "../api";
-import { ErrorNote, failure } from "../forms";
+import type { Segment } from "../../../src/schemas/segments";
+import { request, type User } from "../api";
+import { ErrorNote, failure, OutcomeNote, useOutcome } from "../forms";
 import { Link } from "../nav";
 
 type LeadRow = Lead;
@@ -33,6 +34,8 @@ const FILTERS = [
 	"handoff",
 	"trait",
 	"did",
+	"segment",
+	"account",
 	"sort",
 ] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
@@ -47,15 +50,31 @@ const encode = (f: Filters) =>
 	new URLSearchParams(Object.entries(f).filter(([, v]) => v) as Array<[string, string]>).toString();
 
 /** All leads: search, filters, sort by score, paging, and CSV export of the same selection. */
-export function Leads({ query }: { query: URLSearchParams }) {
+export function Leads({ query, user }: { query: URLSearchParams; user: User }) {
 	const [filters, setFilters] = useState<Filters>(() => filtersOf(query));
 	const [rows, setRows] = useState<LeadRow[]>([]);
 	const [cursor, setCursor] = useState<string | null>(null);
 	const [owners, setOwners] = useState<Owner[]>([]);
 	const [loading, setLoading] = useState(true);
 	const [error, setError] = useState<string | null>(null);
+	const [segments, setSegments] = useState<Segment[]>([]);
+	const [picked, setPicked] = useState<Set<string>>(new Set());
+	const [accountName, setAccountName] = useState<string | null>(null);
+	useEffect(() => {
+		if (filters.account)
+			request("GET /v1/accounts/:id", { params: { id: filters.account } }).then(
+				(a) => setAccountName(a.name ?? a.domain ?? a.groupId),
+				() => setAccountName(null),
+			);
+	}, [filters.account]);
 	const selection = encode(filters);
 	const set = (key: keyof Filters, value: string) => setFilters((f) => ({ ...f, [key]: value }));
+	useEffect(() => {
+		request("GET /v1/segments").then(
+			(r) => setSegments(r.data),
+			() => setSegments([]),
+		);
+	}, []);
 	useEffect(() => {
 		window.history.replaceState(null, "", `/leads${selection ? `?${selection}` : ""}`);
 	}, [selection]);
@@ -74,6 +93,7 @@ export function Leads({ query }: { query: URLSearchParams }) {
 					query: { ...query, limit: "50", sort: query.sort ?? "lastSeenAt", ...(after ? { cursor: after } : {}) },
 				});
 				setRows((previous) => (after ? [...previous, ...page.data] : page.data));
+				if (!after) setPicked(new Set());
 				setCursor(page.nextCursor);
 				setError(null);
 			} catch (e) {
@@ -107,7 +127,9 @@ export function Leads({ query }: { query: URLSearchParams }) {
 		filters.mqlAfter ||
 		filters.handoffAfter ||
 		filters.trait ||
-		filters.did;
+		filters.did ||
+		filters.segment ||
+		filters.account;
 	const until = (before: string) => day(new Date(Date.parse(before) - 1).toISOString());
 	const exportQuery = encode({ ...filters, sort: undefined });
 	return (
@@ -129,6 +151,11 @@ export function Leads({ query }: { query: URLSearchParams }) {
 				{select("Stage", "stage", pairs(STAGES))}
 				{select("Grade", "grade", pairs(["A", "B", "C", "D"]))}
 				{select("Temperature", "temperature", pairs(["hot", "warm", "cold"]))}
+				{select(
+					"Segment",
+					"segment",
+					segments.map((g) => [g.id, g.kind === "static" ? `${g.name} (list)` : g.name] as [string, string]),
+				)}
 				{select("Owner", "owner", [["none", "nobody"], ...owners.map((o) => [o.id, o.name] as [string, string])])}
 				<label>
 					Source{" "}
@@ -156,6 +183,8 @@ export function Leads({ query }: { query: URLSearchParams }) {
 			{cohort && (
 				<p className="chip">
 					{filters.reached ? `Reached ${filters.reached} or later` : "All leads"}
+					{filters.segment ? `, in ${segments.find((g) => g.id === filters.segment)?.name ?? "a segment"}` : ""}
+					{filters.account ? `, of ${accountName ?? "one company"}` : ""}
 					{filters.trait ? `, ${filters.trait.replace("=", " is ")}` : ""}
 					{filters.did ? `, who did ${filters.did.replace(/^(track|page):/, "")}` : ""}
 					{filters.firstSeenAfter && filters.firstSeenBefore
@@ -183,6 +212,8 @@ export function Leads({ query }: { query: URLSearchParams }) {
 								handoff: "",
 								trait: "",
 								did: "",
+								segment: "",
+								account: "",
 							}))
 						}
 					>
@@ -191,9 +222,31 @@ export function Leads({ query }: { query: URLSearchParams }) {
 				</p>
 			)}
 			<ErrorNote text={error} />
+			{user.role !== "sales" && (
+				<ListActions
+					picked={[...picked]}
+					filters={filters}
+					lists={segments.filter((g) => g.kind === "static")}
+					onChanged={() => {
+						request("GET /v1/segments").then(
+							(r) => setSegments(r.data),
+							() => {},
+						);
+						if (filters.segment) load(null);
+					}}
+				/>
+			)}
 			<table className="queue" aria-busy={loading}>
 				<thead>
 					<tr>
+						<th scope="col" className="pick">
+							<input
+								type="checkbox"
+								aria-label="Select all shown"
+								checked={rows.length > 0 && rows.every((l) => picked.has(l.id))}
+								onChange={(e) => setPicked(e.target.checked ? new Set(rows.map((l) => l.id)) : new Set())}
+							/>
+						</th>
 						<th scope="col">Lead</th>
 						<th scope="col">Stage</th>
 						<th scope="col">Grade</th>
@@ -212,6 +265,21 @@ export function Leads({ query }: { query: URLSearchParams }) {
 				<tbody>
 					{rows.map((l) => (
 						<tr key={l.id} data-lead={l.email ?? ""}>
+							<td className="pick">
+								<input
+									type="checkbox"
+									aria-label={`Select ${l.email ?? l.id}`}
+									checked={picked.has(l.id)}
+									onChange={(e) =>
+										setPicked((p) => {
+											const next = new Set(p);
+											if (e.target.checked) next.add(l.id);
+											else next.delete(l.id);
+											return next;
+										})
+									}
+								/>
+							</td>
 							<td>
 								<Link to={`/leads/${l.id}`}>
 									{[text(l.traits.firstName), text(l.traits.lastName)].filter(Boolean).join(" ") || l.email || l.id}
@@ -249,5 +317,88 @@ export function Leads({ query }: { query: URLSearchParams }) {
 				</p>
 			)}
 		</section>
+	);
+}
+
+/** Puts the chosen leads, or every lead the filters match, on a list (or takes them off the list shown). */
+function ListActions({
+	picked,
+	filters,
+	lists,
+	onChanged,
+}: {
+	picked: string[];
+	filters: Filters;
+	lists: Segment[];
+	onChanged: () => void;
+}) {
+	const [list, setList] = useState("");
+	const { outcome, say, fail } = useOutcome();
+	const target = list || lists[0]?.id || "";
+	const showing = lists.find((g) => g.id === filters.segment);
+	const { sort: _, ...matching } = filters;
+	async function change(body: { add?: string[]; remove?: string[]; addMatching?: Filters }, listId: string) {
+		try {
+			const r = await request("POST /v1/segments/:id/members", { params: { id: listId }, body });
+			const name = lists.find((g) => g.id === listId)?.name ?? "the list";
+			say(
+				body.remove
+					? `${r.exited} taken off ${name}; ${r.members} on it now.`
+					: `${r.entered} added to ${name} (the others were on it already); ${r.members} on it now.`,
+			);
+			onChanged();
+		} catch (e) {
+			fail(e);
+		}
+	}
+	if (lists.length === 0)
+		return (
+			<p className="hint">
+				To keep leads on a list by hand, make one on the <Link to="/segments">Segments</Link> page.
+			</p>
+		);
+	return (
+		<div className="filters list-actions">
+			<label>
+				List{" "}
+				<select value={target} onChange={(e) => setList(e.target.value)}>
+					{lists.map((g) => (
+						<option key={g.id} value={g.id}>
+							{g.name}
+						</option>
+					))}
+				</select>
+			</label>
+			<button
+				type="button"
+				className="quiet"
+				disabled={picked.length === 0}
+				onClick={() => change({ add: picked }, target)}
+			>
+				Add {picked.length} selected
+			</button>
+			<button
+				type="button"
+				className="quiet"
+				onClick={() => {
+					const name = lists.find((g) => g.id === target)?.name ?? "the list";
+					if (window.confirm(`Add every lead these filters match (not only those shown) to ${name}?`))
+						change({ addMatching: matching }, target);
+				}}
+			>
+				Add all that match
+			</button>
+			{showing && (
+				<button
+					type="button"
+					className="quiet"
+					disabled={picked.length === 0}
+					onClick={() => change({ remove: picked }, showing.id)}
+				>
+					Take {picked.length} selected off {showing.name}
+				</button>
+			)}
+			<OutcomeNote outcome={outcome} />
+		</div>
 	);
 }

@@ -18,14 +18,26 @@ export function duration(seconds: number | null): string {
  * lead, acceptance, missed SLAs — and why sales turned leads down, which is what the scoring
  * model should learn from.
  */
-export function SalesTeamCard({ start, end }: { start: string; end: string }) {
+export function SalesTeamCard({
+	start,
+	end,
+	segment = "",
+	account = "",
+}: {
+	start: string;
+	end: string;
+	segment?: string;
+	account?: string;
+}) {
 	const [rows, setRows] = useState<OwnerRow[] | null>(null);
 	useEffect(() => {
-		request("GET /v1/metrics/handoffs", { query: { by: "owner", from: start, to: end } }).then(
+		request("GET /v1/metrics/handoffs", {
+			query: { by: "owner", from: start, to: end, ...(segment ? { segment } : {}), ...(account ? { account } : {}) },
+		}).then(
 			(r) => setRows(r.data),
 			() => setRows([]),
 		);
-	}, [start, end]);
+	}, [start, end, segment, account]);
 	if (!rows) return null;
 	const reasons = new Map<string, number>();
 	for (const row of rows)
