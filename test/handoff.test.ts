@@ -217,4 +217,44 @@ describe.each(backends())("sales handoff on $name", (backend) => {
 			.execute();
 		expect(breaches).toHaveLength(2);
 	});
+
+	it("keeps a named account's lead with the account's owner when its SLA is missed", async () => {
+		const ids = await setUpTeams();
+		await ingestBatch(database.db, mql("vip", { country: "United States" }), received);
+		const handoff = await handoffOf("vip");
+		const account = await database.db
+			.selectFrom("leads")
+			.select("account_id")
+			.where("id", "=", handoff.leadId)
+			.executeTakeFirstOrThrow();
+		expect(account.account_id).not.toBeNull();
+		const named = await call("PATCH", `/v1/accounts/${account.account_id}`, { ownerId: handoff.ownerId, named: true });
+		expect(named.body).toMatchObject({ named: true, ownerId: handoff.ownerId });
+		const job = await database.db
+			.selectFrom("jobs")
+			.select(["id", "payload"])
+			.where("kind", "=", "handoff.sla_check")
+			.executeTakeFirstOrThrow();
+		await database.db
+			.updateTable("handoffs")
+			.set({ sla_due_at: new Date(Date.now() - 1000) })
+			.execute();
+		await slaCheck(database.db)({
+			id: job.id,
+			kind: "handoff.sla_check",
+			payload: job.payload,
+			attempts: 1,
+			maxAttempts: 20,
+		});
+		const after = await handoffOf("vip");
+		expect(after.breachedAt).not.toBeNull(); // told
+		expect(after.ownerId).toBe(handoff.ownerId); // not re-routed
+		expect([ids.gus, ids.hal]).toContain(after.ownerId);
+		const message = await database.db
+			.selectFrom("webhook_messages")
+			.select("payload")
+			.where("type", "=", "handoff.sla_breached")
+			.executeTakeFirstOrThrow();
+		expect(message.payload).toMatchObject({ data: { reassignedTo: null } });
+	});
 });

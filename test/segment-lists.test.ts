@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../src/app/api-keys.js";
 import { loadDemo } from "../src/app/load-demo.js";
+import { recordOutcome } from "../src/app/outcomes.js";
 import { fixedClock } from "../src/domain/clock.js";
 import { STARTING_SEGMENTS } from "../src/domain/segments/starting-segments.js";
 import { createApp } from "../src/http/app.js";
@@ -216,5 +217,31 @@ describe.each(backends())("segment pages and lists on $name", (backend) => {
 		const typo = await call("POST", `/v1/segments/${list.id}/members`, { addMatching: { stage: "mqls" } });
 		expect(typo.status).toBe(400);
 		expect(typo.body.error.problems[0].field).toBe("addMatching.stage");
+	});
+
+	it("follows a stage moved by an imported outcome, in the move's own transaction", async () => {
+		const won = (
+			await call("POST", "/v1/segments", {
+				name: "Won recently",
+				text: "stage = customer and days_since(stage_changed) < 30",
+			})
+		).body;
+		const lead = await sql<{
+			id: string;
+		}>`select id from leads where merged_into is null and stage in ('sql', 'opportunity')
+			order by id limit 1`.execute(database.db);
+		const id = lead.rows[0]?.id as string;
+		expect(await members(won.id)).not.toContain(id);
+		const recorded = await recordOutcome(
+			database.db,
+			id,
+			{ outcome: "won", at: new Date(TEST_NOW.getTime() - 2 * DAY).toISOString(), amount: 900 },
+			{ source: "import", actorId: null, now: TEST_NOW },
+		);
+		expect(recorded.moved?.to).toBe("customer");
+		expect(await members(won.id)).toContain(id);
+		const log = await sql<{ change: string }>`select change from segment_changes where segment_id = ${won.id}::uuid
+			and lead_id = ${id}::uuid`.execute(database.db);
+		expect(log.rows.map((r) => r.change)).toEqual(["entered"]);
 	});
 });

@@ -6,7 +6,6 @@ import { isStage, type Stage } from "../domain/stages.js";
 import type { Outcome, OutcomeInput } from "../schemas/outcomes.js";
 import type { Db } from "../storage/database.js";
 import { inTransaction } from "../storage/transaction.js";
-import { recheckSegments } from "./segments/segment-membership.js";
 import { applyMove } from "./stage-moves.js";
 
 /** The stage an outcome means: an opportunity is one, a won deal a customer; a lost deal moves nothing. */
@@ -121,7 +120,6 @@ export async function recordOutcome(
 			now: options.now,
 			history: options.source === "import",
 		});
-		await recheckSegments(trx, [leadId], options.now);
 		return { outcome, created: true, moved: { from, to: target }, warning };
 	});
 }

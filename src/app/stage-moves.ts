@@ -45,8 +45,8 @@ const EVENT_OF: Partial<Record<Stage, WebhookEventType>> = {
 };
 
 /**
- * Applies a checked move in the caller's transaction: the lead's stage, the history row, and
- * the webhook message (outbox), together or not at all.
+ * Applies a checked move in the caller's transaction: the lead's stage, the history row, the
+ * handoff, the lead's segments and the webhook message (outbox), together or not at all.
  */
 export async function applyMove(trx: Transaction<Tables>, move: StageMove): Promise<void> {
 	const cooldown = move.to === "recycled" && move.cooldownDays ? move.cooldownDays : null;
@@ -72,6 +72,9 @@ export async function applyMove(trx: Transaction<Tables>, move: StageMove): Prom
 		})
 		.execute();
 	await followHandoff(trx, move);
+	// segments on stage, days since the change, owner and team follow the move, whoever made it
+	// (the API, scoring, an outcome, an import, an MQA, the demo)
+	await recheckSegments(trx, [move.leadId], move.now);
 	const event = move.history ? undefined : EVENT_OF[move.to];
 	if (event)
 		await emitEvent(trx, event, {
@@ -136,7 +139,6 @@ export async function changeStage(
 			throw new AppError(missing ? "validation_failed" : "conflict", verdict.message, verdict.problems);
 		}
 		await applyMove(trx, { ...request, leadId: lead.id, from });
-		await recheckSegments(trx, [lead.id], request.now);
 	});
 }
 

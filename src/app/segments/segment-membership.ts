@@ -17,7 +17,7 @@ import {
 } from "../../schemas/segments.js";
 import type { Tables } from "../../storage/tables.js";
 import { emitEvents } from "../webhook-events.js";
-import { segmentFrom, segmentWhere } from "./segment-sql.js";
+import { verdictsAmong } from "./segment-sql.js";
 
 export interface DynamicSegment {
 	id: string;
@@ -67,13 +67,8 @@ async function moveMembers(
 	if (segments.length === 0 || leadIds?.length === 0) return [];
 	const onlyLeads = (column: RawBuilder<unknown>) =>
 		leadIds === null ? sql`` : sql`and ${column} = any(${[...leadIds]}::uuid[])`;
-	const matching = sql.join(
-		segments.map(
-			(s) => sql`select ${s.id}::uuid as segment_id, l.id as lead_id from ${segmentFrom}
-				where l.merged_into is null ${onlyLeads(sql`l.id`)} and ${segmentWhere(s.condition, now)}`,
-		),
-		sql` union all `,
-	);
+	// each lead read once, its behaviour gathered once for all the segments, one verdict a segment
+	const matching = verdictsAmong(segments, leadIds, now);
 	const result = await sql<Move>`
 		with matching as (${matching}),
 		gone as (

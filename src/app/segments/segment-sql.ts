@@ -45,6 +45,15 @@ const LEAD_COLUMNS: Record<LeadField, Sql> = {
 	account_qualified: accountColumn(sql`to_jsonb(a.qualified_at is not null)`),
 };
 
+/** The lead's fields that are text (or null) in their columns: tested without building JSON. */
+const TEXT_COLUMNS: Partial<Record<LeadField, Sql>> = {
+	stage: sql`l.stage`,
+	consent: sql`l.consent_status`,
+	email: sql`l.email`,
+	grade: sql`s.grade`,
+	temperature: sql`s.temperature`,
+};
+
 const COUNT_SQL: Record<CountOp, Sql> = {
 	"=": sql`=`,
 	"!=": sql`<>`,
@@ -99,6 +108,37 @@ function passes(j: Sql, test: Test): Sql {
 	}
 }
 
+/**
+ * The same test on a value already known to be text or null (a page path, an event name): what
+ * `passes` means for its JSON, without building JSON for every event read.
+ */
+function passesText(text: Sql, test: Test): Sql {
+	const one = (op: Exclude<Test["op"], "in" | "not in" | "exists" | "missing">, want: Scalar): Sql => {
+		if (typeof want !== "string") return sql`false`; // text never equals or orders against a number or a boolean
+		if (op === "^=") return sure(sql`starts_with(${text}, ${want}::text)`);
+		if (op === "*=") return sure(sql`strpos(${text}, ${want}::text) > 0`);
+		return sure(sql`${text} collate "C" ${COUNT_SQL[op]} (${want}::text collate "C")`);
+	};
+	switch (test.op) {
+		case "exists":
+			return sql`(${text} is not null)`;
+		case "missing":
+			return sql`(${text} is null)`;
+		case "in":
+			return sql`(${sql.join(
+				test.value.map((v) => one("=", v)),
+				sql` or `,
+			)})`;
+		case "not in":
+			return sql`(${text} is not null and not (${sql.join(
+				test.value.map((v) => one("=", v)),
+				sql` or `,
+			)}))`;
+		default:
+			return one(test.op, test.value as Scalar);
+	}
+}
+
 const subjectJson = (s: Subject): Sql =>
 	s.field !== undefined ? LEAD_COLUMNS[s.field] : sql`(l.traits -> ${s.trait}::text)`;
 
@@ -116,25 +156,92 @@ function eventJson(on: EventTest["on"], type: EventFilter["type"]): Sql {
 	return sql`(e.properties -> ${on.slice("properties.".length)}::text)`;
 }
 
-/** The lead's events (or touches) that pass a filter, inside [from, to) when given: a FROM and WHERE. */
-function eventsMatching(f: EventFilter, from: Date | null, to: Date | null): Sql {
+/** What an event (or touch) must pass, inside [from, to) when given, as tests on `e`. */
+function eventTests(f: EventFilter, from: Date | null, to: Date | null): Sql[] {
 	const touch = f.type === "touch";
-	const tests = [
-		sql`e.lead_id = l.id`,
+	return [
 		...(touch ? [] : [sql`e.type = ${f.type}::text`]),
 		...(f.event !== undefined ? [touch ? sql`e.kind = ${f.event}::text` : sql`e.event = ${f.event}::text`] : []),
 		...(from !== null ? [sql`e.at >= ${from}::timestamptz`] : []),
 		...(to !== null ? [sql`e.at < ${to}::timestamptz`] : []),
-		...f.where.map((t) => passes(eventJson(t.on, f.type), t)),
+		...f.where.map((t) =>
+			!touch && (t.on === "path" || t.on === "name")
+				? passesText(t.on === "path" ? sql`e.page_path` : sql`e.name`, t)
+				: passes(eventJson(t.on, f.type), t),
+		),
 	];
-	const source = touch
-		? sql`touches e`
-		: sql`(select lead_id, type, event, name, page_path, properties, timestamp as at from events) e`;
-	return sql`${source} where ${sql.join(tests, sql` and `)}`;
 }
 
-/** The condition as a boolean SQL expression over `l` (leads) and `s` (its active score), at `now`. */
-export function segmentWhere(c: SegmentCondition, now: Date): RawBuilder<boolean> {
+const EVENT_ROWS = sql`(select lead_id, type, event, name, page_path, properties, timestamp as at from events) e`;
+const TOUCH_ROWS = sql`touches e`;
+
+/** The lead's events (or touches) that pass a filter, inside [from, to) when given: a FROM and WHERE. */
+function eventsMatching(f: EventFilter, from: Date | null, to: Date | null): Sql {
+	const tests = [sql`e.lead_id = l.id`, ...eventTests(f, from, to)];
+	return sql`${f.type === "touch" ? TOUCH_ROWS : EVENT_ROWS} where ${sql.join(tests, sql` and `)}`;
+}
+
+/**
+ * The behaviour a set of conditions asks about (counts, first and last times), gathered so that
+ * each lead's events are read once for all of them: one aggregate row per lead (`b` for events,
+ * `t` for touches) instead of one subquery per condition and lead. For re-checking a few leads
+ * against many segments; a count over every lead keeps the subqueries, which the planner runs
+ * only for the leads the cheaper tests let through.
+ */
+export class BehaviourTerms {
+	private readonly terms: Array<{ touch: boolean; aggregate: Sql; from: Date | null; local: boolean }> = [];
+
+	/**
+	 * lateral: each lead's rows read through its index (a few leads); grouped: one pass over all
+	 * the rows, grouped by lead (every lead, as a full refresh reads them).
+	 */
+	constructor(private readonly mode: "lateral" | "grouped" = "lateral") {}
+
+	/** A term's value for the lead, as SQL over the aggregate rows. */
+	add(kind: "count" | "first" | "last", f: EventFilter, from: Date | null, to: Date | null): Sql {
+		const touch = f.type === "touch";
+		const tests = eventTests(f, from, to);
+		const where = tests.length > 0 ? sql.join(tests, sql` and `) : sql`true`;
+		const fn = kind === "count" ? sql`count(*)` : kind === "first" ? sql`min(e.at)` : sql`max(e.at)`;
+		const alias = `${touch ? "t" : "b"}${this.terms.length}`;
+		const local = f.where.some((t) => t.on === "local_hour" || t.on === "local_weekday");
+		this.terms.push({ touch, aggregate: sql`${fn} filter (where ${where}) as ${sql.ref(alias)}`, from, local });
+		return sql.ref(`${touch ? "t" : "b"}.${alias}`);
+	}
+
+	/** The lateral joins that compute the terms for each lead `l`. */
+	joins(): Sql {
+		const join = (touch: boolean) => {
+			const mine = this.terms.filter((t) => t.touch === touch);
+			if (mine.length === 0) return sql``;
+			// only as far back as the longest window reaches (all time when one has none)
+			const froms = mine.map((t) => t.from);
+			const since = froms.every((d) => d !== null)
+				? sql`and e.at >= ${new Date(Math.min(...froms.map((d) => (d as Date).getTime())))}::timestamptz`
+				: sql``;
+			const aggregates = sql.join(
+				mine.map((t) => t.aggregate),
+				sql`, `,
+			);
+			const name = sql.ref(touch ? "t" : "b");
+			const rows = touch ? TOUCH_ROWS : EVENT_ROWS;
+			if (this.mode === "grouped") {
+				// a test in the lead's local time reads its zone: the lead joins the pass
+				const zone = mine.some((t) => t.local) ? sql`join leads l on l.id = e.lead_id` : sql``;
+				return sql`left join (select e.lead_id, ${aggregates} from ${rows} ${zone} where true ${since}
+					group by e.lead_id) ${name} on ${name}.lead_id = l.id`;
+			}
+			return sql`left join lateral (select ${aggregates} from ${rows} where e.lead_id = l.id ${since}) ${name} on true`;
+		};
+		return sql`${join(false)} ${join(true)}`;
+	}
+}
+
+/**
+ * The condition as a boolean SQL expression over `l` (leads) and `s` (its active score), at
+ * `now`; with `terms`, its behaviour reads the aggregate rows those terms join.
+ */
+export function segmentWhere(c: SegmentCondition, now: Date, terms?: BehaviourTerms): RawBuilder<boolean> {
 	const go = (x: SegmentCondition): Sql => {
 		if ("all" in x) return sql`(${sql.join(x.all.map(go), sql` and `)})`;
 		if ("any" in x) return sql`(${sql.join(x.any.map(go), sql` or `)})`;
@@ -147,15 +254,22 @@ export function segmentWhere(c: SegmentCondition, now: Date): RawBuilder<boolean
 						? new Date(Date.parse(x.from))
 						: null;
 			const to = x.to !== undefined ? new Date(Date.parse(x.to)) : null;
-			return sure(
-				sql`(select count(*) from ${eventsMatching(x.count, from, to)}) ${COUNT_SQL[x.op]} ${x.value}::bigint`,
-			);
+			const count = terms
+				? sql`coalesce(${terms.add("count", x.count, from, to)}, 0)`
+				: sql`(select count(*) from ${eventsMatching(x.count, from, to)})`;
+			return sure(sql`${count} ${COUNT_SQL[x.op]} ${x.value}::bigint`);
 		}
 		if ("inSegment" in x)
 			return sql`exists (select 1 from segment_members m join segments g on g.id = m.segment_id
 				where m.lead_id = l.id and lower(g.name) = lower(${x.inSegment}::text))`;
 		if ("daysSince" in x) {
 			const d = x.daysSince;
+			const moment = (kind: "first" | "last", f: EventFilter) =>
+				terms
+					? terms.add(kind, f, null, null)
+					: kind === "first"
+						? sql`(select min(e.at) from ${eventsMatching(f, null, null)})`
+						: sql`(select max(e.at) from ${eventsMatching(f, null, null)})`;
 			const column =
 				d === "stage_changed"
 					? sql`l.stage_changed_at`
@@ -164,13 +278,15 @@ export function segmentWhere(c: SegmentCondition, now: Date): RawBuilder<boolean
 						: d === "last_seen"
 							? sql`l.last_seen_at`
 							: "first" in d
-								? sql`(select min(e.at) from ${eventsMatching(d.first, null, null)})`
-								: sql`(select max(e.at) from ${eventsMatching(d.last, null, null)})`;
+								? moment("first", d.first)
+								: moment("last", d.last);
 			return sure(
 				sql`(extract(epoch from (${now}::timestamptz - ${column})) * 1000)::float8 ${COUNT_SQL[x.op]} ${x.value * DAY}::float8`,
 			);
 		}
-		return passes(subjectJson(x as Subject), x as Test);
+		const subject = x as Subject;
+		const text = subject.field !== undefined ? TEXT_COLUMNS[subject.field] : undefined;
+		return text ? passesText(text, x as Test) : passes(subjectJson(subject), x as Test);
 	};
 	return go(c) as RawBuilder<boolean>;
 }
@@ -190,4 +306,38 @@ export async function segmentMemberIds(db: Db, c: SegmentCondition, now: Date, l
 	const rows = await sql<{ id: string }>`select l.id from ${segmentFrom}
 		where l.merged_into is null and ${segmentWhere(c, now)} order by l.id limit ${limit}`.execute(db);
 	return rows.rows.map((r) => r.id);
+}
+
+/**
+ * The (segment_id, lead_id) pairs of the listed leads (null: every lead) that the segments select
+ * at `now`: each lead read once, its behaviour gathered once for all the segments (through its
+ * index for a few leads, in one grouped pass for all), one verdict a segment.
+ */
+export function verdictsAmong(
+	segments: ReadonlyArray<{ id: string; condition: SegmentCondition }>,
+	leadIds: readonly string[] | null,
+	now: Date,
+): RawBuilder<{ segment_id: string; lead_id: string }> {
+	const terms = new BehaviourTerms(leadIds === null ? "grouped" : "lateral");
+	const verdicts = segments.map((s) => sql`coalesce(${segmentWhere(s.condition, now, terms)}, false)`);
+	return sql`select v.segment_id, v.lead_id from (
+		select l.id as lead_id, unnest(${segments.map((s) => s.id)}::uuid[]) as segment_id,
+			unnest(array[${sql.join(verdicts, sql`, `)}]::boolean[]) as ok
+		from ${segmentFrom} ${terms.joins()}
+		where l.merged_into is null ${leadIds === null ? sql`` : sql`and l.id = any(${[...leadIds]}::uuid[])`}) v where v.ok`;
+}
+
+/** The listed leads (null: all) a condition selects at `now`, read the way a re-check or a refresh reads them, in id order. */
+export async function segmentMembersAmong(
+	db: Db,
+	c: SegmentCondition,
+	leadIds: readonly string[] | null,
+	now: Date,
+): Promise<string[]> {
+	const id = "00000000-0000-4000-8000-000000000000";
+	const rows = await sql<{
+		lead_id: string;
+	}>`select lead_id from (${verdictsAmong([{ id, condition: c }], leadIds, now)}) x
+		order by lead_id`.execute(db);
+	return rows.rows.map((r) => r.lead_id);
 }
