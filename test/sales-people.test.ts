@@ -11,8 +11,9 @@ import { backends } from "./support/backends.js";
 import { received, testClock } from "./support/clock.js";
 import { keyCaller, sessions } from "./support/sessions.js";
 
+// each at a company of its own: colleagues would all go to their company's owner (see accounts)
 const handRaiser = (user: string, traits: Record<string, unknown> = {}) => [
-	{ type: "identify", messageId: `${user}-i`, userId: user, traits: { email: `${user}@acme.io`, ...traits } },
+	{ type: "identify", messageId: `${user}-i`, userId: user, traits: { email: `${user}@${user}.acme.io`, ...traits } },
 	{ type: "track", messageId: `${user}-d`, userId: user, event: "Demo Requested" },
 ];
 
@@ -136,7 +137,7 @@ describe.each(backends())("each person's sales day on $name", (backend) => {
 
 	it("shows the queue's count, consent and cooldown flags, and breaks due-time ties by grade then temperature", async () => {
 		await twoReps();
-		const lead = (await call("GET", "/v1/leads?q=c%40acme.io")).body.data[0];
+		const lead = (await call("GET", "/v1/leads?q=c%40c.acme.io")).body.data[0];
 		await call("PATCH", `/v1/leads/${lead.id}`, { consent: { status: "unsubscribed", source: "test" } });
 		const queue = (await call("GET", "/v1/handoffs?status=open")).body;
 		const c = queue.data.find((h: { leadId: string }) => h.leadId === lead.id);

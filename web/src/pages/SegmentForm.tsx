@@ -63,10 +63,12 @@ function typedValue(op: TestOp, typed: string): Scalar | Scalar[] | undefined {
 const typedOf = (value: Test["value"]) =>
 	value === undefined ? "" : Array.isArray(value) ? value.join(", ") : String(value);
 
-function withOp<T extends Test>(test: T, op: TestOp): T {
-	const typed = typedOf(test.value);
-	return { ...test, op, value: typedValue(op, typed === "" && op !== "exists" && op !== "missing" ? "" : typed) };
-}
+/** The test under another operator, keeping what was typed (split into a list, or joined back). */
+const withOp = <T extends Test>(test: T, op: TestOp): T => ({
+	...test,
+	op,
+	value: typedValue(op, typedOf(test.value)),
+});
 
 function TestControls<T extends Test>({ test, onChange, label }: { test: T; onChange: (t: T) => void; label: string }) {
 	return (
