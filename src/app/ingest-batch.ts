@@ -180,7 +180,15 @@ export async function storeEvents(
 		await insertEvents(trx, fresh, plan.eventLeads);
 		const touched = await touchedLeads(trx, fresh, plan, profiles);
 		// the leads' companies, scores, MQLs and segments follow their new events in this transaction
-		const changes = await linkLeadChanges(trx, [...touched.profiles.keys(), ...plan.merges.map((m) => m.mergedId)]);
+		const groupsChanged = new Set([
+			...fresh.flatMap((e, i) => (e.type === "group" && plan.eventLeads[i] ? [plan.eventLeads[i] as string] : [])),
+			...plan.merges.map((m) => m.survivorId),
+		]);
+		const changes = await linkLeadChanges(
+			trx,
+			[...touched.profiles.keys(), ...plan.merges.map((m) => m.mergedId)],
+			groupsChanged,
+		);
 		await scoreTouchedLeads(trx, touched, now, history);
 		await changes.follow(now, history);
 		return fresh.length;

@@ -9,8 +9,13 @@ import { recheckSegments } from "./segments/segment-membership.js";
  * company's owner); then, once scored, `follow` rolls the companies up (which may make an MQA)
  * and re-checks the leads' segments (which may test the company).
  */
-export async function linkLeadChanges(trx: Transaction<Tables>, leadIds: readonly string[]) {
-	const accounts = await linkAccounts(trx, leadIds);
+export async function linkLeadChanges(
+	trx: Transaction<Tables>,
+	leadIds: readonly string[],
+	/** the leads that made a group call or took in another's history in this change */
+	groupsChanged: ReadonlySet<string> = new Set(),
+) {
+	const accounts = await linkAccounts(trx, leadIds, groupsChanged);
 	return {
 		/** `history`: imported history, whose MQAs are recorded but handed to no one */
 		follow: async (now: Date, history = false) => {

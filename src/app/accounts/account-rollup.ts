@@ -27,9 +27,16 @@ type Trx = Transaction<Tables>;
 /**
  * Links each lead to the company it belongs to now (its latest group call's, else its work
  * e-mail domain's; a merged lead to none), making the companies not yet known. Returns the
- * accounts whose members changed or may have: before and after.
+ * accounts whose members changed or may have: before and after. Only the leads in
+ * `groupsChanged` (a group call or a merge in this change) have their events searched for group
+ * calls; any other lead keeps the group it had, so a change costs the same however long a
+ * lead's history is.
  */
-export async function linkAccounts(trx: Trx, leadIds: readonly string[]): Promise<Set<string>> {
+export async function linkAccounts(
+	trx: Trx,
+	leadIds: readonly string[],
+	groupsChanged: ReadonlySet<string> = new Set(),
+): Promise<Set<string>> {
 	if (leadIds.length === 0) return new Set();
 	const rows = await sql<{
 		id: string;
@@ -38,9 +45,11 @@ export async function linkAccounts(trx: Trx, leadIds: readonly string[]): Promis
 		merged: boolean;
 		group_id: string | null;
 	}>`
-		select l.id, l.email, l.account_id, l.merged_into is not null as merged, g.name as group_id
-		from leads l left join lateral (select e.name from events e where e.lead_id = l.id and e.type = 'group'
-			and e.name is not null order by e.timestamp desc, e.message_id desc limit 1) g on true
+		select l.id, l.email, l.account_id, l.merged_into is not null as merged, coalesce(g.name, a.group_id) as group_id
+		from leads l left join accounts a on a.id = l.account_id
+		left join lateral (select e.name from events e where l.id = any(${[...groupsChanged]}::uuid[])
+			and e.lead_id = l.id and e.type = 'group' and e.name is not null
+			order by e.timestamp desc, e.message_id desc limit 1) g on true
 		where l.id = any(${[...new Set(leadIds)]}::uuid[])`.execute(trx);
 	const wants = rows.rows.map((r) => ({
 		id: r.id,
