@@ -115,13 +115,18 @@ export async function rollUpAccounts(
 		select l.id, l.account_id, l.stage, l.traits, coalesce(s.engagement, 0)::float8 as engagement, g.traits as group_traits
 		from leads l join accounts a on a.id = l.account_id
 		left join lead_scores s on s.lead_id = l.id and s.model_version = ${activeVersion}
-		left join lateral (select e.traits, e.timestamp, e.message_id from events e where e.lead_id = l.id
-			and e.type = 'group' and e.name = a.group_id order by e.timestamp desc, e.message_id desc limit 1) g on true
+		left join lateral (select e.traits, e.timestamp, e.message_id from events e where a.group_id is not null
+			and e.lead_id = l.id and e.type = 'group' and e.name = a.group_id
+			order by e.timestamp desc, e.message_id desc limit 1) g on true
 		where l.account_id = any(${ids}::uuid[]) and l.merged_into is null
 		order by g.timestamp nulls first, g.message_id nulls first, l.id`.execute(trx);
 	const rules = options.model ?? (await accountModel(trx));
 	const byAccount = new Map<string, MemberRow[]>();
-	for (const m of members.rows) byAccount.set(m.account_id, [...(byAccount.get(m.account_id) ?? []), m]);
+	for (const m of members.rows) {
+		const list = byAccount.get(m.account_id);
+		if (list) list.push(m);
+		else byAccount.set(m.account_id, [m]);
+	}
 	const results = accounts.rows.map((a) => {
 		const people = byAccount.get(a.id) ?? [];
 		const groupTraits = Object.assign({}, ...people.map((p) => p.group_traits ?? {})) as Traits;
