@@ -7,6 +7,7 @@ import type { Db } from "../storage/database.js";
 import { REACH_RANK, reachedRank } from "../storage/funnel-reach.js";
 import { PROFILE_COLUMNS } from "../storage/lead-profile.js";
 import { inScope } from "../storage/lead-scope.js";
+import { containing } from "../storage/like-pattern.js";
 import type { LeadsTable } from "../storage/tables.js";
 import { inTransaction } from "../storage/transaction.js";
 import { rollUpAccounts } from "./accounts/account-rollup.js";
@@ -156,7 +157,7 @@ export function filteredLeads(db: Db, query: LeadFilters) {
 		);
 	}
 	if (query.q) {
-		const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+		const pattern = containing(query.q);
 		select = select.where(
 			sql<boolean>`(email ilike ${pattern} or traits->>'firstName' ilike ${pattern} or traits->>'lastName' ilike ${pattern}
 				or traits->>'company' ilike ${pattern} or user_id ilike ${pattern})`,

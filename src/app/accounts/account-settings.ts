@@ -1,4 +1,4 @@
-import type { Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import { type AccountModel, DEFAULT_ACCOUNT_MODEL } from "../../domain/accounts/account-score.js";
 import { AppError } from "../../domain/errors.js";
 import { parseSegment, printSegment, SegmentSyntaxError } from "../../domain/segments/segment-text.js";
@@ -46,10 +46,17 @@ export function settingsOf(model: AccountModel): AccountSettings {
 	};
 }
 
+// The model read on every roll-up (each ingest batch): its rules are parsed once per saved version.
+let parsed: { version: string; model: AccountModel } | null = null;
+
 /** The account model in force: the saved one, or the default until one is saved. */
 export async function accountModel(db: Executor): Promise<AccountModel> {
-	const row = await db.selectFrom("account_settings").select("settings").where("id", "=", 1).executeTakeFirst();
-	return row ? accountModelOf(row.settings as unknown as AccountSettings) : DEFAULT_ACCOUNT_MODEL;
+	const row = await sql<{ settings: AccountSettings; version: string }>`select settings, md5(settings::text) as version
+		from account_settings where id = 1`.execute(db);
+	const saved = row.rows[0];
+	if (!saved) return DEFAULT_ACCOUNT_MODEL;
+	if (parsed?.version !== saved.version) parsed = { version: saved.version, model: accountModelOf(saved.settings) };
+	return parsed.model;
 }
 
 export async function saveAccountModel(trx: Transaction<Tables>, settings: AccountSettings, now: Date) {

@@ -12,6 +12,7 @@ import type {
 } from "../../schemas/accounts.js";
 import { activeVersion } from "../../storage/active-version.js";
 import type { Db } from "../../storage/database.js";
+import { containing } from "../../storage/like-pattern.js";
 import { inTransaction } from "../../storage/transaction.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import { rollUpAccounts } from "./account-rollup.js";
@@ -74,7 +75,7 @@ export async function listAccounts(
 		offset: number;
 	},
 ): Promise<AccountPage> {
-	const pattern = query.q ? `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+	const pattern = query.q ? containing(query.q) : null;
 	const where = sql`a.members > 0
 		and (${pattern}::text is null or a.name ilike ${pattern} or a.domain ilike ${pattern})
 		and (${query.qualified ?? null}::text is null or (a.qualified_at is not null) = (${query.qualified ?? null}::text = 'true'))

@@ -3,6 +3,7 @@ import { parse } from "csv-parse";
 import { sql } from "kysely";
 import { AppError } from "../../domain/errors.js";
 import { isUuid } from "../../domain/ids.js";
+import { normalizeEmail } from "../../domain/traits.js";
 import type { SegmentRefresh } from "../../schemas/segments.js";
 import type { Db } from "../../storage/database.js";
 import { changeListMembers } from "./segments.js";
@@ -53,7 +54,8 @@ async function namedRows(file: Readable): Promise<Named[]> {
 		}
 		const value = cells[key.column] ?? "";
 		if (value === "") continue;
-		rows.push({ line, key: key.kind, value: key.kind === "email" ? value.toLowerCase() : value });
+		// an address as ingest stores it ("Jane <JANE@acme.io>" is jane@acme.io); kept as given when it is none
+		rows.push({ line, key: key.kind, value: key.kind === "email" ? (normalizeEmail(value) ?? value) : value });
 		if (rows.length > MAX_LIST_ROWS)
 			throw new AppError("validation_failed", `A list upload may name at most ${MAX_LIST_ROWS} leads.`, [
 				{ field: "body", message: `more than ${MAX_LIST_ROWS} rows` },
@@ -73,8 +75,8 @@ export async function listMembersFromCsv(
 	const rows = await namedRows(file);
 	const emails = rows.filter((r) => r.key === "email").map((r) => r.value);
 	const ids = rows.filter((r) => r.key === "id" && isUuid(r.value)).map((r) => r.value);
-	const found = await sql<{ id: string; email: string | null }>`select id, lower(email) as email from leads
-		where merged_into is null and (lower(email) = any(${emails}::text[]) or id = any(${ids}::uuid[]))`.execute(db);
+	const found = await sql<{ id: string; email: string | null }>`select id, email from leads
+		where merged_into is null and (email = any(${emails}::text[]) or id = any(${ids}::uuid[]))`.execute(db);
 	const byEmail = new Map(found.rows.map((r) => [r.email, r.id]));
 	const byId = new Set(found.rows.map((r) => r.id));
 	const leadOf = (r: Named) => (r.key === "email" ? byEmail.get(r.value) : byId.has(r.value) ? r.value : undefined);

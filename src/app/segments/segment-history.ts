@@ -51,13 +51,16 @@ export async function segmentHistory(
 	};
 }
 
+type ChangeQuery = { change?: "entered" | "exited" | undefined; limit: number; cursor?: string | undefined };
+
 /** A segment's entries and exits, newest first, a page at a time. */
-export async function segmentChanges(
-	db: Db,
-	id: string,
-	query: { change?: "entered" | "exited" | undefined; limit: number; cursor?: string | undefined },
-): Promise<SegmentChangePage> {
+export async function segmentChanges(db: Db, id: string, query: ChangeQuery): Promise<SegmentChangePage> {
 	await mustExist(db, id);
+	return changesPage(db, id, query);
+}
+
+/** A page of a segment's log (the segment known to exist). */
+export async function changesPage(db: Db, id: string, query: ChangeQuery): Promise<SegmentChangePage> {
 	const after = query.cursor ? decodeCursor(query.cursor, (x) => /^\d{1,19}$/.test(x)) : null;
 	const rows = await sql<{ id: string; lead_id: string; email: string | null; change: "entered" | "exited"; at: Date }>`
 		select c.id::text as id, c.lead_id, l.email, c.change, c.at

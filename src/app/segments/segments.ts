@@ -17,6 +17,7 @@ import type { Tables } from "../../storage/tables.js";
 import { inTransaction } from "../../storage/transaction.js";
 import { filteredLeads, type LeadFilters } from "../leads.js";
 import { segmentOf } from "./preview-segment.js";
+import { changesPage } from "./segment-history.js";
 import { announce, dynamicSegments, recheckSegments, refreshSegmentIn, tally } from "./segment-membership.js";
 
 type Executor = Db | Transaction<Tables>;
@@ -172,18 +173,7 @@ export async function listSegments(db: Db): Promise<Segment[]> {
 export async function getSegment(db: Db, id: string): Promise<SegmentDetail> {
 	const row = (await segmentRows(db, id)).rows[0];
 	if (!row) throw new AppError("not_found", `No segment ${id}.`);
-	const changes = await sql<{ lead_id: string; email: string | null; change: "entered" | "exited"; at: Date }>`
-		select c.lead_id, l.email, c.change, c.at from segment_changes c left join leads l on l.id = c.lead_id
-		where c.segment_id = ${id}::uuid order by c.at desc, c.id desc limit 50`.execute(db);
-	return {
-		...segmentOfRow(row),
-		changes: changes.rows.map((c) => ({
-			leadId: c.lead_id,
-			email: c.email,
-			change: c.change,
-			at: new Date(c.at).toISOString(),
-		})),
-	};
+	return { ...segmentOfRow(row), changes: (await changesPage(db, id, { limit: 50 })).data };
 }
 
 export async function deleteSegment(db: Db, id: string): Promise<void> {
