@@ -1,6 +1,4 @@
-import type { AddressInfo } from "node:net";
-import { type ParsedMail, simpleParser } from "mailparser";
-import { SMTPServer } from "smtp-server";
+import type { ParsedMail } from "mailparser";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ingestBatch } from "../src/app/ingest-batch.js";
 import { smtpMailer } from "../src/email/mailer.js";
@@ -10,26 +8,7 @@ import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
 import { received } from "./support/clock.js";
 import { teamWithOwner } from "./support/sales-team.js";
-
-/** A real SMTP server on loopback that keeps what it receives, parsed. */
-async function smtpSink() {
-	const received: Array<{ to: string[]; mail: ParsedMail }> = [];
-	const server = new SMTPServer({
-		authOptional: true,
-		disabledCommands: ["STARTTLS"],
-		onData(stream, session, callback) {
-			simpleParser(stream)
-				.then((mail) => {
-					received.push({ to: session.envelope.rcptTo.map((r) => r.address), mail });
-					callback();
-				})
-				.catch(callback);
-		},
-	});
-	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-	const port = (server.server.address() as AddressInfo).port;
-	return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
+import { smtpSink } from "./support/smtp-sink.js";
 
 describe.each(backends())("handoff e-mail on $name", (backend) => {
 	let database: Database;

@@ -17,6 +17,7 @@ import { type ProfileRow, profileColumns } from "../storage/lead-profile.js";
 import type { Tables } from "../storage/tables.js";
 import { inTransaction } from "../storage/transaction.js";
 import { linkLeadChanges } from "./lead-changes.js";
+import { followNurtureEvents, type LeadEvent } from "./nurture/follow-nurture.js";
 import { type LeadForScoring, profilesOf, scoreTouchedLeads, touchedLeads } from "./score-leads.js";
 
 export interface IngestOptions {
@@ -191,7 +192,18 @@ export async function storeEvents(
 		);
 		await scoreTouchedLeads(trx, touched, now, history);
 		await changes.follow(now, history);
+		await followNurtureEvents(trx, trackedEvents(fresh, plan.eventLeads), now, history);
 		return fresh.length;
+	});
+}
+
+/** The batch's tracked events with the leads they went to: what nurture follows. */
+function trackedEvents(events: readonly NormalizedEvent[], leads: ReadonlyArray<string | undefined>): LeadEvent[] {
+	return events.flatMap((e, i) => {
+		const leadId = leads[i];
+		return e.type === "track" && e.event && leadId
+			? [{ leadId, name: e.event, properties: e.properties, at: e.timestamp }]
+			: [];
 	});
 }
 

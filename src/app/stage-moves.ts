@@ -8,6 +8,7 @@ import type { Tables } from "../storage/tables.js";
 import { inTransaction } from "../storage/transaction.js";
 import { assignHandoff } from "./assign-handoff.js";
 import { findLive } from "./find-lead.js";
+import { followStageMove } from "./nurture/follow-nurture.js";
 import { recheckSegments } from "./segments/segment-membership.js";
 import { emitEvent } from "./webhook-events.js";
 
@@ -75,6 +76,7 @@ export async function applyMove(trx: Transaction<Tables>, move: StageMove): Prom
 	// segments on stage, days since the change, owner and team follow the move, whoever made it
 	// (the API, scoring, an outcome, an import, an MQA, the demo)
 	await recheckSegments(trx, [move.leadId], move.now);
+	await followStageMove(trx, move);
 	const event = move.history ? undefined : EVENT_OF[move.to];
 	if (event)
 		await emitEvent(trx, event, {

@@ -4,7 +4,7 @@ import { smtpMailer } from "../email/mailer.js";
 import { jobHandlers, SCORES_REFRESH } from "../jobs/handlers.js";
 import { scheduleOnce } from "../jobs/queue.js";
 import { runWorker } from "../jobs/worker.js";
-import { JOBS_CHANNEL, PREDICTIONS_RETRAIN, SEGMENTS_REFRESH } from "../storage/job-constants.js";
+import { JOBS_CHANNEL, NURTURE_ADVANCE, PREDICTIONS_RETRAIN, SEGMENTS_REFRESH } from "../storage/job-constants.js";
 import type { Config } from "./config.js";
 import type { Store } from "./open-store.js";
 
@@ -16,13 +16,14 @@ export async function startWorker(store: Store, config: Config, logger: Logger, 
 	await scheduleOnce(store.db, SCORES_REFRESH, clock.now());
 	await scheduleOnce(store.db, PREDICTIONS_RETRAIN, clock.now());
 	await scheduleOnce(store.db, SEGMENTS_REFRESH, clock.now());
+	await scheduleOnce(store.db, NURTURE_ADVANCE, clock.now());
 	return runWorker({
 		db: store.db,
 		handlers: jobHandlers(store.db, {
 			clock,
 			logger,
 			webhookAllow: config.webhookAllow,
-			mailer: smtpMailer(config.smtpUrl, config.emailFrom),
+			mailer: smtpMailer(config.smtpUrl, config.emailFrom, config.smtp),
 			publicUrl: config.publicUrl,
 		}),
 		logger,

@@ -11,12 +11,14 @@ import { registerAccountRoutes } from "./account-routes.js";
 import { registerApiKeyRoutes } from "./api-key-routes.js";
 import { renderApiReference } from "./api-reference.js";
 import type { AuthEnv } from "./auth.js";
+import { registerEmailLinkRoutes } from "./email-link-routes.js";
 import { problemsOf, respondToError } from "./errors.js";
 import type { Listen } from "./handoff-stream.js";
 import { registerImportRoutes } from "./import-routes.js";
 import { registerIngestRoutes } from "./ingest-routes.js";
 import { registerLeadRoutes } from "./lead-routes.js";
 import { registerMetricsRoutes } from "./metrics-routes.js";
+import { registerNurtureRoutes } from "./nurture-routes.js";
 import { registerOutcomeRoutes } from "./outcome-routes.js";
 import { registerSalesRoutes } from "./sales-routes.js";
 import { registerScoringModelRoutes } from "./scoring-model-routes.js";
@@ -99,6 +101,8 @@ export function createApp({
 	registerOutcomeRoutes(app, db, clock);
 	registerImportRoutes(app, db, clock);
 	registerApiKeyRoutes(app, db);
+	registerNurtureRoutes(app, db, clock);
+	registerEmailLinkRoutes(app, db, clock);
 
 	const document = () =>
 		app.getOpenAPI31Document({

@@ -1,6 +1,9 @@
 import { BlockList } from "node:net";
 import type { Logger } from "pino";
 import { activeModel } from "../app/active-model.js";
+import { advanceNurture } from "../app/nurture/advance.js";
+import { sendQueuedEmail } from "../app/nurture/send-email.js";
+import { notifyOwner, writeStepTraits } from "../app/nurture/step-jobs.js";
 import { refreshDuePredictions } from "../app/predict-leads.js";
 import { retrainIfDue } from "../app/predictive-schedule.js";
 import { refreshStaleScores } from "../app/refresh-scores.js";
@@ -9,7 +12,15 @@ import { refreshAllSegments } from "../app/segments/segments.js";
 import type { Clock } from "../domain/clock.js";
 import type { Mailer } from "../email/mailer.js";
 import type { Db } from "../storage/database.js";
-import { PREDICTIONS_REFRESH, PREDICTIONS_RETRAIN, SEGMENTS_REFRESH } from "../storage/job-constants.js";
+import {
+	EMAIL_SEND,
+	NURTURE_ADVANCE,
+	NURTURE_NOTIFY_OWNER,
+	NURTURE_TRAITS,
+	PREDICTIONS_REFRESH,
+	PREDICTIONS_RETRAIN,
+	SEGMENTS_REFRESH,
+} from "../storage/job-constants.js";
 import { emailHandoff } from "./email-handoff.js";
 import { extendLease, scheduleOnce } from "./queue.js";
 import { slaCheck } from "./sla-check.js";
@@ -20,6 +31,7 @@ export const SCORES_REFRESH = "scores.refresh";
 const SCORES_REFRESH_EVERY_MS = 15 * 60_000;
 const RETRAIN_LOOK_EVERY_MS = 60 * 60_000;
 const SEGMENTS_REFRESH_EVERY_MS = 5 * 60_000;
+const NURTURE_LOOK_EVERY_MS = 30_000;
 
 /**
  * Every job kind and its handler, in one place. Later features (webhook delivery, email
@@ -30,7 +42,31 @@ export function jobHandlers(
 	options: { clock: Clock; logger?: Logger; webhookAllow?: BlockList; mailer?: Mailer | null; publicUrl?: string },
 ): Record<string, JobHandler> {
 	const { logger, clock } = options;
+	const mail = { mailer: options.mailer ?? null, publicUrl: options.publicUrl ?? "http://localhost:8080" };
 	return {
+		// Recurring, and woken at once by enrolments: runs the nurture steps that are due.
+		[NURTURE_ADVANCE]: async (job) => {
+			try {
+				const ran = await advanceNurture(db, clock.now());
+				if (ran > 0) logger?.debug({ job: job.id, ran }, "ran nurture steps");
+			} finally {
+				await scheduleOnce(db, NURTURE_ADVANCE, new Date(clock.now().getTime() + NURTURE_LOOK_EVERY_MS), job.id);
+			}
+		},
+		[EMAIL_SEND]: async (job) => {
+			const outcome = await sendQueuedEmail(db, String(job.payload.sendId), clock.now(), mail);
+			logger?.debug({ job: job.id, send: job.payload.sendId, outcome }, "nurture e-mail");
+		},
+		[NURTURE_TRAITS]: async (job) => {
+			const p = job.payload as { leadId: string; traits: Record<string, unknown>; messageId: string };
+			await writeStepTraits(db, p, clock.now());
+		},
+		[NURTURE_NOTIFY_OWNER]: async (job) => {
+			const p = job.payload as { leadId: string; sequence: string; message: string };
+			const outcome = await notifyOwner(db, p, mail);
+			if (outcome !== "sent")
+				logger?.info({ job: job.id, lead: p.leadId, outcome }, "nurture note to the owner not sent");
+		},
 		"webhook.deliver": webhookDelivery(db, { allowed: options.webhookAllow ?? new BlockList(), logger }),
 		"handoff.sla_check": slaCheck(db, logger),
 		"email.handoff": emailHandoff(db, {

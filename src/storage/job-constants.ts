@@ -17,3 +17,11 @@ export const PREDICTIONS_REFRESH = "predictions.refresh";
 export const PREDICTIONS_RETRAIN = "predictions.retrain";
 /** Brings every dynamic segment up to date: the timer for conditions that age (windows, days since). */
 export const SEGMENTS_REFRESH = "segments.refresh";
+/** Runs the nurture steps that are due (queued on enrolment, and on a timer for waits). */
+export const NURTURE_ADVANCE = "nurture.advance";
+/** Sends one nurture e-mail (payload: sendId). */
+export const EMAIL_SEND = "email.send";
+/** A sequence step's trait update, written through ingest (payload: leadId, traits, messageId). */
+export const NURTURE_TRAITS = "nurture.traits";
+/** A sequence step's note to the lead's owner (payload: leadId, sequence, message). */
+export const NURTURE_NOTIFY_OWNER = "nurture.notify_owner";

@@ -345,6 +345,92 @@ export interface SessionsTable {
 	expires_at: Timestamp;
 }
 
+export interface EmailTemplatesTable {
+	id: string;
+	name: string;
+	subject: string;
+	html: string;
+	text_body: string;
+	created_at: Generated<Date>;
+	updated_at: Generated<Date>;
+}
+
+export interface SequencesTable {
+	id: string;
+	name: string;
+	status: "draft" | "active" | "paused" | "archived";
+	version: number;
+	paused_reason: string | null;
+	created_at: Generated<Date>;
+	updated_at: Generated<Date>;
+}
+
+export interface SequenceVersionsTable {
+	sequence_id: string;
+	version: number;
+	definition: Json;
+	created_at: Generated<Date>;
+}
+
+export interface EnrolmentsTable {
+	id: string;
+	sequence_id: string;
+	version: number;
+	lead_id: string;
+	status: "active" | "completed" | "exited" | "held_out";
+	step: number;
+	step_started_at: Timestamp;
+	next_run_at: Timestamp | null;
+	trigger: string;
+	entered_at: Timestamp;
+	ended_at: Timestamp | null;
+	exit_reason: string | null;
+}
+
+export interface EmailSendsTable {
+	id: string;
+	enrolment_id: string | null;
+	sequence_id: string | null;
+	step: string | null;
+	template_id: string | null;
+	lead_id: string;
+	to_address: string | null;
+	status: "queued" | "sending" | "sent" | "suppressed" | "cancelled" | "failed" | "uncertain";
+	reason: string | null;
+	due_at: Timestamp;
+	claimed_at: Timestamp | null;
+	sent_at: Timestamp | null;
+	message_id: string | null;
+	links: Generated<number>;
+	bounced_at: Timestamp | null;
+	complained_at: Timestamp | null;
+	unsubscribed_at: Timestamp | null;
+	created_at: Generated<Date>;
+}
+
+export interface EmailActivityTable {
+	id: Generated<number>;
+	send_id: string;
+	kind: "open" | "click";
+	url: string | null;
+	machine: string | null;
+	at: Timestamp;
+}
+
+export interface SuppressionsTable {
+	email: string;
+	reason: "unsubscribed" | "bounced" | "complained" | "manual";
+	at: Timestamp;
+	source: string | null;
+}
+
+export interface NurtureSettingsTable {
+	id: number;
+	settings: Json;
+	link_secret: string;
+	updated_at: Generated<Date>;
+}
+
 export interface Tables {
 	api_keys: ApiKeysTable;
 	leads: LeadsTable;
@@ -375,4 +461,12 @@ export interface Tables {
 	account_settings: AccountSettingsTable;
 	users: UsersTable;
 	sessions: SessionsTable;
+	email_templates: EmailTemplatesTable;
+	sequences: SequencesTable;
+	sequence_versions: SequenceVersionsTable;
+	enrolments: EnrolmentsTable;
+	email_sends: EmailSendsTable;
+	email_activity: EmailActivityTable;
+	suppressions: SuppressionsTable;
+	nurture_settings: NurtureSettingsTable;
 }

@@ -8,6 +8,7 @@
  * of one lead are already queued behind its row lock, and the members' key makes each entry
  * and exit happen once.
  */
+
 import { type RawBuilder, sql, type Transaction } from "kysely";
 import { segmentLevels } from "../../domain/segments/segment-dependencies.js";
 import {
@@ -16,6 +17,7 @@ import {
 	SegmentCondition as SegmentSchema,
 } from "../../schemas/segments.js";
 import type { Tables } from "../../storage/tables.js";
+import { followSegmentEntries } from "../nurture/follow-nurture.js";
 import { emitEvents } from "../webhook-events.js";
 import { verdictsAmong } from "./segment-sql.js";
 
@@ -171,4 +173,9 @@ export async function announce(trx: Transaction<Tables>, moves: readonly Move[],
 			}));
 	await emitEvents(trx, "segment.entered", eventsOf("entered"));
 	await emitEvents(trx, "segment.exited", eventsOf("exited"));
+	await followSegmentEntries(
+		trx,
+		moves.filter((m) => m.change === "entered"),
+		now,
+	);
 }

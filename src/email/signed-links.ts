@@ -1,0 +1,58 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+
+/** What a signed link does; part of what is signed, so one kind's token never opens another. */
+export type LinkKind = "unsubscribe" | "open" | "click";
+
+function signature(secret: string, kind: LinkKind, id: string, extra: string): string {
+	return createHmac("sha256", secret).update(`${kind}\n${id}\n${extra}`).digest("base64url").slice(0, 32);
+}
+
+/** A token naming a send: its id and a signature over the kind (and the target, for a click). */
+export function signLink(secret: string, kind: LinkKind, sendId: string, extra = ""): string {
+	return `${sendId}.${signature(secret, kind, sendId, extra)}`;
+}
+
+/** The send a token names when its signature holds, else null (altered, or made for another use). */
+export function verifyLink(secret: string, kind: LinkKind, token: string, extra = ""): string | null {
+	const match = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{32})$/.exec(token);
+	if (!match) return null;
+	const [, id, given] = match as unknown as [string, string, string];
+	const expected = Buffer.from(signature(secret, kind, id, extra));
+	const actual = Buffer.from(given);
+	return actual.length === expected.length && timingSafeEqual(actual, expected) ? id : null;
+}
+
+export interface SendLinks {
+	unsubscribe: string;
+	open: string;
+	click: (url: string) => string;
+}
+
+/** The links one send's e-mail carries, under the public address people reach Qualify at. */
+export function sendLinks(publicUrl: string, secret: string, sendId: string): SendLinks {
+	const base = publicUrl.replace(/\/+$/, "");
+	return {
+		unsubscribe: `${base}/email/unsubscribe/${signLink(secret, "unsubscribe", sendId)}`,
+		open: `${base}/email/open/${signLink(secret, "open", sendId)}.gif`,
+		click: (url) => `${base}/email/click/${signLink(secret, "click", sendId, url)}?url=${encodeURIComponent(url)}`,
+	};
+}
+
+const HREF = /(<a\b[^>]*?\bhref\s*=\s*)(["'])(https?:\/\/[^"']+)\2/gi;
+
+/**
+ * The HTML with every web link sent through a signed click redirect (not the unsubscribe link,
+ * which must work without tracking) and an open pixel at the end of the body.
+ */
+export function withTracking(html: string, links: SendLinks): { html: string; links: number } {
+	let count = 0;
+	const tracked = html.replace(HREF, (whole, start: string, quote: string, url: string) => {
+		const target = url.replace(/&amp;/g, "&");
+		if (target === links.unsubscribe) return whole;
+		count += 1;
+		return `${start}${quote}${links.click(target).replace(/&/g, "&amp;")}${quote}`;
+	});
+	const pixel = `<img src="${links.open}" width="1" height="1" alt="" style="display:none">`;
+	const withPixel = /<\/body>/i.test(tracked) ? tracked.replace(/<\/body>/i, `${pixel}</body>`) : `${tracked}${pixel}`;
+	return { html: withPixel, links: count };
+}

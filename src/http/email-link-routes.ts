@@ -1,0 +1,81 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { recordEmailActivity, unsubscribe, unsubscribeTarget } from "../app/nurture/email-activity.js";
+import type { Clock } from "../domain/clock.js";
+import { escapeHtml } from "../email/escape.js";
+import type { Db } from "../storage/database.js";
+import type { AuthEnv } from "./auth.js";
+
+// a 1×1 transparent GIF
+const PIXEL = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7", "base64");
+
+function page(title: string, body: string): string {
+	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1f2328}
+button{font:inherit;padding:.5rem 1rem;border-radius:6px;border:1px solid #1f2328;background:#1f2328;color:#fff;cursor:pointer}
+.muted{color:#59636e}</style></head><body>${body}</body></html>`;
+}
+
+const NOT_GOOD = page(
+	"Link not valid",
+	"<h1>This link is not valid</h1><p>It may have been changed or cut short. Use the link in the e-mail as it came.</p>",
+);
+
+/**
+ * The public links in e-mails: one-click unsubscribe (RFC 8058: a POST with no sign-in; a GET
+ * shows a page to confirm), the open pixel and the signed click redirect. No API key: the signed
+ * token in the path is the only permission, and it names one send and one use.
+ */
+export function registerEmailLinkRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: Clock) {
+	app.get("/email/unsubscribe/:token", async (c) => {
+		const target = await unsubscribeTarget(db, c.req.param("token"));
+		if (!target) return c.html(NOT_GOOD, 404);
+		const suppressed = target.email
+			? await db.selectFrom("suppressions").select("reason").where("email", "=", target.email).executeTakeFirst()
+			: undefined;
+		const address = escapeHtml(target.email ?? "this address");
+		return c.html(
+			suppressed
+				? page("Unsubscribed", `<h1>You are unsubscribed</h1><p>${address} gets no more of these e-mails.</p>`)
+				: page(
+						"Unsubscribe",
+						`<h1>Unsubscribe ${address}?</h1><p>You will get no more marketing e-mails from us. E-mails you ask for (a receipt, a password reset) still come.</p>
+<form method="post"><button type="submit">Unsubscribe from all marketing e-mail</button></form>
+<p class="muted">Changed your mind? Just close this page.</p>`,
+					),
+		);
+	});
+	app.post("/email/unsubscribe/:token", async (c) => {
+		const done = await unsubscribe(db, c.req.param("token"), clock.now());
+		if (!done) return c.html(NOT_GOOD, 404);
+		return c.html(
+			page(
+				"Unsubscribed",
+				`<h1>You are unsubscribed</h1><p>${escapeHtml(done.email ?? "This address")} gets no more of these e-mails.</p>`,
+			),
+		);
+	});
+	app.get("/email/open/:file", async (c) => {
+		const token = c.req.param("file").replace(/\.gif$/, "");
+		await recordEmailActivity(db, {
+			kind: "open",
+			token,
+			userAgent: c.req.header("user-agent") ?? null,
+			now: clock.now(),
+		});
+		// the pixel comes back whatever the token: a mail client shows nothing either way
+		return c.body(PIXEL, 200, { "content-type": "image/gif", "cache-control": "no-store, private" });
+	});
+	app.get("/email/click/:token", async (c) => {
+		const url = c.req.query("url");
+		const recorded = await recordEmailActivity(db, {
+			kind: "click",
+			token: c.req.param("token"),
+			url: url ?? "",
+			userAgent: c.req.header("user-agent") ?? null,
+			now: clock.now(),
+		});
+		// only to the address the token was signed for: never an open redirect
+		if (!recorded?.url) return c.html(NOT_GOOD, 404);
+		return c.redirect(recorded.url, 302);
+	});
+}
