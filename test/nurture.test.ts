@@ -272,7 +272,7 @@ describe.each(backends())("nurture on $name", (backend) => {
 		await changeStage(database.db, cy, { to: "sql", actor: "admin", reason: "met", now: clock.now() });
 		expect(await tick()).toEqual(["cancelled"]);
 		expect(sink.received).toHaveLength(0);
-		const [e] = await ok("GET", `/v1/leads/${cy}/enrolments`);
+		const [e] = (await ok("GET", `/v1/leads/${cy}/enrolments`)).data;
 		expect(e).toMatchObject({ status: "exited", exitReason: "became sql", sequenceName: "Until SQL", emails: 0 });
 	});
 
@@ -388,7 +388,7 @@ describe.each(backends())("nurture on $name", (backend) => {
 		clock.set(new Date(TEST_NOW.getTime() + 3 * DAY));
 		expect(await tick()).toEqual(["sent"]);
 		expect(mailTo("ev@corp.example").map((m) => m.subject)).toEqual(["Hi there", "Did you see it?"]);
-		const [e] = await ok("GET", `/v1/leads/${ev}/enrolments`);
+		const [e] = (await ok("GET", `/v1/leads/${ev}/enrolments`)).data;
 		expect(e).toMatchObject({ status: "completed", emails: 2, trigger: "event: Form Submitted" });
 	});
 });

@@ -63,9 +63,9 @@ export function registerNurtureRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: 
 			tags,
 			summary: "E-mail templates",
 			security,
-			responses: { 200: json(z.array(Template), "Every template, by name") },
+			responses: { 200: json(z.object({ data: z.array(Template) }), "Every template, by name") },
 		}),
-		async (c) => c.json(await listTemplates(db), 200),
+		async (c) => c.json({ data: await listTemplates(db) }, 200),
 	);
 	app.openapi(
 		createRoute({
@@ -142,9 +142,9 @@ export function registerNurtureRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: 
 			tags,
 			summary: "Nurture sequences",
 			security,
-			responses: { 200: json(z.array(Sequence), "Every sequence with its current version") },
+			responses: { 200: json(z.object({ data: z.array(Sequence) }), "Every sequence with its current version") },
 		}),
-		async (c) => c.json(await listSequences(db), 200),
+		async (c) => c.json({ data: await listSequences(db) }, 200),
 	);
 	app.openapi(
 		createRoute({
@@ -252,9 +252,9 @@ export function registerNurtureRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: 
 			summary: "A lead's enrolments",
 			security,
 			request: { params: Id },
-			responses: { 200: json(z.array(Enrolment), "Newest first") },
+			responses: { 200: json(z.object({ data: z.array(Enrolment) }), "Newest first") },
 		}),
-		async (c) => c.json(await leadEnrolments(db, c.req.valid("param").id), 200),
+		async (c) => c.json({ data: await leadEnrolments(db, c.req.valid("param").id) }, 200),
 	);
 	app.openapi(
 		createRoute({

@@ -23,6 +23,18 @@ import type { EventPage, LeadDetail, LeadFilters, LeadListQuery, LeadPage, LeadP
 import type { StageChange, StageMoveRequest, StageMoves } from "./lifecycle.js";
 import type { FunnelQuery, FunnelReport, HandoffMetrics, PeriodPreset } from "./metrics.js";
 import type {
+	Enrolment,
+	EnrolResult,
+	NurtureSettings,
+	RenderedEmail,
+	Sequence,
+	SequenceInput,
+	SequenceResults,
+	Template,
+	TemplateInput,
+	TemplatePreviewRequest,
+} from "./nurture.js";
+import type {
 	BacktestResult,
 	DraftCheck,
 	LeadScore,
@@ -107,6 +119,24 @@ export interface ApiRoutes {
 	"POST /v1/handoffs/:id/touch": { body: TouchInput; response: Handoff };
 	"POST /v1/handoffs/:id/accept": { response: Handoff };
 	"POST /v1/handoffs/:id/reject": { body: RejectInput; response: Handoff };
+
+	"GET /v1/templates": { response: List<Template> };
+	"POST /v1/templates": { body: TemplateInput; response: Template };
+	"POST /v1/templates/preview": { body: TemplatePreviewRequest; response: RenderedEmail };
+	"GET /v1/templates/:id": { response: Template };
+	"PUT /v1/templates/:id": { body: TemplateInput; response: Template };
+	"DELETE /v1/templates/:id": { response: null };
+	"GET /v1/sequences": { response: List<Sequence> };
+	"POST /v1/sequences": { body: SequenceInput; response: Sequence };
+	"GET /v1/sequences/:id": { response: Sequence };
+	"PUT /v1/sequences/:id": { body: SequenceInput; response: Sequence };
+	"POST /v1/sequences/:id/status": { body: { status: "active" | "paused" | "archived" }; response: Sequence };
+	"POST /v1/sequences/:id/enrolments": { body: { leadIds?: string[]; segment?: string }; response: EnrolResult };
+	"GET /v1/sequences/:id/results": { response: SequenceResults };
+	"GET /v1/leads/:id/enrolments": { response: List<Enrolment> };
+	"DELETE /v1/enrolments/:id": { response: null };
+	"GET /v1/nurture/settings": { response: NurtureSettings };
+	"PUT /v1/nurture/settings": { body: NurtureSettings; response: NurtureSettings };
 
 	"GET /v1/teams": { response: List<Team> };
 	"POST /v1/teams": { body: TeamInput; response: Team };

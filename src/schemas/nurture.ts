@@ -33,6 +33,7 @@ export const TemplatePreviewRequest = z
 	})
 	.strict()
 	.openapi("TemplatePreviewRequest");
+export type TemplatePreviewRequest = z.infer<typeof TemplatePreviewRequest>;
 
 export const RenderedEmail = z
 	.object({ subject: z.string(), html: z.string(), text: z.string() })

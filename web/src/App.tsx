@@ -23,13 +23,16 @@ import { DraftEditor } from "./pages/DraftEditor";
 import { Import } from "./pages/Import";
 import { LeadDetail } from "./pages/LeadDetail";
 import { Leads } from "./pages/Leads";
+import { Nurture } from "./pages/Nurture";
 import { Queue } from "./pages/Queue";
 import { Scoring } from "./pages/Scoring";
 import { SegmentBuilder } from "./pages/SegmentBuilder";
 import { SegmentPage } from "./pages/SegmentPage";
 import { Segments } from "./pages/Segments";
+import { SequenceEditor } from "./pages/SequenceEditor";
 import { Settings } from "./pages/Settings";
 import { Signals } from "./pages/Signals";
+import { TemplateEditor } from "./pages/TemplateEditor";
 
 function SignIn({ onSignedIn, ended }: { onSignedIn: (s: Session) => void; ended: boolean }) {
 	const [email, setEmail] = useState("");
@@ -150,6 +153,7 @@ const NAV: Array<{ to: string; label: string; roles: ReadonlyArray<User["role"]>
 	{ to: "/leads", label: "Leads", roles: ["admin", "marketing", "sales"] },
 	{ to: "/segments", label: "Segments", roles: ["admin", "marketing", "sales"] },
 	{ to: "/accounts", label: "Accounts", roles: ["admin", "marketing", "sales"] },
+	{ to: "/nurture", label: "Nurture", roles: ["admin", "marketing"] },
 	{ to: "/scoring", label: "Scoring", roles: ["admin", "marketing", "sales"] },
 	{ to: "/settings", label: "Settings", roles: ["admin"] },
 ];
@@ -172,6 +176,12 @@ function Page({ path, query, user }: { path: string; query: URLSearchParams; use
 	if (editSegment) return <SegmentBuilder id={editSegment} />;
 	const segmentId = /^\/segments\/([0-9a-f-]{36})$/.exec(path)?.[1];
 	if (segmentId) return <SegmentPage id={segmentId} user={user} />;
+	if (path === "/nurture/sequences/new") return <SequenceEditor />;
+	const sequenceId = /^\/nurture\/sequences\/([0-9a-f-]{36})$/.exec(path)?.[1];
+	if (sequenceId) return <SequenceEditor id={sequenceId} />;
+	if (path === "/nurture/templates/new") return <TemplateEditor />;
+	const templateId = /^\/nurture\/templates\/([0-9a-f-]{36})$/.exec(path)?.[1];
+	if (templateId) return <TemplateEditor id={templateId} />;
 	if (path.startsWith("/settings")) return <Settings path={path} />;
 	if (path === "/account") return <Account user={user} />;
 	switch (path) {
@@ -181,6 +191,8 @@ function Page({ path, query, user }: { path: string; query: URLSearchParams; use
 			return <Segments user={user} />;
 		case "/accounts":
 			return <Accounts user={user} />;
+		case "/nurture":
+			return <Nurture user={user} />;
 		case "/queue":
 			return <Queue user={user} />;
 		case "/leads":

@@ -7,6 +7,7 @@ import { request, type User } from "../api";
 import { ErrorNote, failure, OutcomeNote, useOutcome } from "../forms";
 import { Link } from "../nav";
 import { OUTCOME_WORDS, REJECTION_WORDS, TOUCH_WORDS, wordFor } from "../words";
+import { LeadEnrolments } from "./LeadEnrolments";
 import { ProfileEdit } from "./ProfileEdit";
 import { mayWorkQueue } from "./Queue";
 import { RejectForm } from "./RejectForm";
@@ -317,6 +318,7 @@ export function LeadDetail({ id, user }: { id: string; user: User }) {
 					</tbody>
 				</table>
 			</section>
+			<LeadEnrolments leadId={lead.id} user={user} />
 			<section>
 				<h2>Stage history</h2>
 				<StageMove key={`${lead.stage}-${version}`} id={lead.id} onMoved={reload} />
