@@ -9,20 +9,13 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import { Worker } from "node:worker_threads";
-import { serve } from "@hono/node-server";
-import { createApiKey } from "../src/app/api-keys.js";
 import { allowListOf } from "../src/app/outbound-http.js";
 import { setUpStore } from "../src/app/set-up-store.js";
-import { systemClock } from "../src/app/system-clock.js";
 import { createEndpoint } from "../src/app/webhook-endpoints.js";
-import { createApp } from "../src/http/app.js";
-import { jobHandlers } from "../src/jobs/handlers.js";
-import { runWorker } from "../src/jobs/worker.js";
 import { openDatabase } from "../src/storage/database.js";
-import { JOBS_CHANNEL } from "../src/storage/job-constants.js";
 import { freshDatabase, quantile } from "./bench-database.js";
-import { demoMessages } from "./demo-events.js";
+import { serveWithWorker } from "./bench-server.js";
+import { underHalfLoad } from "./half-load.js";
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
 
@@ -57,35 +50,16 @@ async function main() {
 		allowListOf("127.0.0.0/8"),
 	);
 
-	const app = createApp({ db: database.db });
-	const { key } = await createApiKey(database.db, "write", "bench");
-	const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
-	await new Promise((r) => server.once("listening", r));
-	const port = (server.address() as AddressInfo).port;
-	const auth = `Basic ${Buffer.from(`${key}:`).toString("base64")}`;
-	const stop = new AbortController();
-	const worker = runWorker({
-		db: database.db,
-		handlers: jobHandlers(database.db, { clock: systemClock, webhookAllow: allowListOf("127.0.0.0/8") }),
-		subscribe: (wake) => database.listen(JOBS_CHANNEL, wake),
-		signal: stop.signal,
-	});
+	const served = await serveWithWorker(database, { webhookAllow: allowListOf("127.0.0.0/8") });
 
 	// Each sample: a new lead asks for a demo (a hand-raiser: one event, one crossing).
 	let n = 0;
 	async function sample(): Promise<number> {
 		const email = `bench-${n++}@latency.io`;
-		const response = await fetch(`http://127.0.0.1:${port}/v1/batch`, {
-			method: "POST",
-			headers: { authorization: auth, "content-type": "application/json" },
-			body: JSON.stringify({
-				batch: [
-					{ type: "identify", userId: email, traits: { email } },
-					{ type: "track", userId: email, event: "Demo Requested" },
-				],
-			}),
-		});
-		await response.text();
+		await served.post([
+			{ type: "identify", userId: email, traits: { email } },
+			{ type: "track", userId: email, event: "Demo Requested" },
+		]);
 		const committed = performance.now(); // the response leaves after the commit
 		for (let i = 0; i < 2000 && !arrived.has(email); i++) await new Promise((r) => setTimeout(r, 1));
 		const at = arrived.get(email);
@@ -104,38 +78,10 @@ async function main() {
 	for (let i = 0; i < 20; i++) await sample(); // warm-up
 	const idle = await samples();
 
-	// The maximum ingest rate, here and now: 30,000 demo events as fast as four clients can send.
-	const batches = (list: Record<string, unknown>[]) => {
-		const out: string[] = [];
-		for (let i = 0; i < list.length; i += 100) out.push(JSON.stringify({ batch: list.slice(i, i + 100) }));
-		return out;
-	};
-	const generate = (bodies: string[], perSecond?: number) =>
-		new Worker(new URL("./load-generator.mjs", import.meta.url), {
-			workerData: { url: `http://127.0.0.1:${port}/v1/batch`, auth, bodies, concurrency: 4, perSecond },
-		});
-	const finished = (w: Worker) =>
-		new Promise<{ stored: number }>((resolve, reject) => {
-			w.once("message", resolve);
-			w.once("error", reject);
-		});
-	const all = demoMessages(30_000 + 150_000);
-	const started = performance.now();
-	const burst = await finished(generate(batches(all.slice(0, 30_000))));
-	const maxRate = burst.stored / ((performance.now() - started) / 1000);
-	const loadRate = maxRate / 2;
-	const generator = generate(batches(all.slice(30_000)), loadRate / 100);
-	const loadStarted = performance.now();
-	await new Promise((r) => setTimeout(r, 2000));
-	const loaded = await samples();
-	generator.postMessage("stop");
-	const { stored } = await finished(generator);
-	await generator.terminate();
-	const achieved = Math.round(stored / ((performance.now() - loadStarted) / 1000));
+	const { result: loaded, maxRate, achieved: rate } = await underHalfLoad(served, samples);
+	const achieved = Math.round(rate);
 
-	stop.abort();
-	await worker;
-	await new Promise((r) => server.close(r));
+	await served.close();
 	await new Promise((r) => receiver.close(r));
 	await database.close();
 	const line = (label: string, v: number[]) =>

@@ -1,107 +1,21 @@
 import { sql } from "kysely";
 import type { ParsedMail } from "mailparser";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createApiKey } from "../src/app/api-keys.js";
+import { describe, expect, it } from "vitest";
 import { ingestBatch } from "../src/app/ingest-batch.js";
 import { advanceNurture } from "../src/app/nurture/advance.js";
 import { saveNurtureSettings } from "../src/app/nurture/nurture-settings.js";
-import { sendQueuedEmail } from "../src/app/nurture/send-email.js";
 import { changeStage } from "../src/app/stage-moves.js";
-import { fixedClock } from "../src/domain/clock.js";
-import { smtpMailer } from "../src/email/mailer.js";
-import { createApp } from "../src/http/app.js";
 import { NurtureSettings } from "../src/schemas/nurture.js";
-import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
 import { TEST_NOW } from "./support/clock.js";
-import { keyCaller } from "./support/sessions.js";
-import { smtpSink } from "./support/smtp-sink.js";
+import { nurtureHarness } from "./support/nurture-harness.js";
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-const PUBLIC = "https://q.example";
 
 describe.each(backends())("nurture on $name", (backend) => {
-	let database: Database;
-	let sink: Awaited<ReturnType<typeof smtpSink>>;
-	let mailer: ReturnType<typeof smtpMailer>;
-	const clock = fixedClock(TEST_NOW);
-	let call: ReturnType<typeof keyCaller>;
-	let app: ReturnType<typeof createApp>;
-
-	beforeEach(async () => {
-		clock.set(TEST_NOW);
-		database = await backend.open();
-		sink = await smtpSink();
-		mailer = smtpMailer(sink.url, "Acme News <news@acme.example>");
-		app = createApp({ db: database.db, clock });
-		const key = (await createApiKey(database.db, "secret", "nurture")).key;
-		call = keyCaller(() => ({ app, key }));
-	});
-	afterEach(async () => {
-		mailer?.close();
-		await sink.close();
-		await database.close();
-	});
-
-	const ok = async (method: string, path: string, body?: unknown) => {
-		const r = await call(method, path, body);
-		if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-		return r.body;
-	};
-
-	async function template(name: string, subject = 'Hi {{ lead.first_name | default: "there" }}') {
-		return ok("POST", "/v1/templates", {
-			name,
-			subject,
-			html: '<p>Hello {{ lead.first_name | default: "there" }} from {{ lead.company | default: "your team" }}</p><p><a href="https://acme.example/guide?a=1&amp;b=2">Guide</a> <a href="https://acme.example/pricing">Pricing</a></p><p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p>',
-			text: 'Hello {{ lead.first_name | default: "there" }}\nGuide: https://acme.example/guide\nUnsubscribe: {{ unsubscribe_url }}',
-		});
-	}
-
-	async function sequence(name: string, steps: unknown[], extra: Record<string, unknown> = {}) {
-		const created = await ok("POST", "/v1/sequences", {
-			name,
-			definition: { trigger: { on: "manual" }, steps, ...extra },
-		});
-		await ok("POST", `/v1/sequences/${created.id}/status`, { status: "active" });
-		return created as { id: string };
-	}
-
-	async function lead(id: string, traits: Record<string, unknown> = {}) {
-		await ingestBatch(
-			database.db,
-			[{ type: "identify", messageId: `id-${id}`, userId: id, traits: { email: `${id}@corp.example`, ...traits } }],
-			{ receivedAt: clock.now() },
-		);
-		const row = await database.db.selectFrom("leads").select("id").where("user_id", "=", id).executeTakeFirstOrThrow();
-		return row.id;
-	}
-
-	/** Runs due steps and sends every queued e-mail that is due, as the worker would. */
-	async function tick() {
-		await advanceNurture(database.db, clock.now());
-		const due = await database.db
-			.selectFrom("email_sends")
-			.select("id")
-			.where("status", "=", "queued")
-			.where("due_at", "<=", clock.now())
-			.orderBy("created_at")
-			.execute();
-		const outcomes = [];
-		for (const s of due)
-			outcomes.push(await sendQueuedEmail(database.db, s.id, clock.now(), { mailer, publicUrl: PUBLIC }));
-		return outcomes;
-	}
-
-	const sends = () => database.db.selectFrom("email_sends").selectAll().orderBy("created_at").orderBy("step").execute();
-	/** A header as it was written (mailparser turns List-Unsubscribe into an object). */
-	const rawHeader = (m: ParsedMail | undefined, name: string) =>
-		(m?.headerLines.find((h) => h.key === name)?.line ?? "").replace(/^[^:]+:\s*/, "").replace(/\r?\n\s+/g, " ");
-	const unsubscribePath = (m: ParsedMail | undefined) =>
-		new URL(/<(https:[^>]+)>/.exec(rawHeader(m, "list-unsubscribe"))?.[1] ?? "").pathname;
-	const mailTo = (address: string): ParsedMail[] =>
-		sink.received.filter((r) => r.to.includes(address)).map((r) => r.mail);
+	const h = nurtureHarness(backend);
+	const { clock, ok, call, template, sequence, lead, tick, sends, rawHeader, unsubscribePath, mailTo } = h;
 
 	it("refuses a template that names a field no lead has, naming the part", async () => {
 		const r = await call("POST", "/v1/templates", {
@@ -168,55 +82,51 @@ describe.each(backends())("nurture on $name", (backend) => {
 		await ok("POST", `/v1/sequences/${first.id}/enrolments`, { leadIds: [ann] });
 		await ok("POST", `/v1/sequences/${other.id}/enrolments`, { leadIds: [ann] });
 		await tick();
-		expect(sink.received).toHaveLength(1);
+		expect(h.sink.received).toHaveLength(1);
 		const url = { pathname: unsubscribePath(mailTo("ann@corp.example")[0]) };
 
 		// a GET only shows a page to confirm; an altered token is refused
-		const page = await app.request(url.pathname);
+		const page = await h.app.request(url.pathname);
 		expect(page.status).toBe(200);
 		expect(await page.text()).toContain("Unsubscribe ann@corp.example?");
-		expect((await app.request(`${url.pathname.slice(0, -2)}xx`, { method: "POST" })).status).toBe(404);
-		expect(await database.db.selectFrom("suppressions").selectAll().execute()).toHaveLength(0);
+		expect((await h.app.request(`${url.pathname.slice(0, -2)}xx`, { method: "POST" })).status).toBe(404);
+		expect(await h.db.selectFrom("suppressions").selectAll().execute()).toHaveLength(0);
 
 		// what a mail client sends for RFC 8058
-		const post = await app.request(url.pathname, {
+		const post = await h.app.request(url.pathname, {
 			method: "POST",
 			headers: { "content-type": "application/x-www-form-urlencoded" },
 			body: "List-Unsubscribe=One-Click",
 		});
 		expect(post.status).toBe(200);
-		const suppression = await database.db.selectFrom("suppressions").selectAll().executeTakeFirstOrThrow();
+		const suppression = await h.db.selectFrom("suppressions").selectAll().executeTakeFirstOrThrow();
 		expect(suppression).toMatchObject({ email: "ann@corp.example", reason: "unsubscribed" });
-		const enrolments = await database.db.selectFrom("enrolments").select(["status", "exit_reason"]).execute();
+		const enrolments = await h.db.selectFrom("enrolments").select(["status", "exit_reason"]).execute();
 		expect(enrolments).toEqual([
 			{ status: "exited", exit_reason: "unsubscribed" },
 			{ status: "exited", exit_reason: "unsubscribed" },
 		]);
 		const events = await sql<{ event: string }>`select event from events where event = 'Email Unsubscribed'`.execute(
-			database.db,
+			h.db,
 		);
 		expect(events.rows).toHaveLength(1);
-		const leadRow = await database.db
-			.selectFrom("leads")
-			.select("consent_status")
-			.where("id", "=", ann)
-			.executeTakeFirst();
+		const leadRow = await h.db.selectFrom("leads").select("consent_status").where("id", "=", ann).executeTakeFirst();
 		expect(leadRow?.consent_status).toBe("unsubscribed");
 
 		// a send queued before the unsubscribe, due later, is suppressed at its claim
-		await database.db
+		await h.db
 			.insertInto("email_sends")
 			.values({ id: crypto.randomUUID(), lead_id: ann, template_id: t.id, status: "queued", due_at: clock.now() })
 			.execute();
 		clock.set(new Date(TEST_NOW.getTime() + 3 * DAY));
 		expect(await tick()).toEqual(["suppressed"]);
-		expect(sink.received).toHaveLength(1);
+		expect(h.sink.received).toHaveLength(1);
 		const results = await ok("GET", `/v1/sequences/${first.id}/results`);
 		expect(results.total).toMatchObject({ sent: 1, unsubscribed: 1 });
 	});
 
 	it("holds to the weekly cap across sequences and sends the rest when a place frees", async () => {
-		await saveNurtureSettings(database.db, NurtureSettings.parse({ weeklyCap: 2, quietHours: null }));
+		await saveNurtureSettings(h.db, NurtureSettings.parse({ weeklyCap: 2, quietHours: null }));
 		const t = await template("t");
 		const s = await sequence("Burst", [
 			{ id: "one", kind: "email", template: t.id },
@@ -233,11 +143,11 @@ describe.each(backends())("nurture on $name", (backend) => {
 		expect(await tick()).toEqual([]);
 		clock.set(new Date(TEST_NOW.getTime() + 7 * DAY));
 		expect(await tick()).toEqual(["sent"]);
-		expect(sink.received).toHaveLength(3);
+		expect(h.sink.received).toHaveLength(3);
 	});
 
 	it("keeps quiet hours in each lead's own zone", async () => {
-		await saveNurtureSettings(database.db, NurtureSettings.parse({ quietHours: { from: "21:00", to: "08:00" } }));
+		await saveNurtureSettings(h.db, NurtureSettings.parse({ quietHours: { from: "21:00", to: "08:00" } }));
 		const t = await template("t");
 		const s = await sequence("Quiet", [{ id: "one", kind: "email", template: t.id }]);
 		// TEST_NOW is 12:00 UTC: 04:00 in Los Angeles, 13:00 in Berlin, 21:00 in Tokyo
@@ -268,10 +178,10 @@ describe.each(backends())("nurture on $name", (backend) => {
 		const cy = await lead("cy");
 		await ok("POST", `/v1/sequences/${s.id}/enrolments`, { leadIds: [cy] });
 		clock.set(new Date(TEST_NOW.getTime() + DAY));
-		await advanceNurture(database.db, clock.now()); // the send is queued, not yet made
-		await changeStage(database.db, cy, { to: "sql", actor: "admin", reason: "met", now: clock.now() });
+		await advanceNurture(h.db, clock.now()); // the send is queued, not yet made
+		await changeStage(h.db, cy, { to: "sql", actor: "admin", reason: "met", now: clock.now() });
 		expect(await tick()).toEqual(["cancelled"]);
-		expect(sink.received).toHaveLength(0);
+		expect(h.sink.received).toHaveLength(0);
 		const [e] = (await ok("GET", `/v1/leads/${cy}/enrolments`)).data;
 		expect(e).toMatchObject({ status: "exited", exitReason: "became sql", sequenceName: "Until SQL", emails: 0 });
 	});
@@ -286,11 +196,7 @@ describe.each(backends())("nurture on $name", (backend) => {
 		expect(r.heldOut).toBeGreaterThan(8);
 		expect(r.heldOut).toBeLessThan(32);
 		await tick();
-		const held = await database.db
-			.selectFrom("enrolments")
-			.select("lead_id")
-			.where("status", "=", "held_out")
-			.execute();
+		const held = await h.db.selectFrom("enrolments").select("lead_id").where("status", "=", "held_out").execute();
 		const mailed = new Set((await sends()).map((x) => x.lead_id));
 		expect(held.every((h) => !mailed.has(h.lead_id))).toBe(true);
 		expect(mailed.size).toBe(r.enrolled);
@@ -305,7 +211,7 @@ describe.each(backends())("nurture on $name", (backend) => {
 
 	it("pauses a sequence whose unsubscribe rate passes the limit, saying why", async () => {
 		await saveNurtureSettings(
-			database.db,
+			h.db,
 			NurtureSettings.parse({ quietHours: null, pauseAt: { unsubscribeRate: 0.2, complaintRate: 0.01, minSent: 5 } }),
 		);
 		const t = await template("t");
@@ -315,9 +221,9 @@ describe.each(backends())("nurture on $name", (backend) => {
 		await ok("POST", `/v1/sequences/${s.id}/enrolments`, { leadIds: ids });
 		await tick();
 		const unsubscribeUrl = (i: number) => ({ pathname: unsubscribePath(mailTo(`u${i}@corp.example`)[0]) });
-		await app.request(unsubscribeUrl(0).pathname, { method: "POST" });
+		await h.app.request(unsubscribeUrl(0).pathname, { method: "POST" });
 		expect((await ok("GET", `/v1/sequences/${s.id}`)).status).toBe("active"); // 1 of 6 is under 20%
-		await app.request(unsubscribeUrl(1).pathname, { method: "POST" });
+		await h.app.request(unsubscribeUrl(1).pathname, { method: "POST" });
 		const paused = await ok("GET", `/v1/sequences/${s.id}`);
 		expect(paused.status).toBe("paused");
 		expect(paused.pausedReason).toBe("Paused itself: unsubscribe rate 33.3% (2 of 6 sent) passed the limit of 20.0%");
@@ -334,7 +240,7 @@ describe.each(backends())("nurture on $name", (backend) => {
 			(x) => new URL((x[1] as string).replace(/&amp;/g, "&")),
 		) as [URL, URL];
 		const click = (u: URL, agent: string) =>
-			app.request(`${u.pathname}${u.search}`, { headers: { "user-agent": agent } });
+			h.app.request(`${u.pathname}${u.search}`, { headers: { "user-agent": agent } });
 
 		const soon = await click(guide, "Mozilla/5.0 (Macintosh) Safari/605");
 		expect(soon.status).toBe(302);
@@ -348,10 +254,10 @@ describe.each(backends())("nurture on $name", (backend) => {
 		forged.searchParams.set("url", "https://evil.example/");
 		expect((await click(forged, "Mozilla/5.0 Chrome/120")).status).toBe(404);
 
-		const activity = await database.db.selectFrom("email_activity").select(["machine"]).orderBy("id").execute();
+		const activity = await h.db.selectFrom("email_activity").select(["machine"]).orderBy("id").execute();
 		expect(activity.map((a) => a.machine)).toEqual(["clicked within seconds of delivery", "link scanner", null]);
 		const events = await sql<{ machine: unknown }>`select properties->'machine' as machine from events
-			where event = 'email_clicked' order by timestamp`.execute(database.db);
+			where event = 'email_clicked' order by timestamp`.execute(h.db);
 		expect(events.rows.map((r) => r.machine)).toEqual([true, true, false]);
 		const results = await ok("GET", `/v1/sequences/${s.id}/results`);
 		expect(results.steps[0]).toMatchObject({ step: "one", sent: 1, clicked: 1, opened: 1 });
@@ -376,7 +282,7 @@ describe.each(backends())("nurture on $name", (backend) => {
 		const ev = await lead("ev");
 		await lead("fay");
 		await ingestBatch(
-			database.db,
+			h.db,
 			[
 				{ type: "track", messageId: "f1", userId: "ev", event: "form_submitted", properties: { form_id: "guide" } },
 				{ type: "track", messageId: "f2", userId: "fay", event: "Form Submitted", properties: { form_id: "other" } },

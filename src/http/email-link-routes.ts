@@ -40,13 +40,29 @@ export function registerEmailLinkRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock
 						"Unsubscribe",
 						`<h1>Unsubscribe ${address}?</h1><p>You will get no more marketing e-mails from us. E-mails you ask for (a receipt, a password reset) still come.</p>
 <form method="post"><button type="submit">Unsubscribe from all marketing e-mail</button></form>
+${
+	target.sequence
+		? `<h2>Or only stop this series</h2><p>Stop “${escapeHtml(target.sequence)}” and keep hearing from us otherwise.</p>
+<form method="post"><input type="hidden" name="scope" value="sequence"><button type="submit">Stop only this series</button></form>`
+		: ""
+}
 <p class="muted">Changed your mind? Just close this page.</p>`,
 					),
 		);
 	});
 	app.post("/email/unsubscribe/:token", async (c) => {
-		const done = await unsubscribe(db, c.req.param("token"), clock.now());
+		// RFC 8058's one-click POST carries "List-Unsubscribe=One-Click": everything; the page may ask for one series
+		const form = (c.req.header("content-type") ?? "").includes("form") ? await c.req.parseBody() : {};
+		const scope = form.scope === "sequence" ? "sequence" : "all";
+		const done = await unsubscribe(db, c.req.param("token"), clock.now(), scope);
 		if (!done) return c.html(NOT_GOOD, 404);
+		if (done.sequence)
+			return c.html(
+				page(
+					"Series stopped",
+					`<h1>That series is stopped</h1><p>${escapeHtml(done.email ?? "This address")} gets no more of “${escapeHtml(done.sequence)}”.</p>`,
+				),
+			);
 		return c.html(
 			page(
 				"Unsubscribed",

@@ -33,6 +33,13 @@ export async function mergeLeadInto(
 	await trx.updateTable("events").set({ lead_id: survivorId }).where("lead_id", "=", mergedId).execute();
 	await trx.updateTable("identities").set({ lead_id: survivorId }).where("lead_id", "=", mergedId).execute();
 	await trx.updateTable("touches").set({ lead_id: survivorId }).where("lead_id", "=", mergedId).execute();
+	// nurture follows the person: one running enrolment a sequence, the survivor's kept
+	await sql`update enrolments set status = 'exited', ended_at = now(), next_run_at = null,
+			exit_reason = 'merged into another record of the same person'
+		where lead_id = ${mergedId}::uuid and status = 'active' and sequence_id in (
+			select sequence_id from enrolments where lead_id = ${survivorId}::uuid and status = 'active')`.execute(trx);
+	await trx.updateTable("enrolments").set({ lead_id: survivorId }).where("lead_id", "=", mergedId).execute();
+	await trx.updateTable("email_sends").set({ lead_id: survivorId }).where("lead_id", "=", mergedId).execute();
 	await trx
 		.updateTable("leads")
 		.set({ merged_into: survivorId, email: null, user_id: null, updated_at: sql`now()` })

@@ -53,7 +53,8 @@ export async function advanceNurture(db: Db, now: Date, batch = 200): Promise<nu
 			return due.rows.length;
 		});
 		ran += n;
-		if (n < batch) return ran;
+		// until nothing is due (a step may have enrolled a lead elsewhere, due now too)
+		if (n === 0) return ran;
 	}
 }
 

@@ -3,12 +3,15 @@ import { machineReason } from "../../domain/nurture/machine-activity.js";
 import { verifyLink } from "../../email/signed-links.js";
 import type { Db } from "../../storage/database.js";
 import { ingestBatch } from "../ingest-batch.js";
+import { SEQUENCE_STOPPED_EVENT } from "./follow-nurture.js";
+import { leadIdentity } from "./lead-identity.js";
 import { linkSecret } from "./nurture-settings.js";
 
 interface SendFacts {
 	id: string;
 	lead_id: string;
 	sequence_id: string | null;
+	sequence_name: string | null;
 	step: string | null;
 	sent_at: Date | null;
 	links: number;
@@ -18,9 +21,10 @@ interface SendFacts {
 }
 
 async function sendFacts(db: Db, id: string): Promise<SendFacts | null> {
-	const row = await sql<SendFacts>`select s.id, s.lead_id, s.sequence_id, s.step, s.sent_at, s.links, s.to_address,
-			l.email, l.user_id
-		from email_sends s join leads l on l.id = s.lead_id where s.id = ${id}::uuid`.execute(db);
+	const row = await sql<SendFacts>`select s.id, s.lead_id, s.sequence_id, q.name as sequence_name, s.step, s.sent_at,
+			s.links, s.to_address, l.email, l.user_id
+		from email_sends s join leads l on l.id = s.lead_id left join sequences q on q.id = s.sequence_id
+		where s.id = ${id}::uuid`.execute(db);
 	return row.rows[0] ?? null;
 }
 
@@ -33,23 +37,21 @@ async function trackForSend(
 	properties: Record<string, unknown>,
 	now: Date,
 ) {
-	const email = send.email ?? send.to_address;
-	if (!send.user_id && !email) return;
-	await ingestBatch(
+	const result = await ingestBatch(
 		db,
 		[
 			{
 				type: "track",
 				event,
 				messageId,
-				...(send.user_id ? { userId: send.user_id } : {}),
-				...(email ? { context: { traits: { email } } } : {}),
+				...leadIdentity({ id: send.lead_id, user_id: send.user_id, email: send.email ?? send.to_address }),
 				properties: { send_id: send.id, sequence_id: send.sequence_id, step: send.step, ...properties },
 				timestamp: now.toISOString(),
 			},
 		],
 		{ receivedAt: now },
 	);
+	if (result.errors.length > 0) throw new Error(`the ${event} event was refused: ${result.errors[0]?.message}`);
 }
 
 /**
@@ -99,10 +101,10 @@ export async function recordEmailActivity(
 export async function unsubscribeTarget(
 	db: Db,
 	token: string,
-): Promise<{ sendId: string; email: string | null } | null> {
+): Promise<{ sendId: string; email: string | null; sequence: string | null } | null> {
 	const sendId = verifyLink(await linkSecret(db), "unsubscribe", token);
 	const send = sendId ? await sendFacts(db, sendId) : null;
-	return send ? { sendId: send.id, email: send.to_address ?? send.email } : null;
+	return send ? { sendId: send.id, email: send.to_address ?? send.email, sequence: send.sequence_name } : null;
 }
 
 /**
@@ -110,12 +112,21 @@ export async function unsubscribeTarget(
  * transaction suppresses the address, ends every enrolment and marks the send. Saying it twice
  * does nothing more.
  */
-export async function unsubscribe(db: Db, token: string, now: Date): Promise<{ email: string | null } | null> {
+export async function unsubscribe(
+	db: Db,
+	token: string,
+	now: Date,
+	scope: "all" | "sequence" = "all",
+): Promise<{ email: string | null; sequence: string | null } | null> {
 	const secret = await linkSecret(db);
 	const sendId = verifyLink(secret, "unsubscribe", token);
 	const send = sendId ? await sendFacts(db, sendId) : null;
 	if (!send) return null;
 	const email = send.to_address ?? send.email;
+	if (scope === "sequence" && send.sequence_id) {
+		await trackForSend(db, send, SEQUENCE_STOPPED_EVENT, `stop-sequence:${send.id}`, { email }, now);
+		return { email, sequence: send.sequence_name };
+	}
 	await trackForSend(db, send, "Email Unsubscribed", `unsubscribe:${send.id}`, { email, channel: "one-click" }, now);
-	return { email };
+	return { email, sequence: null };
 }

@@ -4,6 +4,7 @@ import type { EmailFeedback } from "../../schemas/nurture.js";
 import type { Db } from "../../storage/database.js";
 import { inTransaction } from "../../storage/transaction.js";
 import { ingestBatch } from "../ingest-batch.js";
+import { leadIdentity } from "./lead-identity.js";
 import { suppress } from "./suppressions.js";
 
 const EVENT = { hard: "Email Bounced", soft: "Email Soft Bounced", complaint: "Email Marked as Spam" } as const;
@@ -20,23 +21,25 @@ export async function recordEmailFeedback(db: Db, input: EmailFeedback, now: Dat
 			: [{ index, field: `events.${index}.email`, message: `"${e.email}" is not an e-mail address` }],
 	);
 	if (problems.length > 0) throw new AppError("validation_failed", "Some feedback is not valid.", problems);
-	const known = new Set(
+	const known = new Map(
 		(
 			await db
-				.selectFrom("identities")
-				.select("value")
-				.where("kind", "=", "email")
+				.selectFrom("identities as i")
+				.innerJoin("leads as l", "l.id", "i.lead_id")
+				.select(["i.value", "l.id", "l.user_id"])
+				.where("i.kind", "=", "email")
 				.where(
-					"value",
+					"i.value",
 					"in",
 					input.events.map((e) => normalizeEmail(e.email) as string),
 				)
 				.execute()
-		).map((r) => r.value),
+		).map((r) => [r.value, r]),
 	);
 	const messages = input.events.flatMap((e) => {
 		const email = normalizeEmail(e.email) as string;
-		if (!known.has(email)) return [];
+		const lead = known.get(email);
+		if (!lead) return [];
 		const event = e.type === "complaint" ? EVENT.complaint : EVENT[e.bounceType];
 		const messageId = e.messageId?.replace(/^<|>$/g, "");
 		return [
@@ -44,7 +47,7 @@ export async function recordEmailFeedback(db: Db, input: EmailFeedback, now: Dat
 				type: "track",
 				event,
 				messageId: `feedback:${event}:${email}:${messageId ?? e.at ?? now.toISOString()}`,
-				context: { traits: { email } },
+				...leadIdentity({ id: lead.id, user_id: lead.user_id, email }),
 				properties: {
 					email,
 					...(messageId ? { message_id: `<${messageId}>` } : {}),
@@ -54,7 +57,11 @@ export async function recordEmailFeedback(db: Db, input: EmailFeedback, now: Dat
 			},
 		];
 	});
-	if (messages.length > 0) await ingestBatch(db, messages, { receivedAt: now });
+	if (messages.length > 0) {
+		const result = await ingestBatch(db, messages, { receivedAt: now });
+		if (result.errors.length > 0)
+			throw new AppError("validation_failed", "Some feedback could not be stored.", result.errors);
+	}
 	const unknown = input.events.filter(
 		(e) => !known.has(normalizeEmail(e.email) as string) && (e.type === "complaint" || e.bounceType === "hard"),
 	);

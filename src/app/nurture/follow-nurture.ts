@@ -31,6 +31,10 @@ const FEEDBACK = new Map<
 	["email marked as spam", { reason: "complained", mark: "complained_at" }],
 ]);
 
+/** The event the unsubscribe page records when someone stops one sequence but not the rest. */
+export const SEQUENCE_STOPPED_EVENT = "Email Sequence Stopped";
+const SEQUENCE_STOPPED = normalName(SEQUENCE_STOPPED_EVENT);
+
 const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -47,6 +51,17 @@ export async function followNurtureEvents(
 ): Promise<void> {
 	if (events.length === 0) return;
 	await followFeedback(trx, events, now);
+	// "stop this series only", from the unsubscribe page: that enrolment ends, nothing is suppressed
+	for (const e of events.filter((e) => normalName(e.name) === SEQUENCE_STOPPED)) {
+		const sequenceId = text(e.properties.sequence_id);
+		if (sequenceId && UUID.test(sequenceId))
+			await endEnrolments(
+				trx,
+				sql`e.lead_id = ${e.leadId}::uuid and e.sequence_id = ${sequenceId}::uuid`,
+				"asked to stop this series",
+				now,
+			);
+	}
 	const goalName = sql`regexp_replace(lower(trim(v.definition->'exits'->'goal'->>'event')), '[\\s_]+', ' ', 'g')`;
 	await endEnrolments(
 		trx,

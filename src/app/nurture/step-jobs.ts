@@ -3,6 +3,7 @@ import { escapeHtml, headerLine } from "../../email/escape.js";
 import type { Mailer } from "../../email/mailer.js";
 import type { Db } from "../../storage/database.js";
 import { ingestBatch } from "../ingest-batch.js";
+import { leadIdentity } from "./lead-identity.js";
 
 /**
  * A step's trait update, written through ingest as an identify call (so scores, segments and
@@ -15,18 +16,18 @@ export async function writeStepTraits(
 ): Promise<void> {
 	const lead = await db
 		.selectFrom("leads")
-		.select(["email", "user_id", "merged_into"])
+		.select(["id", "email", "user_id"])
 		.where("id", "=", payload.leadId)
 		.executeTakeFirst();
-	if (!lead || (!lead.email && !lead.user_id)) return; // an anonymous lead has nothing to identify it by
+	if (!lead) return; // erased since
 	const result = await ingestBatch(
 		db,
 		[
 			{
 				type: "identify",
 				messageId: payload.messageId,
-				...(lead.user_id ? { userId: lead.user_id } : {}),
-				traits: { ...payload.traits, ...(lead.email ? { email: lead.email } : {}) },
+				...leadIdentity(lead),
+				traits: payload.traits,
 				timestamp: now.toISOString(),
 			},
 		],
