@@ -170,6 +170,7 @@ async function enrolment(database: Database) {
 	const list = await createSegment(database.db, { name: "Big list", kind: "static" }, new Date());
 	await sql`insert into segment_members (segment_id, lead_id, entered_at)
 		select ${list.id}::uuid, id, now() from leads where email like 'big-%'`.execute(database.db);
+	await sql`analyze`.execute(database.db); // as autovacuum would have by now
 	const sequence = await createSequence(database.db, {
 		name: "Big",
 		definition: {

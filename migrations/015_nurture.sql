@@ -48,7 +48,7 @@ create table enrolments (
 );
 create unique index enrolments_one_running on enrolments (sequence_id, lead_id) where status = 'active';
 create index enrolments_due on enrolments (next_run_at) where status = 'active';
-create index enrolments_lead on enrolments (lead_id);
+create index enrolments_lead on enrolments (lead_id, sequence_id);
 create index enrolments_sequence on enrolments (sequence_id, entered_at);
 
 -- Every e-mail a step decided to send, and what became of it. 'sending' is committed before the

@@ -86,13 +86,26 @@ function unknownField(path: readonly string[]): string | null {
 		: `{{ ${name} }} is not a field of ${root} (${known || "it has none"})`;
 }
 
+// parsed templates by engine and source: a sequence sends the same few thousands of times
+const parsed = new Map<string, ReturnType<Liquid["parse"]>>();
+function parsedOnce(engine: Liquid, source: string) {
+	const key = `${engine === htmlEngine ? "h" : "t"}${source}`;
+	let found = parsed.get(key);
+	if (!found) {
+		found = engine.parse(source);
+		if (parsed.size > 500) parsed.clear();
+		parsed.set(key, found);
+	}
+	return found;
+}
+
 /** The e-mail a template makes for one lead. The subject is one header-safe line. */
 export async function renderTemplate(parts: Record<Part, string>, context: TemplateContext): Promise<RenderedEmail> {
 	const scope = context as unknown as Record<string, unknown>;
 	const [subject, html, text] = await Promise.all([
-		textEngine.parseAndRender(parts.subject, scope),
-		htmlEngine.parseAndRender(parts.html, scope),
-		textEngine.parseAndRender(parts.text, scope),
+		textEngine.render(parsedOnce(textEngine, parts.subject), scope),
+		htmlEngine.render(parsedOnce(htmlEngine, parts.html), scope),
+		textEngine.render(parsedOnce(textEngine, parts.text), scope),
 	]);
 	return { subject: headerLine(subject).trim(), html, text };
 }

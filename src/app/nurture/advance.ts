@@ -3,7 +3,7 @@ import { sql, type Transaction } from "kysely";
 import { nextWindow } from "../../domain/nurture/send-timing.js";
 import { nextStep } from "../../domain/nurture/step-walk.js";
 import { parseSegment } from "../../domain/segments/segment-text.js";
-import { enqueueJob } from "../../jobs/queue.js";
+import { enqueueJob, notifyWorkers } from "../../jobs/queue.js";
 import { type BranchTest, type NurtureSettings, SequenceDefinition, type Step } from "../../schemas/nurture.js";
 import type { Db } from "../../storage/database.js";
 import { EMAIL_SEND, NURTURE_NOTIFY_OWNER, NURTURE_TRAITS } from "../../storage/job-constants.js";
@@ -34,7 +34,7 @@ const MOST_STEPS_AT_ONCE = 50;
  * Runs every step that is due at `now`, a batch of enrolments a transaction (claimed with SKIP
  * LOCKED, so workers share the work): each goes on until it has to wait or ends.
  */
-export async function advanceNurture(db: Db, now: Date, batch = 200): Promise<number> {
+export async function advanceNurture(db: Db, now: Date, batch = 1_000): Promise<number> {
 	await sql`update email_sends set status = 'uncertain',
 			reason = 'the worker stopped while sending it: it may or may not have left, and is not sent again'
 		where status = 'sending' and claimed_at < ${new Date(now.getTime() - SENDING_LEASE_MS)}`.execute(db);
@@ -49,7 +49,9 @@ export async function advanceNurture(db: Db, now: Date, batch = 200): Promise<nu
 				join leads l on l.id = e.lead_id
 				where e.status = 'active' and e.next_run_at <= ${now} and s.status = 'active'
 				order by e.next_run_at limit ${batch} for update of e skip locked`.execute(trx);
-			for (const row of due.rows) await runEnrolment(trx, row, now, settings);
+			const writes = new BatchWrites();
+			for (const row of due.rows) await runEnrolment(trx, row, now, settings, writes);
+			await writes.flush(trx, now);
 			return due.rows.length;
 		});
 		ran += n;
@@ -58,16 +60,65 @@ export async function advanceNurture(db: Db, now: Date, batch = 200): Promise<nu
 	}
 }
 
-async function runEnrolment(trx: Transaction<Tables>, e: DueEnrolment, now: Date, settings: NurtureSettings) {
-	const { steps } = SequenceDefinition.parse(e.definition);
+/**
+ * What a batch of enrolments decided, written in a few statements at the end of the batch
+ * (a hundred thousand leads entering at once wait, or get their first e-mail, in bulk).
+ */
+class BatchWrites {
+	readonly parks: Array<{ id: string; step: number; startedAt: Date; at: Date }> = [];
+	readonly ends: Array<{ id: string; status: "completed" | "exited"; step: number; reason: string }> = [];
+	readonly sends: Array<{
+		id: string;
+		enrolment: string;
+		sequence: string;
+		step: string;
+		template: string;
+		lead: string;
+	}> = [];
+
+	async flush(trx: Transaction<Tables>, now: Date): Promise<void> {
+		const { parks, ends, sends } = this;
+		if (parks.length > 0)
+			await sql`update enrolments e set step = u.step, step_started_at = u.started, next_run_at = u.at
+				from unnest(${parks.map((p) => p.id)}::uuid[], ${parks.map((p) => p.step)}::int[],
+					${parks.map((p) => p.startedAt.toISOString())}::timestamptz[], ${parks.map((p) => p.at.toISOString())}::timestamptz[])
+					as u(id, step, started, at)
+				where e.id = u.id`.execute(trx);
+		if (ends.length > 0)
+			await sql`update enrolments e set status = u.status, step = u.step, ended_at = ${now}, next_run_at = null,
+					exit_reason = u.reason
+				from unnest(${ends.map((x) => x.id)}::uuid[], ${ends.map((x) => x.status)}::text[],
+					${ends.map((x) => x.step)}::int[], ${ends.map((x) => x.reason)}::text[]) as u(id, status, step, reason)
+				where e.id = u.id`.execute(trx);
+		if (sends.length > 0) {
+			await sql`insert into email_sends (id, enrolment_id, sequence_id, step, template_id, lead_id, status, due_at)
+				select u.id, u.enrolment, u.sequence, u.step, u.template, u.lead, 'queued', ${now}
+				from unnest(${sends.map((x) => x.id)}::uuid[], ${sends.map((x) => x.enrolment)}::uuid[],
+					${sends.map((x) => x.sequence)}::uuid[], ${sends.map((x) => x.step)}::text[],
+					${sends.map((x) => x.template)}::uuid[], ${sends.map((x) => x.lead)}::uuid[])
+					as u(id, enrolment, sequence, step, template, lead)`.execute(trx);
+			await sql`insert into jobs (kind, payload)
+				select ${EMAIL_SEND}, jsonb_build_object('sendId', id) from unnest(${sends.map((x) => x.id)}::text[]) as id`.execute(
+				trx,
+			);
+			await notifyWorkers(trx);
+		}
+	}
+}
+
+async function runEnrolment(
+	trx: Transaction<Tables>,
+	e: DueEnrolment,
+	now: Date,
+	settings: NurtureSettings,
+	writes: BatchWrites,
+) {
+	const { steps } = definitionOf(e.definition);
 	let index = e.step;
 	let startedAt = new Date(e.step_started_at);
-	const park = (at: Date) =>
-		sql`update enrolments set step = ${index}, step_started_at = ${startedAt}, next_run_at = ${at}
-			where id = ${e.id}::uuid`.execute(trx);
+	const park = (at: Date) => writes.parks.push({ id: e.id, step: index, startedAt, at });
 	const end = (status: "completed" | "exited", reason: string) =>
-		sql`update enrolments set status = ${status}, step = ${index}, ended_at = ${now}, next_run_at = null,
-			exit_reason = ${reason} where id = ${e.id}::uuid`.execute(trx);
+		writes.ends.push({ id: e.id, status, step: index, reason });
 
 	for (let ran = 0; ran < MOST_STEPS_AT_ONCE; ran++) {
 		const step = steps[index];
@@ -75,7 +126,14 @@ async function runEnrolment(trx: Transaction<Tables>, e: DueEnrolment, now: Date
 		let taken: boolean | undefined;
 		switch (step.kind) {
 			case "email":
-				await queueSend(trx, e, step.id, step.template, now);
+				writes.sends.push({
+					id: randomUUID(),
+					enrolment: e.id,
+					sequence: e.sequence_id,
+					step: step.id,
+					template: step.template,
+					lead: e.lead_id,
+				});
 				break;
 			case "wait": {
 				const until = new Date(startedAt.getTime() + step.amount * UNIT_MS[step.unit]);
@@ -118,22 +176,17 @@ async function runEnrolment(trx: Transaction<Tables>, e: DueEnrolment, now: Date
 	return park(new Date(now.getTime() + 60_000)); // a long run of steps goes on in a minute
 }
 
-async function queueSend(trx: Transaction<Tables>, e: DueEnrolment, stepId: string, templateId: string, now: Date) {
-	const id = randomUUID();
-	await trx
-		.insertInto("email_sends")
-		.values({
-			id,
-			enrolment_id: e.id,
-			sequence_id: e.sequence_id,
-			step: stepId,
-			template_id: templateId,
-			lead_id: e.lead_id,
-			status: "queued",
-			due_at: now,
-		})
-		.execute();
-	await enqueueJob(trx, EMAIL_SEND, { sendId: id });
+/** A version's definition, parsed once however many of its enrolments a batch holds. */
+const definitions = new Map<string, SequenceDefinition>();
+function definitionOf(raw: unknown): SequenceDefinition {
+	const key = JSON.stringify(raw);
+	let found = definitions.get(key);
+	if (!found) {
+		found = SequenceDefinition.parse(raw);
+		if (definitions.size > 200) definitions.clear();
+		definitions.set(key, found);
+	}
+	return found;
 }
 
 async function moveTo(
@@ -141,7 +194,7 @@ async function moveTo(
 	e: DueEnrolment,
 	step: Extract<Step, { kind: "move_to" }>,
 	now: Date,
-	end: (status: "completed" | "exited", reason: string) => Promise<unknown>,
+	end: (status: "completed" | "exited", reason: string) => unknown,
 ) {
 	const target = (await activeSequences(trx)).find((s) => s.id === step.sequence);
 	await end("completed", target ? `moved to "${target.name}"` : "the sequence to move to is not running");

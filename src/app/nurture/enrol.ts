@@ -44,9 +44,10 @@ export async function enrolLeads(
 			: reentry.policy === "after_days"
 				? sql`e.status = 'active' or e.entered_at > ${since}`
 				: sql`e.status = 'active'`;
-	const open = await sql<{ id: string }>`select l.id from leads l
-		where l.id = any(${ids}::uuid[]) and l.merged_into is null
-			and not exists (select 1 from enrolments e where e.sequence_id = ${sequence.id}::uuid and e.lead_id = l.id
+	const open = await sql<{ id: string }>`select l.id from unnest(${ids}::uuid[]) as u(id)
+		join leads l on l.id = u.id
+		where l.merged_into is null
+			and not exists (select 1 from enrolments e where e.lead_id = l.id and e.sequence_id = ${sequence.id}::uuid
 				and (${barred}))
 		order by l.id`.execute(trx);
 	const leads = open.rows.map((r) => r.id);

@@ -18,6 +18,14 @@ async function row(db: Db | Transaction<Tables>) {
 	return db.selectFrom("nurture_settings").select(["settings", "link_secret"]).executeTakeFirstOrThrow();
 }
 
+/** The settings and the link secret in one read: what each send needs. */
+export async function sendingSettings(
+	db: Db | Transaction<Tables>,
+): Promise<{ settings: NurtureSettings; secret: string }> {
+	const found = await row(db);
+	return { settings: NurtureSettings.parse(found.settings), secret: found.link_secret };
+}
+
 /** The nurture settings in force: the defaults until some are saved. */
 export async function nurtureSettings(db: Db | Transaction<Tables>): Promise<NurtureSettings> {
 	return NurtureSettings.parse((await row(db)).settings);

@@ -8,13 +8,15 @@ import type { Db } from "../../storage/database.js";
 import { EMAIL_SEND } from "../../storage/job-constants.js";
 import { inTransaction } from "../../storage/transaction.js";
 import { leadTemplateContext } from "./lead-context.js";
-import { linkSecret, nurtureSettings } from "./nurture-settings.js";
+import { sendingSettings } from "./nurture-settings.js";
 import { lockAddress, suppressionOf } from "./suppressions.js";
 
 export type SendOutcome = "sent" | "deferred" | "suppressed" | "cancelled" | "failed" | "uncertain" | "gone";
 
 interface Claimed {
 	id: string;
+	/** signs the e-mail's links (read with the settings the claim checked) */
+	secret: string;
 	lead_id: string;
 	to: string;
 	subject: string;
@@ -37,8 +39,7 @@ export async function sendQueuedEmail(
 	const claim = await claimSend(db, sendId, now, options.mailer !== null);
 	if (typeof claim === "string") return claim;
 	const mailer = options.mailer as Mailer;
-	const secret = await linkSecret(db);
-	const links = sendLinks(options.publicUrl, secret, claim.id);
+	const links = sendLinks(options.publicUrl, claim.secret, claim.id);
 	const domain = domainOf(mailer.from);
 	const messageId = `<${claim.id}@${domain}>`;
 	let email: Awaited<ReturnType<typeof renderTemplate>>;
@@ -123,7 +124,7 @@ async function claimSend(db: Db, sendId: string, now: Date, canSend: boolean): P
 		const suppressed = await suppressionOf(trx, row.email);
 		if (suppressed) return settle("suppressed", `the address is suppressed (${suppressed})`);
 		if (row.consent_status !== "subscribed") return settle("suppressed", `the lead is ${row.consent_status}`);
-		const settings = await nurtureSettings(trx);
+		const { settings, secret } = await sendingSettings(trx);
 		const sent = await sql<{ at: Date }>`select coalesce(sent_at, claimed_at) as at from email_sends
 			where lead_id = ${row.lead_id}::uuid and status in ('sent', 'sending', 'uncertain')
 				and coalesce(sent_at, claimed_at) > ${new Date(now.getTime() - 7 * 86_400_000)}`.execute(trx);
@@ -141,6 +142,7 @@ async function claimSend(db: Db, sendId: string, now: Date, canSend: boolean): P
 			where id = ${row.id}::uuid`.execute(trx);
 		return {
 			id: row.id,
+			secret,
 			lead_id: row.lead_id,
 			to: row.email,
 			subject: row.subject,
