@@ -37,6 +37,12 @@ describe.each(backends())("nurture flows on $name", (backend) => {
 		await tick();
 		expect(mailTo("early@corp.example").map((m) => m.subject)).toEqual(["A", "B"]);
 		expect(mailTo("late@corp.example").map((m) => m.subject)).toEqual(["C"]);
+		// a template an older version sends cannot be deleted while the sequence is in use
+		const refused = await call("DELETE", `/v1/templates/${a.id}`);
+		expect(refused.status).toBe(409);
+		expect(refused.body.error.message).toContain('"Versions"');
+		await ok("POST", `/v1/sequences/${s.id}/status`, { status: "archived" });
+		expect((await call("DELETE", `/v1/templates/${a.id}`)).status).toBe(204);
 	});
 
 	it("enrols on entering a segment and on a stage change, and respects the re-entry policy", async () => {

@@ -75,12 +75,16 @@ export async function getTemplate(db: Db, id: string): Promise<Template> {
 	return templateOf(row);
 }
 
-/** Deletes a template no sequence version uses. */
+/**
+ * Deletes a template that no version of a sequence still in use sends (running enrolments may
+ * be on an older version than the current one).
+ */
 export async function deleteTemplate(db: Db, id: string): Promise<void> {
 	const user = await db
 		.selectFrom("sequence_versions as v")
-		.innerJoin("sequences as s", (j) => j.onRef("s.id", "=", "v.sequence_id").onRef("s.version", "=", "v.version"))
+		.innerJoin("sequences as s", "s.id", "v.sequence_id")
 		.select("s.name")
+		.where("s.status", "!=", "archived")
 		.where((eb) => eb(eb.cast("v.definition", "text"), "like", `%"${id}"%`))
 		.executeTakeFirst();
 	if (user) throw new AppError("conflict", `The sequence "${user.name}" sends this template; change it first.`);
