@@ -93,6 +93,11 @@ describe.skipIf(!inject("chromium"))("nurture in the web app, in Chromium", () =
 		}
 		await page.reload();
 		await expect.poll(() => page.locator('[data-step="all"] td').nth(1).textContent()).toBe("1");
+		// the page's two counts of who entered agree: the header's, and the results' two groups
+		const entered = Number(await page.locator("[data-entered]").getAttribute("data-entered"));
+		const groups = await page.locator('[data-group] td[data-label="Leads"]').allTextContents();
+		expect(groups.map(Number).reduce((a, b) => a + b, 0)).toBe(entered);
+		expect(entered).toBe(1);
 		await page.screenshot({ path: `${SHOTS}/nurture-sequence.png`, fullPage: true });
 
 		await page.goto(`${server.base}/leads/${leadId}`);

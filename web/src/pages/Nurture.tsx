@@ -42,16 +42,20 @@ export function Nurture({ user }: { user: User }) {
 				<tbody>
 					{sequences.rows.map((s) => (
 						<tr key={s.id} data-sequence={s.name}>
-							<td>
+							<td data-label="Sequence">
 								<Link to={`/nurture/sequences/${s.id}`}>{s.name}</Link>
 							</td>
-							<td>
+							<td data-label="Status">
 								<span className={`status-${s.status}`}>{s.status}</span>
 								{s.pausedReason && <div className="hint">{s.pausedReason}</div>}
 							</td>
-							<td>{TRIGGER[s.definition.trigger.on] ?? s.definition.trigger.on}</td>
-							<td className="num">{s.active.toLocaleString()}</td>
-							<td className="num">{s.enrolled.toLocaleString()}</td>
+							<td data-label="Starts on">{TRIGGER[s.definition.trigger.on] ?? s.definition.trigger.on}</td>
+							<td className="num" data-label="Running">
+								{s.active.toLocaleString()}
+							</td>
+							<td className="num" data-label="Entered">
+								{s.enrolled.toLocaleString()}
+							</td>
 						</tr>
 					))}
 				</tbody>

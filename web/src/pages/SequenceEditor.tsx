@@ -103,7 +103,7 @@ export function SequenceEditor({ id }: { id?: string }) {
 			<ErrorNote text={error} />
 			{saved && (
 				<div className="sequence-state">
-					<p>
+					<p data-entered={saved.enrolled}>
 						<strong data-status={saved.status}>{saved.status}</strong> · version {saved.version} ·{" "}
 						{saved.active.toLocaleString()} running, {saved.enrolled.toLocaleString()} entered
 					</p>
@@ -536,9 +536,9 @@ const COLUMNS = [
 	["sent", "Sent"],
 	["delivered", "Delivered"],
 	["opened", "Opened"],
-	["openedByMachine", "by machines"],
+	["openedByMachine", "by machines", "Opened by machines"],
 	["clicked", "Clicked"],
-	["clickedByMachine", "by machines"],
+	["clickedByMachine", "by machines", "Clicked by machines"],
 	["replied", "Replied"],
 	["unsubscribed", "Unsubscribed"],
 	["bounced", "Bounced"],
@@ -565,10 +565,10 @@ function Results({ results }: { results: SequenceResults }) {
 				<tbody>
 					{rows.map((r) => (
 						<tr key={r.step} data-step={r.step}>
-							<td>{r.step === "all" ? "All e-mails" : r.step}</td>
-							{COLUMNS.map(([key]) => (
-								<td key={key} className="num">
-									{r[key].toLocaleString()}
+							<td data-label="Step">{r.step === "all" ? "All e-mails" : r.step}</td>
+							{COLUMNS.map((column) => (
+								<td key={column[0]} className="num" data-label={column[2] ?? column[1]}>
+									{r[column[0]].toLocaleString()}
 								</td>
 							))}
 						</tr>
@@ -599,12 +599,14 @@ function Results({ results }: { results: SequenceResults }) {
 						] as const
 					).map(([label, g]) => (
 						<tr key={label} data-group={label}>
-							<td>{label}</td>
-							<td className="num">{g.leads.toLocaleString()}</td>
-							<td className="num">
+							<td data-label="Group">{label}</td>
+							<td className="num" data-label="Leads">
+								{g.leads.toLocaleString()}
+							</td>
+							<td className="num" data-label="MQL">
 								{g.mql.toLocaleString()} ({pct(g.mqlRate)})
 							</td>
-							<td className="num">
+							<td className="num" data-label="SQL">
 								{g.sql.toLocaleString()} ({pct(g.sqlRate)})
 							</td>
 						</tr>
