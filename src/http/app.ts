@@ -13,6 +13,7 @@ import { renderApiReference } from "./api-reference.js";
 import type { AuthEnv } from "./auth.js";
 import { registerEmailLinkRoutes } from "./email-link-routes.js";
 import { problemsOf, respondToError } from "./errors.js";
+import { registerFormRoutes } from "./form-routes.js";
 import type { Listen } from "./handoff-stream.js";
 import { registerImportRoutes } from "./import-routes.js";
 import { registerIngestRoutes } from "./ingest-routes.js";
@@ -45,6 +46,8 @@ export interface AppDeps {
 	oldestEvent?: Date;
 	/** private networks webhooks may reach all the same (QUALIFY_WEBHOOK_ALLOW) */
 	webhookAllow?: BlockList;
+	/** where people reach Qualify (QUALIFY_PUBLIC_URL): hosted forms' addresses */
+	publicUrl?: string;
 }
 
 const staticCompression = compress();
@@ -61,6 +64,7 @@ export function createApp({
 	clock = systemClock,
 	oldestEvent,
 	webhookAllow = new BlockList(),
+	publicUrl = "http://localhost:8080",
 }: AppDeps) {
 	const app = new OpenAPIHono<AuthEnv>({
 		defaultHook: (result) => {
@@ -103,6 +107,7 @@ export function createApp({
 	registerApiKeyRoutes(app, db);
 	registerNurtureRoutes(app, db, clock);
 	registerEmailLinkRoutes(app, db, clock);
+	registerFormRoutes(app, db, { clock, publicUrl, trustProxy: trustProxy ?? false });
 
 	const document = () =>
 		app.getOpenAPI31Document({

@@ -29,7 +29,7 @@ function setSessionCookie(c: Context, token: string) {
  * proxy, the address that proxy appended last to X-Forwarded-For (earlier entries are
  * whatever the client wrote).
  */
-function clientAddress(c: Context, trustProxy: boolean): string {
+export function clientAddress(c: Context, trustProxy: boolean): string {
 	const forwarded = trustProxy ? c.req.header("x-forwarded-for")?.split(",").pop()?.trim() : undefined;
 	if (forwarded) return forwarded;
 	try {

@@ -431,6 +431,26 @@ export interface NurtureSettingsTable {
 	updated_at: Generated<Date>;
 }
 
+export interface FormsTable {
+	id: string;
+	slug: string;
+	name: string;
+	definition: Json;
+	views: Generated<string>;
+	created_at: Generated<Date>;
+	updated_at: Generated<Date>;
+}
+
+export interface FormSubmissionsTable {
+	id: string;
+	form_id: string;
+	lead_id: string | null;
+	answers: Json;
+	consent_text: string | null;
+	consent_at: Timestamp | null;
+	at: Timestamp;
+}
+
 export interface Tables {
 	api_keys: ApiKeysTable;
 	leads: LeadsTable;
@@ -469,4 +489,6 @@ export interface Tables {
 	email_activity: EmailActivityTable;
 	suppressions: SuppressionsTable;
 	nurture_settings: NurtureSettingsTable;
+	forms: FormsTable;
+	form_submissions: FormSubmissionsTable;
 }

@@ -1,16 +1,11 @@
 import type { ParsedMail } from "mailparser";
 import { afterEach, beforeEach } from "vitest";
-import { createApiKey } from "../../src/app/api-keys.js";
 import { ingestBatch } from "../../src/app/ingest-batch.js";
 import { advanceNurture } from "../../src/app/nurture/advance.js";
 import { type SendOutcome, sendQueuedEmail } from "../../src/app/nurture/send-email.js";
-import { fixedClock } from "../../src/domain/clock.js";
 import { smtpMailer } from "../../src/email/mailer.js";
-import { createApp } from "../../src/http/app.js";
-import type { Database } from "../../src/storage/database.js";
+import { appHarness } from "./app-harness.js";
 import type { Backend } from "./backends.js";
-import { TEST_NOW } from "./clock.js";
-import { keyCaller } from "./sessions.js";
 import { smtpSink } from "./smtp-sink.js";
 
 export const PUBLIC_URL = "https://q.example";
@@ -20,26 +15,17 @@ export const PUBLIC_URL = "https://q.example";
  * worker would take (`tick`), for nurture tests.
  */
 export function nurtureHarness(backend: Backend) {
-	let database: Database;
+	const base = appHarness(backend);
+	const { clock, call } = base;
 	let sink: Awaited<ReturnType<typeof smtpSink>>;
 	let mailer: ReturnType<typeof smtpMailer>;
-	let app: ReturnType<typeof createApp>;
-	let call: ReturnType<typeof keyCaller>;
-	const clock = fixedClock(TEST_NOW);
-
 	beforeEach(async () => {
-		clock.set(TEST_NOW);
-		database = await backend.open();
 		sink = await smtpSink();
 		mailer = smtpMailer(sink.url, "Acme News <news@acme.example>");
-		app = createApp({ db: database.db, clock });
-		const key = (await createApiKey(database.db, "secret", "nurture")).key;
-		call = keyCaller(() => ({ app, key }));
 	});
 	afterEach(async () => {
 		mailer?.close();
 		await sink.close();
-		await database.close();
 	});
 
 	const ok = async (method: string, path: string, body?: unknown) => {
@@ -54,21 +40,21 @@ export function nurtureHarness(backend: Backend) {
 	return {
 		clock,
 		get db() {
-			return database.db;
+			return base.db;
 		},
 		get sink() {
 			return sink;
 		},
 		get app() {
-			return app;
+			return base.app;
 		},
-		call: (method: string, path: string, body?: unknown) => call(method, path, body),
+		call,
 		ok,
 		rawHeader,
 		unsubscribePath: (m: ParsedMail | undefined) =>
 			new URL(/<(https:[^>]+)>/.exec(rawHeader(m, "list-unsubscribe"))?.[1] ?? "").pathname,
 		mailTo: (address: string): ParsedMail[] => sink.received.filter((r) => r.to.includes(address)).map((r) => r.mail),
-		sends: () => database.db.selectFrom("email_sends").selectAll().orderBy("created_at").orderBy("step").execute(),
+		sends: () => base.db.selectFrom("email_sends").selectAll().orderBy("created_at").orderBy("step").execute(),
 
 		async template(name: string, subject = 'Hi {{ lead.first_name | default: "there" }}') {
 			return ok("POST", "/v1/templates", {
@@ -91,18 +77,17 @@ export function nurtureHarness(backend: Backend) {
 
 		async lead(id: string, traits: Record<string, unknown> = {}): Promise<string> {
 			await ingestBatch(
-				database.db,
+				base.db,
 				[{ type: "identify", messageId: `id-${id}`, userId: id, traits: { email: `${id}@corp.example`, ...traits } }],
 				{ receivedAt: clock.now() },
 			);
-			return (await database.db.selectFrom("leads").select("id").where("user_id", "=", id).executeTakeFirstOrThrow())
-				.id;
+			return (await base.db.selectFrom("leads").select("id").where("user_id", "=", id).executeTakeFirstOrThrow()).id;
 		},
 
 		/** Runs due steps and sends every queued e-mail that is due, as a worker would. */
 		async tick(): Promise<SendOutcome[]> {
-			await advanceNurture(database.db, clock.now());
-			const due = await database.db
+			await advanceNurture(base.db, clock.now());
+			const due = await base.db
 				.selectFrom("email_sends")
 				.select("id")
 				.where("status", "=", "queued")
@@ -111,7 +96,7 @@ export function nurtureHarness(backend: Backend) {
 				.execute();
 			const outcomes: SendOutcome[] = [];
 			for (const s of due)
-				outcomes.push(await sendQueuedEmail(database.db, s.id, clock.now(), { mailer, publicUrl: PUBLIC_URL }));
+				outcomes.push(await sendQueuedEmail(base.db, s.id, clock.now(), { mailer, publicUrl: PUBLIC_URL }));
 			return outcomes;
 		},
 	};

@@ -39,6 +39,7 @@ export async function serveCommand(args: string[]) {
 		trustProxy: config.trustProxy,
 		oldestEvent: config.oldestEvent,
 		webhookAllow: config.webhookAllow,
+		publicUrl: config.publicUrl,
 		clock: systemClock,
 		...(existsSync(webRoot) ? { webRoot } : {}),
 	});

@@ -1,0 +1,101 @@
+import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import { type CheckedSubmission, checkSubmission } from "../../domain/forms/check-submission.js";
+import type { FormDefinition } from "../../schemas/forms.js";
+import type { Db } from "../../storage/database.js";
+import { ingestBatch } from "../ingest-batch.js";
+import { linkSecret } from "../nurture/nurture-settings.js";
+
+/** A signed note of when the form was shown, so the time to submit cannot be faked. */
+export async function shownToken(db: Db, formId: string, now: Date): Promise<string> {
+	const at = String(now.getTime());
+	return `${at}.${createHmac("sha256", await linkSecret(db))
+		.update(`form-shown\n${formId}\n${at}`)
+		.digest("base64url")}`;
+}
+
+async function shownAt(db: Db, formId: string, token: string | undefined): Promise<number | null> {
+	const match = /^(\d{10,16})\.([A-Za-z0-9_-]{43})$/.exec(token ?? "");
+	if (!match) return null;
+	const [, at, given] = match as unknown as [string, string, string];
+	const expected = createHmac("sha256", await linkSecret(db))
+		.update(`form-shown\n${formId}\n${at}`)
+		.digest("base64url");
+	return timingSafeEqual(Buffer.from(given), Buffer.from(expected)) ? Number(at) : null;
+}
+
+export type SubmitOutcome =
+	| { kind: "accepted"; submissionId: string; leadId: string | null }
+	| { kind: "invalid"; checked: CheckedSubmission }
+	| { kind: "refused"; reason: string };
+
+/**
+ * A submission: checked (each field's problem named; a bot's refused with nothing stored), then
+ * an identify and a `form_submitted` event through ingest, under the browser's anonymous id so
+ * its earlier page views join the lead, and the answers with the consent wording and time.
+ */
+export async function submitForm(
+	db: Db,
+	form: { id: string; slug: string; definition: FormDefinition },
+	raw: Record<string, string | undefined>,
+	context: { anonymousId: string | null; now: Date; userAgent: string | null; page: string | null },
+): Promise<SubmitOutcome> {
+	const checked = checkSubmission(form.definition, raw, {
+		shownAt: await shownAt(db, form.id, raw._shown),
+		now: context.now.getTime(),
+	});
+	if (checked.spam) return { kind: "refused", reason: checked.spam };
+	if (checked.problems.length > 0 || !checked.email) return { kind: "invalid", checked };
+	const id = randomUUID();
+	const anonymousId = context.anonymousId ?? `form-${id}`;
+	const consent = form.definition.consent && checked.consented ? form.definition.consent.text : null;
+	const campaign = Object.fromEntries(
+		Object.entries(checked.utm).map(([k, v]) => [k === "utm_campaign" ? "name" : k.replace("utm_", ""), v]),
+	);
+	const shared = {
+		anonymousId,
+		timestamp: context.now.toISOString(),
+		context: {
+			...(Object.keys(campaign).length > 0 ? { campaign } : {}),
+			...(context.userAgent ? { userAgent: context.userAgent } : {}),
+			...(context.page ? { page: { url: context.page } } : {}),
+		},
+	};
+	const result = await ingestBatch(
+		db,
+		[
+			{ ...shared, type: "identify", messageId: `form:${id}:identify`, traits: { ...checked.answers } },
+			{
+				...shared,
+				type: "track",
+				messageId: `form:${id}:submitted`,
+				event: "form_submitted",
+				properties: {
+					form_id: form.id,
+					form: form.slug,
+					...(consent ? { consent_text: consent, consent_at: context.now.toISOString() } : {}),
+				},
+			},
+		],
+		{ receivedAt: context.now },
+	);
+	if (result.errors.length > 0) throw new Error(`the submission was refused by ingest: ${result.errors[0]?.message}`);
+	const lead = await db
+		.selectFrom("identities")
+		.select("lead_id")
+		.where("kind", "=", "email")
+		.where("value", "=", checked.email)
+		.executeTakeFirst();
+	await db
+		.insertInto("form_submissions")
+		.values({
+			id,
+			form_id: form.id,
+			lead_id: lead?.lead_id ?? null,
+			answers: JSON.stringify(checked.answers),
+			consent_text: consent,
+			consent_at: consent ? context.now : null,
+			at: context.now,
+		})
+		.execute();
+	return { kind: "accepted", submissionId: id, leadId: lead?.lead_id ?? null };
+}

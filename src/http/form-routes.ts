@@ -1,0 +1,180 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { getCookie } from "hono/cookie";
+import { createForm, formResults, getForm, listForms, showForm, updateForm } from "../app/forms/forms.js";
+import { shownToken, submitForm } from "../app/forms/submit-form.js";
+import type { Clock } from "../domain/clock.js";
+import { Form, FormDefinition, FormInput, FormResults } from "../schemas/forms.js";
+import type { Db } from "../storage/database.js";
+import { type AuthEnv, requireRole } from "./auth.js";
+import { renderFormPage, renderRefused, renderThanks } from "./form-page.js";
+import { ErrorResponse, json, jsonBody, secretKey as security } from "./route-helpers.js";
+import { clientAddress } from "./session-routes.js";
+
+const Id = z.object({
+	id: z
+		.string()
+		.uuid()
+		.openapi({ param: { name: "id", in: "path" }, example: "3f9a…" }),
+});
+const tags = ["Forms"];
+const notFound = json(ErrorResponse, "No such form");
+
+/** Submissions a client address may make a minute, across forms (per process). */
+export const SUBMISSIONS_PER_MINUTE = 10;
+
+/** A sliding minute per client address. */
+function perMinute(limit: number) {
+	const seen = new Map<string, number[]>();
+	return (address: string, now: number): boolean => {
+		const recent = (seen.get(address) ?? []).filter((t) => now - t < 60_000);
+		if (seen.size > 10_000) seen.clear();
+		if (recent.length >= limit) {
+			seen.set(address, recent);
+			return false;
+		}
+		recent.push(now);
+		seen.set(address, recent);
+		return true;
+	};
+}
+
+/** The anonymous id the site's tracker keeps (analytics.js writes it JSON-quoted), or the form's own field. */
+function anonymousIdOf(cookie: string | undefined, field: string | undefined): string | null {
+	const raw = (cookie ?? field ?? "").replace(/^"|"$/g, "").trim();
+	return /^[\w.:-]{1,200}$/.test(raw) ? raw : null;
+}
+
+export function registerFormRoutes(
+	app: OpenAPIHono<AuthEnv>,
+	db: Db,
+	options: { clock: Clock; publicUrl: string; trustProxy: boolean },
+) {
+	const { clock, publicUrl } = options;
+	const access = requireRole(db, { read: ["admin", "marketing"], write: ["admin", "marketing"] });
+	app.use("/v1/forms", access);
+	app.use("/v1/forms/*", access);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/forms",
+			tags,
+			summary: "Forms",
+			security,
+			responses: { 200: json(z.object({ data: z.array(Form) }), "Every form, by name") },
+		}),
+		async (c) => c.json({ data: await listForms(db, publicUrl) }, 200),
+	);
+	app.openapi(
+		createRoute({
+			method: "post",
+			path: "/v1/forms",
+			tags,
+			summary: "Make a form",
+			description:
+				"Fields (each the trait it fills; a required `email` identifies the lead), an optional consent checkbox, a thank-you message or redirect. It is served at /f/{slug} and works without JavaScript.",
+			security,
+			request: { body: jsonBody(FormInput) },
+			responses: {
+				201: json(Form, "Made"),
+				400: json(ErrorResponse, "Not valid"),
+				409: json(ErrorResponse, "Slug taken"),
+			},
+		}),
+		async (c) => c.json(await createForm(db, c.req.valid("json"), publicUrl), 201),
+	);
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/forms/{id}",
+			tags,
+			summary: "A form",
+			security,
+			request: { params: Id },
+			responses: { 200: json(Form, "The form"), 404: notFound },
+		}),
+		async (c) => c.json(await getForm(db, c.req.valid("param").id, publicUrl), 200),
+	);
+	app.openapi(
+		createRoute({
+			method: "put",
+			path: "/v1/forms/{id}",
+			tags,
+			summary: "Change a form",
+			security,
+			request: { params: Id, body: jsonBody(FormInput) },
+			responses: { 200: json(Form, "Saved"), 400: json(ErrorResponse, "Not valid"), 404: notFound },
+		}),
+		async (c) => c.json(await updateForm(db, c.req.valid("param").id, c.req.valid("json"), publicUrl), 200),
+	);
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/forms/{id}/results",
+			tags,
+			summary: "What a form brought",
+			description:
+				"Views, submissions, the leads who submitted, conversion, and how many of them became MQLs and SQLs.",
+			security,
+			request: { params: Id },
+			responses: { 200: json(FormResults, "The results"), 404: notFound },
+		}),
+		async (c) => c.json(await formResults(db, c.req.valid("param").id), 200),
+	);
+
+	// The hosted page: no sign-in, plain HTML, a POST that works without JavaScript.
+	const allowed = perMinute(SUBMISSIONS_PER_MINUTE);
+	const action = (slug: string) => `/f/${slug}`;
+	app.get("/f/:slug", async (c) => {
+		const form = await showForm(db, c.req.param("slug"));
+		if (!form) return c.html("<!doctype html><title>No such form</title><h1>No such form</h1>", 404);
+		const query = c.req.query();
+		return c.html(
+			renderFormPage(form.definition, {
+				action: action(c.req.param("slug")),
+				shown: await shownToken(db, form.id, clock.now()),
+				anonymousId: anonymousIdOf(getCookie(c, "ajs_anonymous_id"), query.anonymous_id),
+				values: query,
+				problems: [],
+			}),
+		);
+	});
+	app.post("/f/:slug", async (c) => {
+		const slug = c.req.param("slug");
+		const row = await db
+			.selectFrom("forms")
+			.select(["id", "slug", "definition"])
+			.where("slug", "=", slug)
+			.executeTakeFirst();
+		if (!row) return c.html("<!doctype html><title>No such form</title><h1>No such form</h1>", 404);
+		const form = { id: row.id, slug: row.slug, definition: FormDefinition.parse(row.definition) };
+		if (!allowed(clientAddress(c, options.trustProxy), clock.now().getTime()))
+			return c.html(renderRefused(), 429, { "retry-after": "60" });
+		const body = await c.req.parseBody();
+		const raw = Object.fromEntries(
+			Object.entries(body).map(([k, v]) => [k, typeof v === "string" ? v : undefined]),
+		) as Record<string, string | undefined>;
+		const outcome = await submitForm(db, form, raw, {
+			anonymousId: anonymousIdOf(getCookie(c, "ajs_anonymous_id"), raw.anonymous_id),
+			now: clock.now(),
+			userAgent: c.req.header("user-agent") ?? null,
+			page: c.req.header("referer") ?? null,
+		});
+		if (outcome.kind === "refused") return c.html(renderRefused(), 400);
+		if (outcome.kind === "invalid")
+			return c.html(
+				renderFormPage(form.definition, {
+					action: action(slug),
+					shown: raw._shown ?? "",
+					anonymousId: anonymousIdOf(undefined, raw.anonymous_id),
+					values: raw,
+					problems: outcome.checked.problems,
+				}),
+				400,
+			);
+		const thanks = form.definition.thanks;
+		// only the address the form's owner saved: never one the request names
+		if ("redirect" in thanks) return c.redirect(thanks.redirect, 303);
+		return c.html(renderThanks(form.definition, thanks.message));
+	});
+}
