@@ -154,4 +154,54 @@ describe.each(backends())("hosted forms on $name", (backend) => {
 			(await post({ ...shown.hidden, email: "later@example.com", firstName: "R", consent: "yes" }, from)).status,
 		).toBe(303);
 	});
+
+	it("e-mails a lead magnet whose signed link works, records the download, and fails altered or expired", async () => {
+		const { smtpSink } = await import("./support/smtp-sink.js");
+		const { smtpMailer } = await import("../src/email/mailer.js");
+		const { sendLeadMagnet } = await import("../src/app/forms/lead-magnet.js");
+		await call("POST", "/v1/forms", {
+			...GUIDE,
+			definition: {
+				...GUIDE.definition,
+				leadMagnet: { title: "The 2027 pricing guide", url: "https://cdn.acme.example/guide.pdf", expiresHours: 48 },
+			},
+		});
+		const shown = await show("/f/guide");
+		clock.set(new Date(TEST_NOW.getTime() + 10_000));
+		expect((await post({ ...shown.hidden, email: "mo@example.com", firstName: "Mo", consent: "yes" })).status).toBe(
+			200,
+		);
+		const job = await h.db
+			.selectFrom("jobs")
+			.select("payload")
+			.where("kind", "=", "form.lead_magnet")
+			.executeTakeFirstOrThrow();
+		const sink = await smtpSink();
+		const mailer = smtpMailer(sink.url, "Acme <hello@acme.example>");
+		try {
+			const outcome = await sendLeadMagnet(h.db, String(job.payload.submissionId), clock.now(), {
+				mailer,
+				publicUrl: "https://q.example",
+			});
+			expect(outcome).toBe("sent");
+		} finally {
+			mailer?.close();
+			await sink.close();
+		}
+		const [mail] = sink.received;
+		expect(mail?.to).toEqual(["mo@example.com"]);
+		expect(mail?.mail.subject).toBe("Your download: The 2027 pricing guide");
+		const link = new URL(/https:\/\/q\.example\/d\/[^\s"]+/.exec(String(mail?.mail.text))?.[0] ?? "");
+		const opened = await h.app.request(link.pathname);
+		expect(opened.status).toBe(302);
+		expect(opened.headers.get("location")).toBe("https://cdn.acme.example/guide.pdf");
+		const downloads = await sql<{ n: number }>`select count(*)::int as n from events
+			where event = 'content_downloaded'`.execute(h.db);
+		expect(downloads.rows[0]?.n).toBe(1);
+		// one character changed, or two days and a second later: no file
+		const altered = link.pathname.replace(/.$/, (c) => (c === "A" ? "B" : "A"));
+		expect((await h.app.request(altered)).status).toBe(404);
+		clock.set(new Date(TEST_NOW.getTime() + 10_000 + 48 * 3_600_000 + 1_000));
+		expect((await h.app.request(link.pathname)).status).toBe(410);
+	});
 });

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 /** What a signed link does; part of what is signed, so one kind's token never opens another. */
-export type LinkKind = "unsubscribe" | "open" | "click";
+export type LinkKind = "unsubscribe" | "open" | "click" | "download";
 
 function signature(secret: string, kind: LinkKind, id: string, extra: string): string {
 	return createHmac("sha256", secret).update(`${kind}\n${id}\n${extra}`).digest("base64url").slice(0, 32);
@@ -20,6 +20,22 @@ export function verifyLink(secret: string, kind: LinkKind, token: string, extra 
 	const expected = Buffer.from(signature(secret, kind, id, extra));
 	const actual = Buffer.from(given);
 	return actual.length === expected.length && timingSafeEqual(actual, expected) ? id : null;
+}
+
+/** A token that names a record and stops working at a time: `id.expiresMs.signature`. */
+export function signExpiring(secret: string, kind: LinkKind, id: string, expiresAt: Date): string {
+	const at = String(expiresAt.getTime());
+	return `${id}.${at}.${signature(secret, kind, id, at)}`;
+}
+
+/** The id an expiring token names, "expired" once its time has passed, or null when it was altered. */
+export function verifyExpiring(secret: string, kind: LinkKind, token: string, now: Date): string | "expired" | null {
+	const match = /^([0-9a-f-]{36})\.(\d{10,16})\.([A-Za-z0-9_-]{32})$/.exec(token);
+	if (!match) return null;
+	const [, id, at, given] = match as unknown as [string, string, string, string];
+	const expected = Buffer.from(signature(secret, kind, id, at));
+	if (!timingSafeEqual(Buffer.from(given), expected)) return null;
+	return Number(at) <= now.getTime() ? "expired" : id;
 }
 
 export interface SendLinks {

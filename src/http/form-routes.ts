@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { getCookie } from "hono/cookie";
 import { createForm, formResults, getForm, listForms, showForm, updateForm } from "../app/forms/forms.js";
+import { downloadTarget } from "../app/forms/lead-magnet.js";
 import { shownToken, submitForm } from "../app/forms/submit-form.js";
 import type { Clock } from "../domain/clock.js";
 import { Form, FormDefinition, FormInput, FormResults } from "../schemas/forms.js";
@@ -121,6 +122,18 @@ export function registerFormRoutes(
 		}),
 		async (c) => c.json(await formResults(db, c.req.valid("param").id), 200),
 	);
+
+	// A lead magnet's link: the form's own address for it, once the signature and the time hold.
+	app.get("/d/:token", async (c) => {
+		const target = await downloadTarget(db, c.req.param("token"), clock.now());
+		if (target === "expired")
+			return c.html(
+				"<!doctype html><title>Link expired</title><h1>This link has expired</h1><p>Fill in the form again for a new one.</p>",
+				410,
+			);
+		if (!target) return c.html("<!doctype html><title>Link not valid</title><h1>This link is not valid</h1>", 404);
+		return c.redirect(target, 302);
+	});
 
 	// The hosted page: no sign-in, plain HTML, a POST that works without JavaScript.
 	const allowed = perMinute(SUBMISSIONS_PER_MINUTE);

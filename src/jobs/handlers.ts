@@ -1,6 +1,7 @@
 import { BlockList } from "node:net";
 import type { Logger } from "pino";
 import { activeModel } from "../app/active-model.js";
+import { sendLeadMagnet } from "../app/forms/lead-magnet.js";
 import { advanceNurture } from "../app/nurture/advance.js";
 import { sendQueuedEmail } from "../app/nurture/send-email.js";
 import { notifyOwner, writeStepTraits } from "../app/nurture/step-jobs.js";
@@ -14,6 +15,7 @@ import type { Mailer } from "../email/mailer.js";
 import type { Db } from "../storage/database.js";
 import {
 	EMAIL_SEND,
+	FORM_LEAD_MAGNET,
 	NURTURE_ADVANCE,
 	NURTURE_NOTIFY_OWNER,
 	NURTURE_TRAITS,
@@ -52,6 +54,10 @@ export function jobHandlers(
 			} finally {
 				await scheduleOnce(db, NURTURE_ADVANCE, new Date(clock.now().getTime() + NURTURE_LOOK_EVERY_MS), job.id);
 			}
+		},
+		[FORM_LEAD_MAGNET]: async (job) => {
+			const outcome = await sendLeadMagnet(db, String(job.payload.submissionId), clock.now(), mail);
+			if (outcome !== "sent") logger?.info({ job: job.id, outcome }, "lead magnet not sent");
 		},
 		[EMAIL_SEND]: async (job) => {
 			const outcome = await sendQueuedEmail(db, String(job.payload.sendId), clock.now(), mail);

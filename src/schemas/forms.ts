@@ -50,6 +50,23 @@ export const FormDefinition = z
 					.strict(),
 			])
 			.default({ message: "Thank you." }),
+		/** something offered for the address: e-mailed as a signed link that expires, its click `content_downloaded` */
+		leadMagnet: z
+			.object({
+				title: z.string().trim().min(1).max(200),
+				url: z
+					.string()
+					.url()
+					.regex(/^https?:\/\//i, "an http(s) address"),
+				expiresHours: z
+					.number()
+					.int()
+					.min(1)
+					.max(24 * 90)
+					.default(72),
+			})
+			.strict()
+			.optional(),
 		/** a submission faster than this after the page was shown is a bot's */
 		minSeconds: z.number().min(0).max(60).default(2),
 	})

@@ -25,3 +25,5 @@ export const EMAIL_SEND = "email.send";
 export const NURTURE_TRAITS = "nurture.traits";
 /** A sequence step's note to the lead's owner (payload: leadId, sequence, message). */
 export const NURTURE_NOTIFY_OWNER = "nurture.notify_owner";
+/** E-mails what a form offered, as a signed link that expires (payload: submissionId). */
+export const FORM_LEAD_MAGNET = "form.lead_magnet";

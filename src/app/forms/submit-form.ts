@@ -1,7 +1,10 @@
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { type CheckedSubmission, checkSubmission } from "../../domain/forms/check-submission.js";
+import { enqueueJob } from "../../jobs/queue.js";
 import type { FormDefinition } from "../../schemas/forms.js";
 import type { Db } from "../../storage/database.js";
+import { FORM_LEAD_MAGNET } from "../../storage/job-constants.js";
+import { inTransaction } from "../../storage/transaction.js";
 import { ingestBatch } from "../ingest-batch.js";
 import { linkSecret } from "../nurture/nurture-settings.js";
 
@@ -85,17 +88,20 @@ export async function submitForm(
 		.where("kind", "=", "email")
 		.where("value", "=", checked.email)
 		.executeTakeFirst();
-	await db
-		.insertInto("form_submissions")
-		.values({
-			id,
-			form_id: form.id,
-			lead_id: lead?.lead_id ?? null,
-			answers: JSON.stringify(checked.answers),
-			consent_text: consent,
-			consent_at: consent ? context.now : null,
-			at: context.now,
-		})
-		.execute();
+	await inTransaction(db, async (trx) => {
+		await trx
+			.insertInto("form_submissions")
+			.values({
+				id,
+				form_id: form.id,
+				lead_id: lead?.lead_id ?? null,
+				answers: JSON.stringify(checked.answers),
+				consent_text: consent,
+				consent_at: consent ? context.now : null,
+				at: context.now,
+			})
+			.execute();
+		if (form.definition.leadMagnet) await enqueueJob(trx, FORM_LEAD_MAGNET, { submissionId: id });
+	});
 	return { kind: "accepted", submissionId: id, leadId: lead?.lead_id ?? null };
 }
