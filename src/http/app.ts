@@ -8,6 +8,7 @@ import type { Clock } from "../domain/clock.js";
 import { AppError } from "../domain/errors.js";
 import type { Db } from "../storage/database.js";
 import { registerAccountRoutes } from "./account-routes.js";
+import { registerAdSourceRoutes } from "./ad-source-routes.js";
 import { registerApiKeyRoutes } from "./api-key-routes.js";
 import { renderApiReference } from "./api-reference.js";
 import type { AuthEnv } from "./auth.js";
@@ -108,6 +109,7 @@ export function createApp({
 	registerNurtureRoutes(app, db, clock);
 	registerEmailLinkRoutes(app, db, clock);
 	registerFormRoutes(app, db, { clock, publicUrl, trustProxy: trustProxy ?? false });
+	registerAdSourceRoutes(app, db, { clock, publicUrl });
 
 	const document = () =>
 		app.getOpenAPI31Document({

@@ -451,6 +451,15 @@ export interface FormSubmissionsTable {
 	at: Timestamp;
 }
 
+export interface AdSourcesTable {
+	id: string;
+	name: string;
+	platform: "facebook" | "linkedin";
+	secret: string;
+	mapping: Json<Record<string, string>>;
+	created_at: Generated<Date>;
+}
+
 export interface Tables {
 	api_keys: ApiKeysTable;
 	leads: LeadsTable;
@@ -491,4 +500,5 @@ export interface Tables {
 	nurture_settings: NurtureSettingsTable;
 	forms: FormsTable;
 	form_submissions: FormSubmissionsTable;
+	ad_sources: AdSourcesTable;
 }
