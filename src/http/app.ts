@@ -28,6 +28,7 @@ import { registerSegmentRoutes } from "./segment-routes.js";
 import { registerSessionRoutes } from "./session-routes.js";
 import { registerSetupRoutes } from "./setup-routes.js";
 import { registerWebhookRoutes } from "./webhook-routes.js";
+import { registerWebinarRoutes } from "./webinar-routes.js";
 
 export interface AppDeps {
 	db: Db;
@@ -110,6 +111,7 @@ export function createApp({
 	registerEmailLinkRoutes(app, db, clock);
 	registerFormRoutes(app, db, { clock, publicUrl, trustProxy: trustProxy ?? false });
 	registerAdSourceRoutes(app, db, { clock, publicUrl });
+	registerWebinarRoutes(app, db, { clock, publicUrl });
 
 	const document = () =>
 		app.getOpenAPI31Document({

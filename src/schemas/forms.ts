@@ -67,6 +67,8 @@ export const FormDefinition = z
 			})
 			.strict()
 			.optional(),
+		/** a registration form: each submission also records `webinar_registered` for this webinar */
+		webinar: z.string().uuid().optional(),
 		/** a submission faster than this after the page was shown is a bot's */
 		minSeconds: z.number().min(0).max(60).default(2),
 	})

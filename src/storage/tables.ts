@@ -460,6 +460,14 @@ export interface AdSourcesTable {
 	created_at: Generated<Date>;
 }
 
+export interface WebinarsTable {
+	id: string;
+	name: string;
+	starts_at: Timestamp;
+	secret: string;
+	created_at: Generated<Date>;
+}
+
 export interface Tables {
 	api_keys: ApiKeysTable;
 	leads: LeadsTable;
@@ -501,4 +509,5 @@ export interface Tables {
 	forms: FormsTable;
 	form_submissions: FormSubmissionsTable;
 	ad_sources: AdSourcesTable;
+	webinars: WebinarsTable;
 }

@@ -12,12 +12,13 @@ export function appHarness(backend: Backend, options: { publicUrl?: string } = {
 	let database: Database;
 	let app: ReturnType<typeof createApp>;
 	let call: ReturnType<typeof keyCaller>;
+	let key: string;
 	const clock = fixedClock(TEST_NOW);
 	beforeEach(async () => {
 		clock.set(TEST_NOW);
 		database = await backend.open();
 		app = createApp({ db: database.db, clock, ...options });
-		const key = (await createApiKey(database.db, "secret", "test")).key;
+		key = (await createApiKey(database.db, "secret", "test")).key;
 		call = keyCaller(() => ({ app, key }));
 	});
 	afterEach(async () => database.close());
@@ -28,6 +29,10 @@ export function appHarness(backend: Backend, options: { publicUrl?: string } = {
 		},
 		get app() {
 			return app;
+		},
+		/** the secret key, for requests that are not JSON */
+		get key() {
+			return key;
 		},
 		call: (method: string, path: string, body?: unknown) => call(method, path, body),
 	};

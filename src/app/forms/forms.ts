@@ -22,8 +22,21 @@ function formOf(row: Selectable<FormsTable>, publicUrl: string): Form {
 const slugTaken = (slug: string) =>
 	new AppError("conflict", `A form at /f/${slug} exists already.`, [{ field: "slug", message: "taken" }]);
 
-export async function createForm(db: Db, input: FormInput, publicUrl: string): Promise<Form> {
+/** A definition whose webinar exists. */
+async function checkedDefinition(db: Db, input: FormInput): Promise<FormDefinition> {
 	const definition = FormDefinition.parse(input.definition);
+	if (definition.webinar) {
+		const found = await db.selectFrom("webinars").select("id").where("id", "=", definition.webinar).executeTakeFirst();
+		if (!found)
+			throw new AppError("validation_failed", "The form has problems.", [
+				{ field: "definition.webinar", message: "no such webinar" },
+			]);
+	}
+	return definition;
+}
+
+export async function createForm(db: Db, input: FormInput, publicUrl: string): Promise<Form> {
+	const definition = await checkedDefinition(db, input);
 	try {
 		const row = await db
 			.insertInto("forms")
@@ -38,7 +51,7 @@ export async function createForm(db: Db, input: FormInput, publicUrl: string): P
 }
 
 export async function updateForm(db: Db, id: string, input: FormInput, publicUrl: string): Promise<Form> {
-	const definition = FormDefinition.parse(input.definition);
+	const definition = await checkedDefinition(db, input);
 	try {
 		const row = await db
 			.updateTable("forms")

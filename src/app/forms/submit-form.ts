@@ -78,6 +78,17 @@ export async function submitForm(
 					...(consent ? { consent_text: consent, consent_at: context.now.toISOString() } : {}),
 				},
 			},
+			...(form.definition.webinar
+				? [
+						{
+							...shared,
+							type: "track",
+							messageId: `form:${id}:webinar`,
+							event: "webinar_registered",
+							properties: { webinar_id: form.definition.webinar, form_id: form.id },
+						},
+					]
+				: []),
 		],
 		{ receivedAt: context.now },
 	);
