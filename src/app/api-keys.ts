@@ -11,16 +11,29 @@ export interface ApiKeyInfo {
 	prefix: string;
 	createdAt: Date;
 	revokedAt: Date | null;
+	origins: string[] | null;
 }
 
 const hashOf = (key: string) => createHash("sha256").update(key).digest("hex");
 
 /** Creates a key; the plain key is returned this once and only its hash is stored. */
-export async function createApiKey(db: Db, kind: KeyKind, name: string): Promise<{ key: string; info: ApiKeyInfo }> {
+export async function createApiKey(
+	db: Db,
+	kind: KeyKind,
+	name: string,
+	origins: readonly string[] | null = null,
+): Promise<{ key: string; info: ApiKeyInfo }> {
 	const key = `qk_${kind === "write" ? "w" : "s"}_${randomBytes(24).toString("base64url")}`;
 	const row = await db
 		.insertInto("api_keys")
-		.values({ id: `key_${randomUUID().slice(0, 8)}`, kind, name, prefix: key.slice(0, 10), secret_hash: hashOf(key) })
+		.values({
+			id: `key_${randomUUID().slice(0, 8)}`,
+			kind,
+			name,
+			prefix: key.slice(0, 10),
+			secret_hash: hashOf(key),
+			origins: origins ? origins.map((o) => o.toLowerCase()) : null,
+		})
 		.returningAll()
 		.executeTakeFirstOrThrow();
 	return { key, info: toInfo(row) };
@@ -43,25 +56,36 @@ export async function revokeApiKey(db: Db, id: string): Promise<void> {
 }
 
 const CACHE_MS = 5_000;
-const cache = new Map<string, { kind: KeyKind | null; until: number }>();
+const cache = new Map<string, { kind: KeyKind | null; origins: string[] | null; until: number }>();
 
 /**
  * The kind of an active key, or null. Answers are kept for five seconds so ingest does
  * not look the key up for every request; a revoked key stops working within that time.
  */
 export async function authenticateKey(db: Db, key: string, now = Date.now()): Promise<KeyKind | null> {
+	return (await keyGrant(db, key, now))?.kind ?? null;
+}
+
+/** An active key's kind and the origins it takes browser calls from (null: any); null for no key. */
+export async function keyGrant(
+	db: Db,
+	key: string,
+	now = Date.now(),
+): Promise<{ kind: KeyKind; origins: string[] | null } | null> {
 	const hash = hashOf(key);
-	const hit = cache.get(hash);
-	if (hit && hit.until > now) return hit.kind;
-	const row = await db
-		.selectFrom("api_keys")
-		.select("kind")
-		.where("secret_hash", "=", hash)
-		.where("revoked_at", "is", null)
-		.executeTakeFirst();
-	if (cache.size > 10_000) cache.clear();
-	cache.set(hash, { kind: row?.kind ?? null, until: now + CACHE_MS });
-	return row?.kind ?? null;
+	let hit = cache.get(hash);
+	if (!hit || hit.until <= now) {
+		const row = await db
+			.selectFrom("api_keys")
+			.select(["kind", "origins"])
+			.where("secret_hash", "=", hash)
+			.where("revoked_at", "is", null)
+			.executeTakeFirst();
+		if (cache.size > 10_000) cache.clear();
+		hit = { kind: row?.kind ?? null, origins: row?.origins ?? null, until: now + CACHE_MS };
+		cache.set(hash, hit);
+	}
+	return hit.kind ? { kind: hit.kind, origins: hit.origins } : null;
 }
 
 export async function countApiKeys(db: Db): Promise<number> {
@@ -79,12 +103,14 @@ function toInfo(row: {
 	prefix: string;
 	created_at: Date;
 	revoked_at: Date | null;
+	origins: string[] | null;
 }): ApiKeyInfo {
 	return {
 		id: row.id,
 		kind: row.kind,
 		name: row.name,
 		prefix: row.prefix,
+		origins: row.origins,
 		createdAt: row.created_at,
 		revokedAt: row.revoked_at,
 	};

@@ -42,7 +42,7 @@ export function registerApiKeyRoutes(app: OpenAPIHono<AuthEnv>, db: Db) {
 		}),
 		async (c) => {
 			const input = c.req.valid("json");
-			const { key, info } = await createApiKey(db, input.kind, input.name);
+			const { key, info } = await createApiKey(db, input.kind, input.name, input.origins ?? null);
 			return c.json({ ...toJson(info), key }, 201);
 		},
 	);

@@ -94,7 +94,7 @@ export function createApp({
 	});
 
 	app.get("/health", async (c) => c.json({ ok: true, version }));
-	registerIngestRoutes(app, db, { clock, oldestEvent, logger });
+	registerIngestRoutes(app, db, { clock, oldestEvent, logger, trustProxy: trustProxy ?? false });
 	registerSessionRoutes(app, db, { trustProxy: trustProxy ?? false });
 	registerSetupRoutes(app, db, clock);
 	registerLeadRoutes(app, db, clock);

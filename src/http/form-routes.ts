@@ -7,9 +7,9 @@ import type { Clock } from "../domain/clock.js";
 import { Form, FormDefinition, FormInput, FormResults } from "../schemas/forms.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole } from "./auth.js";
+import { clientAddress } from "./client-address.js";
 import { renderFormPage, renderRefused, renderThanks } from "./form-page.js";
 import { ErrorResponse, json, jsonBody, secretKey as security } from "./route-helpers.js";
-import { clientAddress } from "./session-routes.js";
 
 const Id = z.object({
 	id: z

@@ -2,7 +2,7 @@ import type { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { cors } from "hono/cors";
 import type { Logger } from "pino";
-import { authenticateKey } from "../app/api-keys.js";
+import { keyGrant } from "../app/api-keys.js";
 import { type IngestOptions, ingestBatch } from "../app/ingest-batch.js";
 import { withoutNulls } from "../domain/clean-input.js";
 import type { Clock } from "../domain/clock.js";
@@ -18,6 +18,7 @@ import {
 } from "../schemas/segment.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, presentedKey } from "./auth.js";
+import { clientAddress } from "./client-address.js";
 import { problemsOf } from "./errors.js";
 import { readIngestBody } from "./ingest-body.js";
 
@@ -45,6 +46,8 @@ export interface IngestRouteOptions {
 	/** events before this are refused */
 	oldestEvent?: Date;
 	logger?: Logger;
+	/** behind a reverse proxy: the client address is the last one in X-Forwarded-For */
+	trustProxy?: boolean;
 }
 
 /**
@@ -63,13 +66,22 @@ function keysOf(header: string | undefined, body: unknown): string[] {
 	return [...keys];
 }
 
-/** Every key presented must be a live write or secret key, and one at least must be. */
-async function authenticate(db: Db, keys: readonly string[]): Promise<void> {
+/**
+ * Every key presented must be a live write or secret key, and one at least must be; a call from a
+ * page (it has an Origin) must come from a site each of its keys allows.
+ */
+async function authenticate(db: Db, keys: readonly string[], origin: string | undefined): Promise<void> {
 	if (keys.length === 0 || keys.length > 4) throw new AppError("unauthorized", "Missing or invalid API key.");
 	for (const key of keys) {
-		if (!(await authenticateKey(db, key))) throw new AppError("unauthorized", "Missing or invalid API key.");
+		const grant = await keyGrant(db, key);
+		if (!grant) throw new AppError("unauthorized", "Missing or invalid API key.");
+		if (origin && grant.origins && !grant.origins.includes(origin.toLowerCase()))
+			throw new AppError("forbidden", `This write key takes calls from ${grant.origins.join(", ")}, not ${origin}.`);
 	}
 }
+
+/** Calls a client address may make a minute from a page (any with an Origin header), per server. */
+export const BROWSER_CALLS_PER_MINUTE = 300;
 
 /** Segment's HTTP Tracking API: /v1/track, /identify, /page, /screen, /group, /alias, /batch and their short forms. */
 export function registerIngestRoutes(app: OpenAPIHono<AuthEnv>, db: Db, options: IngestRouteOptions) {
@@ -84,12 +96,26 @@ export function registerIngestRoutes(app: OpenAPIHono<AuthEnv>, db: Db, options:
 	app.use("/v1/m", allowOrigins);
 	app.post("/v1/m", (c) => c.body(null, 204));
 
+	const browserCalls = new Map<string, number[]>();
+	/** A sliding minute per client address, for calls from pages (server-side senders are not limited). */
+	function allowBrowserCall(address: string, now: number): boolean {
+		const recent = (browserCalls.get(address) ?? []).filter((t) => now - t < 60_000);
+		if (browserCalls.size > 50_000) browserCalls.clear();
+		const allowed = recent.length < BROWSER_CALLS_PER_MINUTE;
+		if (allowed) recent.push(now);
+		browserCalls.set(address, recent);
+		return allowed;
+	}
+
 	async function ingest(c: Context<AuthEnv>, call: MessageType | "batch") {
+		const origin = c.req.header("origin");
+		if (origin && !allowBrowserCall(clientAddress(c, options.trustProxy ?? false), options.clock.now().getTime()))
+			throw new AppError("rate_limited", "Too many calls from this address: try again in a minute.", [], 60);
 		// A key in the header is checked before the body is read; one in the body, after.
 		const headerKey = presentedKey(c.req.header("authorization"));
-		if (headerKey) await authenticate(db, [headerKey]);
+		if (headerKey) await authenticate(db, [headerKey], origin);
 		const body = await readIngestBody(c, call === "batch" ? MAX_BATCH_BYTES : MAX_EVENT_BYTES);
-		await authenticate(db, keysOf(c.req.header("authorization"), body));
+		await authenticate(db, keysOf(c.req.header("authorization"), body), origin);
 		const ingestOptions = {
 			receivedAt: options.clock.now(),
 			oldestEvent: options.oldestEvent,

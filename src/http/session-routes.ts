@@ -1,4 +1,3 @@
-import { getConnInfo } from "@hono/node-server/conninfo";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
@@ -17,26 +16,12 @@ import { listOf } from "../schemas/list.js";
 import { Credentials, PasswordChange, PasswordReset, Session, User, UserInput, UserPatch } from "../schemas/users.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole, SESSION_COOKIE } from "./auth.js";
+import { clientAddress } from "./client-address.js";
 import { ErrorResponse, json, jsonBody, pathId, secretKey } from "./route-helpers.js";
 
 function setSessionCookie(c: Context, token: string) {
 	const secure = new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto") === "https";
 	setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: "Lax", secure, path: "/", maxAge: 7 * 86_400 });
-}
-
-/**
- * The client's address for throttling: the connecting peer, or, behind a trusted reverse
- * proxy, the address that proxy appended last to X-Forwarded-For (earlier entries are
- * whatever the client wrote).
- */
-export function clientAddress(c: Context, trustProxy: boolean): string {
-	const forwarded = trustProxy ? c.req.header("x-forwarded-for")?.split(",").pop()?.trim() : undefined;
-	if (forwarded) return forwarded;
-	try {
-		return getConnInfo(c).remote.address ?? "unknown";
-	} catch {
-		return "unknown"; // in-process requests (tests) have no socket
-	}
 }
 
 export function registerSessionRoutes(app: OpenAPIHono<AuthEnv>, db: Db, options: { trustProxy: boolean }) {

@@ -11,6 +11,8 @@ export interface ApiKeysTable {
 	secret_hash: string;
 	created_at: Generated<Date>;
 	revoked_at: Timestamp | null;
+	/** the origins a write key takes browser calls from; null: any */
+	origins: Generated<string[] | null>;
 }
 
 export interface LeadsTable {

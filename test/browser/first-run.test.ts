@@ -35,7 +35,9 @@ describe.skipIf(!inject("chromium"))("the first run, in Chromium", () => {
 		await page.getByLabel(/^Password/).fill("first admin password");
 		await page.getByLabel("Also load demo data").check();
 		await page.getByRole("button", { name: "Create admin and sign in" }).click();
-		await page.waitForSelector(".who");
+		// on a busy machine (CI runs the browser suites side by side, and this store is PGlite in the
+		// test's own thread) the password hash and the demo's start can take longer than 30 s
+		await page.waitForSelector(".who", { timeout: 120_000 });
 		// the running server loads it: the dashboard shows it loading, then the demo's funnel
 		await expect
 			.poll(async () =>
@@ -63,5 +65,5 @@ describe.skipIf(!inject("chromium"))("the first run, in Chromium", () => {
 		expect(again.status).toBe(409);
 		expect(again.body.error.message).toMatch(/only into an empty store/);
 		await page.close();
-	}, 200_000);
+	}, 300_000);
 });

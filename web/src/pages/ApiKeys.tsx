@@ -8,6 +8,7 @@ export function ApiKeys() {
 	const { rows: keys, reload, error } = useList("GET /v1/api-keys");
 	const [name, setName] = useState("");
 	const [kind, setKind] = useState<ApiKey["kind"]>("write");
+	const [origins, setOrigins] = useState("");
 	const [created, setCreated] = useState<string | null>(null);
 	const revoked = useOutcome();
 	return (
@@ -23,9 +24,16 @@ export function ApiKeys() {
 				submit="Create key"
 				done="Key created: copy it now, it is shown this once."
 				onSubmit={async () => {
-					const key = await request("POST /v1/api-keys", { body: { name, kind } });
+					const sites = origins
+						.split(/[\s,]+/)
+						.map((o) => o.trim())
+						.filter(Boolean);
+					const key = await request("POST /v1/api-keys", {
+						body: { name, kind, ...(kind === "write" && sites.length > 0 ? { origins: sites } : {}) },
+					});
 					setCreated(key.key);
 					setName("");
+					setOrigins("");
 					await reload();
 				}}
 			>
@@ -39,6 +47,16 @@ export function ApiKeys() {
 						<option value="secret">secret (everything)</option>
 					</select>
 				</label>
+				{kind === "write" && (
+					<label>
+						Only from sites{" "}
+						<input
+							value={origins}
+							onChange={(e) => setOrigins(e.target.value)}
+							placeholder="https://www.acme.com (any, if empty)"
+						/>
+					</label>
+				)}
 			</SettingsForm>
 			{created && (
 				<p className="secret">
@@ -60,7 +78,10 @@ export function ApiKeys() {
 					{keys.map((k) => (
 						<tr key={k.id} data-key={k.name}>
 							<td>{k.name}</td>
-							<td>{k.kind}</td>
+							<td>
+								{k.kind}
+								{k.origins ? <div className="hint">from {k.origins.join(", ")}</div> : null}
+							</td>
 							<td>
 								<code>{k.prefix}…</code>
 							</td>
