@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { createAdSource, listAdSources, receiveAdLeads, verifySubscription } from "../app/capture/ad-sources.js";
 import type { Clock } from "../domain/clock.js";
 import { AppError } from "../domain/errors.js";
+import { isUuid } from "../domain/ids.js";
 import { AdSource, AdSourceInput } from "../schemas/ad-sources.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole } from "./auth.js";
@@ -55,7 +56,7 @@ export function registerAdSourceRoutes(
 		return ok ? c.text(c.req.query("hub.challenge") ?? "") : c.text("not subscribed", 403);
 	});
 	app.post("/hooks/ads/:id", async (c) => {
-		if (!/^[0-9a-f-]{36}$/.test(c.req.param("id"))) throw new AppError("not_found", "No such ad source.");
+		if (!isUuid(c.req.param("id"))) throw new AppError("not_found", "No such ad source.");
 		const body = await c.req.text();
 		if (body.length > MAX_BODY) throw new AppError("payload_too_large", `A post may be at most ${MAX_BODY} bytes.`);
 		const result = await receiveAdLeads(

@@ -4,18 +4,12 @@ import type { Clock } from "../domain/clock.js";
 import { escapeHtml } from "../email/escape.js";
 import type { Db } from "../storage/database.js";
 import type { AuthEnv } from "./auth.js";
+import { publicPage } from "./public-page.js";
 
 // a 1×1 transparent GIF
 const PIXEL = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7", "base64");
 
-function page(title: string, body: string): string {
-	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1f2328}
-button{font:inherit;padding:.5rem 1rem;border-radius:6px;border:1px solid #1f2328;background:#1f2328;color:#fff;cursor:pointer}
-.muted{color:#59636e}</style></head><body>${body}</body></html>`;
-}
-
-const NOT_GOOD = page(
+const NOT_GOOD = publicPage(
 	"Link not valid",
 	"<h1>This link is not valid</h1><p>It may have been changed or cut short. Use the link in the e-mail as it came.</p>",
 );
@@ -35,8 +29,8 @@ export function registerEmailLinkRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock
 		const address = escapeHtml(target.email ?? "this address");
 		return c.html(
 			suppressed
-				? page("Unsubscribed", `<h1>You are unsubscribed</h1><p>${address} gets no more of these e-mails.</p>`)
-				: page(
+				? publicPage("Unsubscribed", `<h1>You are unsubscribed</h1><p>${address} gets no more of these e-mails.</p>`)
+				: publicPage(
 						"Unsubscribe",
 						`<h1>Unsubscribe ${address}?</h1><p>You will get no more marketing e-mails from us. E-mails you ask for (a receipt, a password reset) still come.</p>
 <form method="post"><button type="submit">Unsubscribe from all marketing e-mail</button></form>
@@ -58,13 +52,13 @@ ${
 		if (!done) return c.html(NOT_GOOD, 404);
 		if (done.sequence)
 			return c.html(
-				page(
+				publicPage(
 					"Series stopped",
 					`<h1>That series is stopped</h1><p>${escapeHtml(done.email ?? "This address")} gets no more of “${escapeHtml(done.sequence)}”.</p>`,
 				),
 			);
 		return c.html(
-			page(
+			publicPage(
 				"Unsubscribed",
 				`<h1>You are unsubscribed</h1><p>${escapeHtml(done.email ?? "This address")} gets no more of these e-mails.</p>`,
 			),

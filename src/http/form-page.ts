@@ -2,19 +2,9 @@ import type { FieldProblem } from "../domain/errors.js";
 import { HONEYPOT } from "../domain/forms/check-submission.js";
 import { escapeHtml as e } from "../email/escape.js";
 import type { FormDefinition, FormField } from "../schemas/forms.js";
+import { publicPage } from "./public-page.js";
 
 const UTM = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"];
-
-function page(title: string, body: string): string {
-	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(title)}</title><style>
-body{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem;color:#1f2328}
-label{display:block;margin:.75rem 0 .25rem;font-weight:600}input,select,textarea{font:inherit;width:100%;box-sizing:border-box;padding:.5rem;border:1px solid #8a949e;border-radius:6px}
-input[type=checkbox]{width:auto;margin-right:.5rem}.check{display:flex;align-items:flex-start;font-weight:400}
-.problem{color:#a4161a;margin:.25rem 0}.trap{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
-button{font:inherit;margin-top:1rem;padding:.6rem 1.2rem;border:0;border-radius:6px;background:#1f5fbf;color:#fff;cursor:pointer}
-</style></head><body>${body}</body></html>`;
-}
 
 function input(field: FormField, value: string, problem: string | undefined): string {
 	const id = `f-${field.name}`;
@@ -68,7 +58,7 @@ export function renderFormPage(
 		state.problems.length > 0
 			? `<p role="alert" class="problem">Please check ${state.problems.length === 1 ? "the field" : `the ${state.problems.length} fields`} below.</p>`
 			: "";
-	return page(
+	return publicPage(
 		form.title,
 		`<h1>${e(form.title)}</h1>${form.intro ? `<p>${e(form.intro)}</p>` : ""}${summary}
 <form method="post" action="${e(state.action)}" novalidate>${hidden}
@@ -80,11 +70,11 @@ ${consent}
 }
 
 export function renderThanks(form: FormDefinition, message: string): string {
-	return page(form.title, `<h1>${e(form.title)}</h1><p role="status">${e(message)}</p>`);
+	return publicPage(form.title, `<h1>${e(form.title)}</h1><p role="status">${e(message)}</p>`);
 }
 
 export function renderRefused(): string {
-	return page(
+	return publicPage(
 		"Not sent",
 		"<h1>That did not go through</h1><p>The form was sent too quickly or in a way a person would not. Please go back, wait a moment and try again.</p>",
 	);

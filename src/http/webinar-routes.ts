@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { createWebinar, listWebinars, receiveWebinarHook, recordAttendance } from "../app/capture/webinars.js";
 import type { Clock } from "../domain/clock.js";
 import { AppError } from "../domain/errors.js";
+import { isUuid } from "../domain/ids.js";
 import { AttendanceReport, Webinar, WebinarInput } from "../schemas/webinars.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole } from "./auth.js";
@@ -66,7 +67,7 @@ export function registerWebinarRoutes(app: OpenAPIHono<AuthEnv>, db: Db, options
 	);
 
 	app.post("/hooks/webinars/:id", async (c) => {
-		if (!/^[0-9a-f-]{36}$/.test(c.req.param("id"))) throw new AppError("not_found", "No such webinar.");
+		if (!isUuid(c.req.param("id"))) throw new AppError("not_found", "No such webinar.");
 		const body = await c.req.text();
 		if (body.length > 1_000_000) throw new AppError("payload_too_large", "A post may be at most 1,000,000 bytes.");
 		const answer = await receiveWebinarHook(

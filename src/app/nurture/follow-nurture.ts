@@ -1,4 +1,5 @@
 import { sql, type Transaction } from "kysely";
+import { isUuid } from "../../domain/ids.js";
 import type { Tables } from "../../storage/tables.js";
 import { activeSequences, enrolLeads } from "./enrol.js";
 import { endEnrolments } from "./enrolment-ends.js";
@@ -36,7 +37,6 @@ export const SEQUENCE_STOPPED_EVENT = "Email Sequence Stopped";
 const SEQUENCE_STOPPED = normalName(SEQUENCE_STOPPED_EVENT);
 
 const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * What tracked events mean for nurture, in the ingest transaction that stored them: feedback
@@ -54,7 +54,7 @@ export async function followNurtureEvents(
 	// "stop this series only", from the unsubscribe page: that enrolment ends, nothing is suppressed
 	for (const e of events.filter((e) => normalName(e.name) === SEQUENCE_STOPPED)) {
 		const sequenceId = text(e.properties.sequence_id);
-		if (sequenceId && UUID.test(sequenceId))
+		if (sequenceId && isUuid(sequenceId))
 			await endEnrolments(
 				trx,
 				sql`e.lead_id = ${e.leadId}::uuid and e.sequence_id = ${sequenceId}::uuid`,
@@ -118,11 +118,11 @@ async function followFeedback(trx: Transaction<Tables>, events: readonly LeadEve
 	for (const f of feedback) {
 		const sendId = text(f.properties.send_id);
 		const messageId = text(f.properties.message_id);
-		if (!(sendId && UUID.test(sendId)) && !messageId) continue;
+		if (!(sendId && isUuid(sendId)) && !messageId) continue;
 		const marked = await sql<{
 			sequence_id: string | null;
 		}>`update email_sends set ${sql.ref(f.mark)} = coalesce(${sql.ref(f.mark)}, ${f.at})
-			where lead_id = ${f.leadId}::uuid and (${sendId && UUID.test(sendId) ? sql`id = ${sendId}::uuid` : sql`false`}
+			where lead_id = ${f.leadId}::uuid and (${sendId && isUuid(sendId) ? sql`id = ${sendId}::uuid` : sql`false`}
 				or message_id = ${messageId})
 			returning sequence_id`.execute(trx);
 		for (const r of marked.rows) if (r.sequence_id) sequences.add(r.sequence_id);
