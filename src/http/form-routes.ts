@@ -9,6 +9,7 @@ import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole } from "./auth.js";
 import { clientAddress } from "./client-address.js";
 import { renderFormPage, renderRefused, renderThanks } from "./form-page.js";
+import { perMinute } from "./per-minute.js";
 import { ErrorResponse, json, jsonBody, secretKey as security } from "./route-helpers.js";
 
 const Id = z.object({
@@ -22,22 +23,6 @@ const notFound = json(ErrorResponse, "No such form");
 
 /** Submissions a client address may make a minute, across forms (per process). */
 export const SUBMISSIONS_PER_MINUTE = 10;
-
-/** A sliding minute per client address. */
-function perMinute(limit: number) {
-	const seen = new Map<string, number[]>();
-	return (address: string, now: number): boolean => {
-		const recent = (seen.get(address) ?? []).filter((t) => now - t < 60_000);
-		if (seen.size > 10_000) seen.clear();
-		if (recent.length >= limit) {
-			seen.set(address, recent);
-			return false;
-		}
-		recent.push(now);
-		seen.set(address, recent);
-		return true;
-	};
-}
 
 /** The anonymous id the site's tracker keeps (analytics.js writes it JSON-quoted), or the form's own field. */
 function anonymousIdOf(cookie: string | undefined, field: string | undefined): string | null {

@@ -21,6 +21,7 @@ import { type AuthEnv, presentedKey } from "./auth.js";
 import { clientAddress } from "./client-address.js";
 import { problemsOf } from "./errors.js";
 import { readIngestBody } from "./ingest-body.js";
+import { perMinute } from "./per-minute.js";
 
 /** Every path Segment's libraries post to: the long names, and the browser library's letters. */
 const CALLS: Record<string, MessageType | "batch"> = {
@@ -96,16 +97,8 @@ export function registerIngestRoutes(app: OpenAPIHono<AuthEnv>, db: Db, options:
 	app.use("/v1/m", allowOrigins);
 	app.post("/v1/m", (c) => c.body(null, 204));
 
-	const browserCalls = new Map<string, number[]>();
-	/** A sliding minute per client address, for calls from pages (server-side senders are not limited). */
-	function allowBrowserCall(address: string, now: number): boolean {
-		const recent = (browserCalls.get(address) ?? []).filter((t) => now - t < 60_000);
-		if (browserCalls.size > 50_000) browserCalls.clear();
-		const allowed = recent.length < BROWSER_CALLS_PER_MINUTE;
-		if (allowed) recent.push(now);
-		browserCalls.set(address, recent);
-		return allowed;
-	}
+	// calls from pages (server-side senders are not limited)
+	const allowBrowserCall = perMinute(BROWSER_CALLS_PER_MINUTE);
 
 	async function ingest(c: Context<AuthEnv>, call: MessageType | "batch") {
 		const origin = c.req.header("origin");

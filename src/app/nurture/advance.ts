@@ -4,7 +4,7 @@ import { nextWindow } from "../../domain/nurture/send-timing.js";
 import { nextStep } from "../../domain/nurture/step-walk.js";
 import { parseSegment } from "../../domain/segments/segment-text.js";
 import { enqueueJob, notifyWorkers } from "../../jobs/queue.js";
-import { type BranchTest, type NurtureSettings, SequenceDefinition, type Step } from "../../schemas/nurture.js";
+import type { BranchTest, NurtureSettings, Step } from "../../schemas/nurture.js";
 import type { Db } from "../../storage/database.js";
 import { EMAIL_SEND, NURTURE_NOTIFY_OWNER, NURTURE_TRAITS } from "../../storage/job-constants.js";
 import type { Tables } from "../../storage/tables.js";
@@ -12,6 +12,7 @@ import { inTransaction } from "../../storage/transaction.js";
 import { segmentMembersAmong } from "../segments/segment-sql.js";
 import { activeSequences, enrolLeads } from "./enrol.js";
 import { nurtureSettings } from "./nurture-settings.js";
+import { storedDefinition } from "./stored-definition.js";
 
 interface DueEnrolment {
 	id: string;
@@ -113,7 +114,7 @@ async function runEnrolment(
 	settings: NurtureSettings,
 	writes: BatchWrites,
 ) {
-	const { steps } = definitionOf(e.definition);
+	const { steps } = storedDefinition(e.definition);
 	let index = e.step;
 	let startedAt = new Date(e.step_started_at);
 	const park = (at: Date) => writes.parks.push({ id: e.id, step: index, startedAt, at });
@@ -174,19 +175,6 @@ async function runEnrolment(
 		startedAt = now;
 	}
 	return park(new Date(now.getTime() + 60_000)); // a long run of steps goes on in a minute
-}
-
-/** A version's definition, parsed once however many of its enrolments a batch holds. */
-const definitions = new Map<string, SequenceDefinition>();
-function definitionOf(raw: unknown): SequenceDefinition {
-	const key = JSON.stringify(raw);
-	let found = definitions.get(key);
-	if (!found) {
-		found = SequenceDefinition.parse(raw);
-		if (definitions.size > 200) definitions.clear();
-		definitions.set(key, found);
-	}
-	return found;
 }
 
 async function moveTo(

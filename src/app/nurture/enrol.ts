@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import { sql, type Transaction } from "kysely";
 import { isHeldOut } from "../../domain/nurture/holdout.js";
 import { notifyWorkers } from "../../jobs/queue.js";
-import { type EnrolResult, SequenceDefinition } from "../../schemas/nurture.js";
+import type { EnrolResult, SequenceDefinition } from "../../schemas/nurture.js";
 import { NURTURE_ADVANCE } from "../../storage/job-constants.js";
 import type { Tables } from "../../storage/tables.js";
+import { storedDefinition } from "./stored-definition.js";
 
 export interface ActiveSequence {
 	id: string;
@@ -19,7 +20,7 @@ export async function activeSequences(trx: Transaction<Tables>): Promise<ActiveS
 		select s.id, s.name, s.version, v.definition from sequences s
 		join sequence_versions v on v.sequence_id = s.id and v.version = s.version
 		where s.status = 'active'`.execute(trx);
-	return rows.rows.map((r) => ({ ...r, definition: SequenceDefinition.parse(r.definition) }));
+	return rows.rows.map((r) => ({ ...r, definition: storedDefinition(r.definition) }));
 }
 
 /**

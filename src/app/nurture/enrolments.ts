@@ -1,10 +1,11 @@
 import { sql } from "kysely";
 import { AppError } from "../../domain/errors.js";
-import { type Enrolment, type EnrolResult, SequenceDefinition } from "../../schemas/nurture.js";
+import type { Enrolment, EnrolResult } from "../../schemas/nurture.js";
 import type { Db } from "../../storage/database.js";
 import { inTransaction } from "../../storage/transaction.js";
 import { activeSequences, enrolLeads } from "./enrol.js";
 import { endEnrolments } from "./enrolment-ends.js";
+import { storedDefinition } from "./stored-definition.js";
 
 /** Enrols leads by hand, or every member of a segment or list, in a running sequence. */
 export async function enrolByHand(
@@ -94,7 +95,7 @@ export async function leadEnrolments(db: Db, leadId: string): Promise<Enrolment[
 		version: r.version,
 		leadId: r.lead_id,
 		status: r.status,
-		step: r.status === "active" ? (SequenceDefinition.parse(r.definition).steps[r.step]?.id ?? null) : null,
+		step: r.status === "active" ? (storedDefinition(r.definition).steps[r.step]?.id ?? null) : null,
 		nextRunAt: iso(r.next_run_at),
 		trigger: r.trigger,
 		enteredAt: new Date(r.entered_at).toISOString(),
