@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Transaction } from "kysely";
 import { cleanMessage, withoutNulls } from "../domain/clean-input.js";
-import { consentFromEvent } from "../domain/consent.js";
+import { type ConsentStatus, consentAfter, consentFromEvent } from "../domain/consent.js";
 import { errorCode, type FieldProblem } from "../domain/errors.js";
 import { sourceOf } from "../domain/lead-source.js";
 import { identitiesOf, type NormalizedEvent, normalizeMessage } from "../domain/normalize-message.js";
@@ -295,7 +295,8 @@ function leadPatches(events: readonly NormalizedEvent[], plan: IdentityPlan): Ma
 		if (event.type === "identify") patch.traits = { ...patch.traits, ...event.traits };
 		patch.timezone = event.timezone ?? patch.timezone;
 		const consent = event.type === "track" ? consentFromEvent(event.event) : null;
-		if (consent)
+		const current = { status: (patch.consent ?? "subscribed") as ConsentStatus, source: patch.consentSource };
+		if (consent && consentAfter(current, consent) === consent)
 			Object.assign(patch, { consent, consentAt: event.timestamp.toISOString(), consentSource: event.event });
 		const source = sourceOf(event.context);
 		if (source && (patch.source === null || time < patch.sourceAt)) Object.assign(patch, { source, sourceAt: time });
@@ -305,6 +306,10 @@ function leadPatches(events: readonly NormalizedEvent[], plan: IdentityPlan): Ma
 	});
 	return patches;
 }
+
+/** The stored consent stays: the batch says nothing of it, or asks to confirm one already given or withdrawn (consentAfter). */
+const keepsConsent = sql`(excluded.consent_at is null
+	or (excluded.consent_status = 'pending' and l.consent_source is not null))`;
 
 /**
  * Creates the batch's new leads and updates the others in one statement, in id order (the
@@ -336,9 +341,9 @@ async function upsertLeads(
 			user_id = coalesce(excluded.user_id, l.user_id),
 			traits = l.traits || excluded.traits,
 			timezone = coalesce(excluded.timezone, l.timezone),
-			consent_status = case when excluded.consent_at is null then l.consent_status else excluded.consent_status end,
-			consent_at = coalesce(excluded.consent_at, l.consent_at),
-			consent_source = coalesce(excluded.consent_source, l.consent_source),
+			consent_status = case when ${keepsConsent} then l.consent_status else excluded.consent_status end,
+			consent_at = case when ${keepsConsent} then l.consent_at else excluded.consent_at end,
+			consent_source = case when ${keepsConsent} then l.consent_source else excluded.consent_source end,
 			source = case when l.source is null or excluded.source_at < l.source_at then coalesce(excluded.source, l.source) else l.source end,
 			source_at = case when l.source is null or excluded.source_at < l.source_at then coalesce(excluded.source_at, l.source_at) else l.source_at end,
 			first_seen_at = least(l.first_seen_at, excluded.first_seen_at),

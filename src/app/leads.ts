@@ -352,6 +352,8 @@ export async function deleteLead(db: Db, id: string, now: Date): Promise<void> {
 		// erased means gone from every segment and its log too
 		await trx.deleteFrom("segment_members").where("lead_id", "in", ids).execute();
 		await trx.deleteFrom("segment_changes").where("lead_id", "in", ids).execute();
+		// what the person typed into forms is theirs too
+		await trx.deleteFrom("form_submissions").where("lead_id", "in", ids).execute();
 		await trx.updateTable("leads").set({ merged_into: null }).where("id", "in", ids).execute();
 		const gone = await trx.deleteFrom("leads").where("id", "in", ids).returning("account_id").execute();
 		// its company no longer counts it

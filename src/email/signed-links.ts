@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 /** What a signed link does; part of what is signed, so one kind's token never opens another. */
-export type LinkKind = "unsubscribe" | "open" | "click" | "download";
+export type LinkKind = "unsubscribe" | "open" | "click" | "download" | "confirm";
 
 function signature(secret: string, kind: LinkKind, id: string, extra: string): string {
 	return createHmac("sha256", secret).update(`${kind}\n${id}\n${extra}`).digest("base64url").slice(0, 32);

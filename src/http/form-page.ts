@@ -38,6 +38,8 @@ export function renderFormPage(
 	state: {
 		action: string;
 		shown: string;
+		/** where the page's script reports the first field touched (none on a page shown again) */
+		startUrl: string | null;
 		anonymousId: string | null;
 		values: Record<string, string | undefined>;
 		problems: readonly FieldProblem[];
@@ -65,12 +67,28 @@ export function renderFormPage(
 ${form.fields.map((f) => input(f, state.values[f.name] ?? "", problemOf(f.name))).join("\n")}
 ${consent}
 <div class="trap" aria-hidden="true"><label for="${HONEYPOT}">Leave this empty</label><input type="text" id="${HONEYPOT}" name="${HONEYPOT}" tabindex="-1" autocomplete="off"></div>
-<button type="submit">${e(form.submitLabel)}</button></form>`,
+<button type="submit">${e(form.submitLabel)}</button></form>${state.startUrl ? startScript(state.startUrl, state.shown) : ""}`,
 	);
 }
 
-export function renderThanks(form: FormDefinition, message: string): string {
-	return publicPage(form.title, `<h1>${e(form.title)}</h1><p role="status">${e(message)}</p>`);
+export function renderThanks(form: FormDefinition, message: string, confirmTo: string | null = null): string {
+	const confirm = confirmTo
+		? `<p>We have sent a link to <strong>${e(confirmTo)}</strong>: click it to confirm your address.</p>`
+		: "";
+	return publicPage(form.title, `<h1>${e(form.title)}</h1><p role="status">${e(message)}</p>${confirm}`);
+}
+
+/**
+ * The one script of a hosted form: the first field touched on this page view is a "start",
+ * reported once with the view's signed token. The form works the same without it.
+ */
+function startScript(url: string, token: string): string {
+	// JSON.stringify with < escaped: nothing in a value can close the script element
+	const js = (v: string) => JSON.stringify(v).replace(/</g, "\\u003c");
+	return `<script>(function(){var f=document.querySelector("form"),sent=false;function start(){if(sent)return;sent=true;
+var u=${js(url)},t=${js(token)};if(navigator.sendBeacon&&navigator.sendBeacon(u,t))return;
+fetch(u,{method:"POST",body:t,keepalive:true}).catch(function(){});}
+f.addEventListener("focusin",start);f.addEventListener("input",start);})();</script>`;
 }
 
 export function renderRefused(): string {

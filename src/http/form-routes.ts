@@ -1,15 +1,18 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { getCookie } from "hono/cookie";
-import { createForm, formResults, getForm, listForms, showForm, updateForm } from "../app/forms/forms.js";
+import { createForm, formResults, getForm, listForms, recordStart, showForm, updateForm } from "../app/forms/forms.js";
 import { downloadTarget } from "../app/forms/lead-magnet.js";
-import { shownToken, submitForm } from "../app/forms/submit-form.js";
+import { checkConfirmation, confirmSubmission } from "../app/forms/opt-in.js";
+import { shownAt, shownToken, submitForm } from "../app/forms/submit-form.js";
 import type { Clock } from "../domain/clock.js";
+import { escapeHtml } from "../email/escape.js";
 import { Form, FormDefinition, FormInput, FormResults } from "../schemas/forms.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole } from "./auth.js";
 import { clientAddress } from "./client-address.js";
 import { renderFormPage, renderRefused, renderThanks } from "./form-page.js";
 import { perMinute } from "./per-minute.js";
+import { publicPage } from "./public-page.js";
 import { ErrorResponse, json, jsonBody, secretKey as security } from "./route-helpers.js";
 
 const Id = z.object({
@@ -23,6 +26,11 @@ const notFound = json(ErrorResponse, "No such form");
 
 /** Submissions a client address may make a minute, across forms (per process). */
 export const SUBMISSIONS_PER_MINUTE = 10;
+/** Form starts a client address may report a minute (one per page view is what a person makes). */
+const STARTS_PER_MINUTE = 60;
+
+const notValidLink = () => publicPage("Link not valid", "<h1>This link is not valid</h1>");
+const expired = (again: string) => publicPage("Link expired", `<h1>This link has expired</h1><p>${again}</p>`);
 
 /** The anonymous id the site's tracker keeps (analytics.js writes it JSON-quoted), or the form's own field. */
 function anonymousIdOf(cookie: string | undefined, field: string | undefined): string | null {
@@ -111,13 +119,47 @@ export function registerFormRoutes(
 	// A lead magnet's link: the form's own address for it, once the signature and the time hold.
 	app.get("/d/:token", async (c) => {
 		const target = await downloadTarget(db, c.req.param("token"), clock.now());
-		if (target === "expired")
-			return c.html(
-				"<!doctype html><title>Link expired</title><h1>This link has expired</h1><p>Fill in the form again for a new one.</p>",
-				410,
-			);
-		if (!target) return c.html("<!doctype html><title>Link not valid</title><h1>This link is not valid</h1>", 404);
+		if (target === "expired") return c.html(expired("Fill in the form again for a new one."), 410);
+		if (!target) return c.html(notValidLink(), 404);
 		return c.redirect(target, 302);
+	});
+
+	// A double opt-in link: the page asks for a click (a link scanner's GET confirms nothing), the POST confirms.
+	const expiredConfirm = () => expired("Fill in the form again and we will send a new one.");
+	app.get("/c/:token", async (c) => {
+		const token = c.req.param("token");
+		const id = await checkConfirmation(db, token, clock.now());
+		if (id === "expired") return c.html(expiredConfirm(), 410);
+		if (!id) return c.html(notValidLink(), 404);
+		return c.html(
+			publicPage(
+				"Confirm your address",
+				`<h1>Confirm your address</h1><form method="post" action="/c/${escapeHtml(token)}"><button type="submit">Yes, it was me</button></form>`,
+			),
+		);
+	});
+	app.post("/c/:token", async (c) => {
+		const done = await confirmSubmission(db, c.req.param("token"), clock.now());
+		if (done === "expired") return c.html(expiredConfirm(), 410);
+		if (!done) return c.html(notValidLink(), 404);
+		return c.html(
+			publicPage(
+				"Address confirmed",
+				`<h1>Thank you</h1><p role="status">${done === "confirmed" ? "Your address is confirmed." : "Your address was confirmed already."}</p>`,
+			),
+		);
+	});
+
+	// The page's script: a form started on one page view (its signed shown-at token), counted once.
+	const startsAllowed = perMinute(STARTS_PER_MINUTE);
+	app.post("/f/:slug/start", async (c) => {
+		const row = await db.selectFrom("forms").select("id").where("slug", "=", c.req.param("slug")).executeTakeFirst();
+		if (!row) return c.body(null, 404);
+		if (!startsAllowed(clientAddress(c, options.trustProxy), clock.now().getTime())) return c.body(null, 429);
+		const token = (await c.req.text()).trim().slice(0, 200);
+		if ((await shownAt(db, row.id, token)) === null) return c.body(null, 400);
+		await recordStart(db, row.id, token, clock.now());
+		return c.body(null, 204);
 	});
 
 	// The hosted page: no sign-in, plain HTML, a POST that works without JavaScript.
@@ -131,6 +173,7 @@ export function registerFormRoutes(
 			renderFormPage(form.definition, {
 				action: action(c.req.param("slug")),
 				shown: await shownToken(db, form.id, clock.now()),
+				startUrl: `${action(c.req.param("slug"))}/start`,
 				anonymousId: anonymousIdOf(getCookie(c, "ajs_anonymous_id"), query.anonymous_id),
 				values: query,
 				problems: [],
@@ -164,6 +207,7 @@ export function registerFormRoutes(
 				renderFormPage(form.definition, {
 					action: action(slug),
 					shown: raw._shown ?? "",
+					startUrl: null,
 					anonymousId: anonymousIdOf(undefined, raw.anonymous_id),
 					values: raw,
 					problems: outcome.checked.problems,
@@ -173,6 +217,6 @@ export function registerFormRoutes(
 		const thanks = form.definition.thanks;
 		// only the address the form's owner saved: never one the request names
 		if ("redirect" in thanks) return c.redirect(thanks.redirect, 303);
-		return c.html(renderThanks(form.definition, thanks.message));
+		return c.html(renderThanks(form.definition, thanks.message, outcome.confirmTo));
 	});
 }

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { notNowReasons } from "../app/forms/not-now-reasons.js";
 import { funnelReport } from "../app/funnel-report.js";
 import { handoffMetrics } from "../app/handoff-metrics.js";
 import { signalsReport } from "../app/signals-report.js";
@@ -9,6 +10,8 @@ import {
 	FunnelReport,
 	HandoffMetrics,
 	HandoffMetricsQuery,
+	NotNowQuery,
+	NotNowReasons,
 	StageReport,
 	StageReportQuery,
 } from "../schemas/metrics.js";
@@ -91,6 +94,25 @@ export function registerMetricsRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: 
 				},
 				200,
 			);
+		},
+	);
+
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/v1/metrics/not-now",
+			tags,
+			summary: "Why leads say not now",
+			description:
+				"What leads answered a survey's \"why not now\" question in [from, to), each answer as the rejection reason it means (the form says which): the leads' own side of why sales rejected MQLs.",
+			security,
+			request: { query: NotNowQuery },
+			responses: { 200: json(NotNowReasons, "One row per reason, most first") },
+		}),
+		async (c) => {
+			const q = c.req.valid("query");
+			const scope = { segment: q.segment, account: q.account };
+			return c.json({ data: await notNowReasons(db, new Date(q.from), new Date(q.to), scope) }, 200);
 		},
 	);
 }

@@ -2,6 +2,7 @@ import { BlockList } from "node:net";
 import type { Logger } from "pino";
 import { activeModel } from "../app/active-model.js";
 import { sendLeadMagnet } from "../app/forms/lead-magnet.js";
+import { sendConfirmation } from "../app/forms/opt-in.js";
 import { advanceNurture } from "../app/nurture/advance.js";
 import { sendQueuedEmail } from "../app/nurture/send-email.js";
 import { notifyOwner, writeStepTraits } from "../app/nurture/step-jobs.js";
@@ -15,6 +16,7 @@ import type { Mailer } from "../email/mailer.js";
 import type { Db } from "../storage/database.js";
 import {
 	EMAIL_SEND,
+	FORM_CONFIRM,
 	FORM_LEAD_MAGNET,
 	NURTURE_ADVANCE,
 	NURTURE_NOTIFY_OWNER,
@@ -58,6 +60,10 @@ export function jobHandlers(
 		[FORM_LEAD_MAGNET]: async (job) => {
 			const outcome = await sendLeadMagnet(db, String(job.payload.submissionId), clock.now(), mail);
 			if (outcome !== "sent") logger?.info({ job: job.id, outcome }, "lead magnet not sent");
+		},
+		[FORM_CONFIRM]: async (job) => {
+			const outcome = await sendConfirmation(db, String(job.payload.submissionId), clock.now(), mail);
+			if (outcome !== "sent") logger?.info({ job: job.id, outcome }, "confirmation e-mail not sent");
 		},
 		[EMAIL_SEND]: async (job) => {
 			const outcome = await sendQueuedEmail(db, String(job.payload.sendId), clock.now(), mail);

@@ -21,7 +21,7 @@ import type {
 import type { ImportQuery, ImportReport } from "./imports.js";
 import type { EventPage, LeadDetail, LeadFilters, LeadListQuery, LeadPage, LeadPatch } from "./leads.js";
 import type { StageChange, StageMoveRequest, StageMoves } from "./lifecycle.js";
-import type { FunnelQuery, FunnelReport, HandoffMetrics, PeriodPreset } from "./metrics.js";
+import type { FunnelQuery, FunnelReport, HandoffMetrics, NotNowReasons, PeriodPreset } from "./metrics.js";
 import type {
 	Enrolment,
 	EnrolResult,
@@ -213,6 +213,10 @@ export interface ApiRoutes {
 	"GET /v1/metrics/handoffs": {
 		query: { by?: "owner" | "team" | "source"; from: string; to: string; segment?: string; account?: string };
 		response: HandoffMetrics;
+	};
+	"GET /v1/metrics/not-now": {
+		query: { from: string; to: string; segment?: string; account?: string };
+		response: NotNowReasons;
 	};
 }
 

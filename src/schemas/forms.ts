@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { REJECTION_REASONS } from "../domain/lifecycle.js";
 
 const FieldName = z
 	.string()
@@ -16,11 +17,28 @@ export const FormField = z
 		/** the choices of a select */
 		options: z.array(z.string().min(1).max(200)).min(1).max(100).optional(),
 		maxLength: z.number().int().min(1).max(5000).default(500),
+		/**
+		 * A survey's "why not now" question: each option of the select and the rejection reason it
+		 * means, so that what leads say sits beside why sales rejected MQLs.
+		 */
+		notNowReasons: z
+			.record(z.string().min(1).max(200), z.enum(REJECTION_REASONS))
+			.optional()
+			.openapi({ example: { "No budget this year": "no_budget", "Too early for us": "no_need_now" } }),
 	})
 	.strict()
 	.superRefine((f, ctx) => {
 		if (f.type === "select" && !f.options)
 			ctx.addIssue({ code: "custom", path: ["options"], message: "a select needs its options" });
+		if (f.notNowReasons && f.type !== "select")
+			ctx.addIssue({ code: "custom", path: ["notNowReasons"], message: "only a select's options can mean reasons" });
+		for (const option of Object.keys(f.notNowReasons ?? {}))
+			if (f.type === "select" && !f.options?.includes(option))
+				ctx.addIssue({
+					code: "custom",
+					path: ["notNowReasons", option],
+					message: `"${option}" is not one of the options`,
+				});
 	})
 	.openapi("FormField");
 export type FormField = z.infer<typeof FormField>;
@@ -69,6 +87,13 @@ export const FormDefinition = z
 			.optional(),
 		/** a registration form: each submission also records `webinar_registered` for this webinar */
 		webinar: z.string().uuid().optional(),
+		/** a survey (after a webinar, if one is named): each submission also records `survey_answered` with the answers */
+		survey: z.object({ webinar: z.string().uuid().optional() }).strict().optional(),
+		/**
+		 * Double opt-in: the address is 'pending' (nothing is e-mailed to it) until its owner clicks
+		 * the link a confirmation e-mail carries; a lead magnet waits for that click too.
+		 */
+		doubleOptIn: z.boolean().default(false),
 		/** a submission faster than this after the page was shown is a bot's */
 		minSeconds: z.number().min(0).max(60).default(2),
 	})
@@ -80,6 +105,8 @@ export const FormDefinition = z
 				ctx.addIssue({ code: "custom", path: ["fields", i, "name"], message: `"${f.name}" is used twice` });
 			names.add(f.name.toLowerCase());
 		});
+		if (d.fields.filter((f) => f.notNowReasons).length > 1)
+			ctx.addIssue({ code: "custom", path: ["fields"], message: "only one field can ask why not now" });
 		if (!d.fields.some((f) => f.name === "email" && f.type === "email" && f.required))
 			ctx.addIssue({
 				code: "custom",
@@ -118,7 +145,15 @@ export type Form = z.infer<typeof Form>;
 export const FormResults = z
 	.object({
 		views: z.number().int(),
+		starts: z
+			.number()
+			.int()
+			.openapi({ description: "page views on which a field was touched (counted by the page's script)" }),
 		submissions: z.number().int(),
+		confirmed: z
+			.number()
+			.int()
+			.openapi({ description: "submissions whose address was confirmed (double opt-in forms)" }),
 		leads: z.number().int().openapi({ description: "distinct leads who submitted" }),
 		conversion: z.number().nullable().openapi({ description: "submissions per view" }),
 		mql: z.number().int().openapi({ description: "of those leads, how many became MQLs after submitting" }),

@@ -140,7 +140,7 @@ export const Handoff = z
 			temperature: z.string().nullable(),
 			why: z.string().nullable().openapi({ description: "why the lead qualified, in one line" }),
 			phone: z.string().nullable(),
-			consent: z.enum(["subscribed", "unsubscribed", "bounced"]),
+			consent: z.enum(["subscribed", "pending", "unsubscribed", "bounced"]),
 			cooldownUntil: z.string().nullable().openapi({ description: "a recycled lead may not qualify again before" }),
 		}),
 		team: z.object({ name: z.string(), timezone: z.string() }).nullable(),

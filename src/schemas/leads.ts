@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { STAGES } from "../domain/stages.js";
 
-export const ConsentStatus = z.enum(["subscribed", "unsubscribed", "bounced"]);
+export const ConsentStatus = z.enum(["subscribed", "pending", "unsubscribed", "bounced"]);
 
 export const LeadScoreSummary = z
 	.object({

@@ -160,3 +160,16 @@ export const StageReport = z
 	})
 	.openapi("StageReport");
 export type StageReport = z.infer<typeof StageReport>;
+
+export const NotNowQuery = HandoffMetricsQuery.omit({ by: true });
+export const NotNowReasons = z
+	.object({
+		data: z.array(
+			z.object({
+				reason: z.string().openapi({ description: "a rejection reason, in the words sales use" }),
+				leads: z.number().int().openapi({ description: "leads whose latest survey answer in the period means it" }),
+			}),
+		),
+	})
+	.openapi("NotNowReasons");
+export type NotNowReasons = z.infer<typeof NotNowReasons>;

@@ -27,3 +27,5 @@ export const NURTURE_TRAITS = "nurture.traits";
 export const NURTURE_NOTIFY_OWNER = "nurture.notify_owner";
 /** E-mails what a form offered, as a signed link that expires (payload: submissionId). */
 export const FORM_LEAD_MAGNET = "form.lead_magnet";
+/** E-mails a double opt-in form's confirmation link (payload: submissionId). */
+export const FORM_CONFIRM = "form.confirm";

@@ -40,6 +40,7 @@ export async function mergeLeadInto(
 			select sequence_id from enrolments where lead_id = ${survivorId}::uuid and status = 'active')`.execute(trx);
 	await trx.updateTable("enrolments").set({ lead_id: survivorId }).where("lead_id", "=", mergedId).execute();
 	await trx.updateTable("email_sends").set({ lead_id: survivorId }).where("lead_id", "=", mergedId).execute();
+	await trx.updateTable("form_submissions").set({ lead_id: survivorId }).where("lead_id", "=", mergedId).execute();
 	await trx
 		.updateTable("leads")
 		.set({ merged_into: survivorId, email: null, user_id: null, updated_at: sql`now()` })

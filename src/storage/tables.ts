@@ -21,7 +21,7 @@ export interface LeadsTable {
 	user_id: string | null;
 	traits: Json;
 	timezone: string | null;
-	consent_status: "subscribed" | "unsubscribed" | "bounced";
+	consent_status: "subscribed" | "pending" | "unsubscribed" | "bounced";
 	consent_at: Timestamp | null;
 	consent_source: string | null;
 	stage: string;
@@ -451,6 +451,14 @@ export interface FormSubmissionsTable {
 	consent_text: string | null;
 	consent_at: Timestamp | null;
 	at: Timestamp;
+	confirmed_at: Timestamp | null;
+	not_now_reason: string | null;
+}
+
+export interface FormStartsTable {
+	form_id: string;
+	token: string;
+	at: Timestamp;
 }
 
 export interface AdSourcesTable {
@@ -510,6 +518,7 @@ export interface Tables {
 	nurture_settings: NurtureSettingsTable;
 	forms: FormsTable;
 	form_submissions: FormSubmissionsTable;
+	form_starts: FormStartsTable;
 	ad_sources: AdSourcesTable;
 	webinars: WebinarsTable;
 }

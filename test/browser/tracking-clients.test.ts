@@ -44,17 +44,19 @@ describe.skipIf(!inject("chromium"))("Segment's browser library and the browser'
 		if (!pglite) throw new Error("PGlite backend missing");
 		database = await pglite.open();
 		writeKey = (await createApiKey(database.db, "write", "customer site")).key;
-		api = await serveApp(database, async (request, app) => {
-			const path = new URL(request.url).pathname;
-			if (request.method === "POST" && failNext > 0 && path !== "/v1/m") {
-				failNext--;
-				requests.push({ path, retry: request.headers.get("x-retry-count"), status: 503 });
-				return new Response("busy", { status: 503, headers: { "access-control-allow-origin": "*" } });
-			}
-			const response = await app(request);
-			if (request.method === "POST")
-				requests.push({ path, retry: request.headers.get("x-retry-count"), status: response.status });
-			return response;
+		api = await serveApp(database, {
+			front: async (request, app) => {
+				const path = new URL(request.url).pathname;
+				if (request.method === "POST" && failNext > 0 && path !== "/v1/m") {
+					failNext--;
+					requests.push({ path, retry: request.headers.get("x-retry-count"), status: 503 });
+					return new Response("busy", { status: 503, headers: { "access-control-allow-origin": "*" } });
+				}
+				const response = await app(request);
+				if (request.method === "POST")
+					requests.push({ path, retry: request.headers.get("x-retry-count"), status: response.status });
+				return response;
+			},
 		});
 		site = await customerSite();
 		browser = await launchChromium();

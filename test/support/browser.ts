@@ -5,6 +5,7 @@ import { serve } from "@hono/node-server";
 import axe from "axe-core";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium as launchBrowser } from "../../scripts/chromium.js";
+import type { Clock } from "../../src/domain/clock.js";
 import { createApp } from "../../src/http/app.js";
 import type { Database } from "../../src/storage/database.js";
 import { TEST_NOW, testClock } from "./clock.js";
@@ -20,14 +21,23 @@ export async function launchChromium(): Promise<Browser> {
 /** The API (with its server-sent events) and the built web app on a loopback port, as `serve` runs them. */
 export async function serveApp(
 	database: Database,
-	/** stands in front of the app, as a flaky network would */
-	front: (request: Request, app: (request: Request) => Response | Promise<Response>) => Response | Promise<Response> = (
-		request,
-		app,
-	) => app(request),
+	options: {
+		/** stands in front of the app, as a flaky network would */
+		front?: (request: Request, app: (request: Request) => Response | Promise<Response>) => Response | Promise<Response>;
+		/** the app's clock (fixed at TEST_NOW unless a test moves it) */
+		clock?: Clock;
+		publicUrl?: string;
+	} = {},
 ): Promise<{ base: string; close: () => Promise<void> }> {
 	const webRoot = fileURLToPath(new URL("../../web/dist", import.meta.url));
-	const app = createApp({ db: database.db, webRoot, listen: database.listen, clock: testClock() });
+	const app = createApp({
+		db: database.db,
+		webRoot,
+		listen: database.listen,
+		clock: options.clock ?? testClock(),
+		...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+	});
+	const front = options.front ?? ((request, fetch) => fetch(request));
 	const server = serve({ fetch: (request) => front(request, app.fetch), port: 0, hostname: "127.0.0.1" });
 	await new Promise((resolve) => server.once("listening", resolve));
 	return {

@@ -22,15 +22,17 @@ function formOf(row: Selectable<FormsTable>, publicUrl: string): Form {
 const slugTaken = (slug: string) =>
 	new AppError("conflict", `A form at /f/${slug} exists already.`, [{ field: "slug", message: "taken" }]);
 
-/** A definition whose webinar exists. */
+/** A definition whose webinars (the one it registers for, the one its survey follows) exist. */
 async function checkedDefinition(db: Db, input: FormInput): Promise<FormDefinition> {
 	const definition = FormDefinition.parse(input.definition);
-	if (definition.webinar) {
-		const found = await db.selectFrom("webinars").select("id").where("id", "=", definition.webinar).executeTakeFirst();
+	const named = [
+		["definition.webinar", definition.webinar],
+		["definition.survey.webinar", definition.survey?.webinar],
+	].filter((n): n is [string, string] => n[1] !== undefined);
+	for (const [field, id] of named) {
+		const found = await db.selectFrom("webinars").select("id").where("id", "=", id).executeTakeFirst();
 		if (!found)
-			throw new AppError("validation_failed", "The form has problems.", [
-				{ field: "definition.webinar", message: "no such webinar" },
-			]);
+			throw new AppError("validation_failed", "The form has problems.", [{ field, message: "no such webinar" }]);
 	}
 	return definition;
 }
@@ -90,17 +92,38 @@ export async function showForm(db: Db, slug: string): Promise<{ id: string; defi
 	return found ? { id: found.id, definition: FormDefinition.parse(found.definition) } : null;
 }
 
-/** Views, submissions and what became of the leads who submitted. */
+/**
+ * A form started on one page view (the page's script says so at the first field touched): the
+ * signed token of that view is counted once; a token not signed for this form is not counted.
+ */
+export async function recordStart(db: Db, formId: string, token: string, now: Date): Promise<boolean> {
+	const done = await sql`insert into form_starts (form_id, token, at) values (${formId}::uuid, ${token}, ${now})
+		on conflict do nothing`.execute(db);
+	return Number(done.numAffectedRows ?? 0) > 0;
+}
+
+/** Views, starts, submissions and what became of the leads who submitted. */
 export async function formResults(db: Db, id: string): Promise<FormResults> {
 	const row = (
-		await sql<{ views: string; submissions: number; leads: number; mql: number; sql: number }>`
-			select f.views, (select count(*)::int from form_submissions s where s.form_id = f.id) as submissions,
-				(select count(distinct s.lead_id)::int from form_submissions s where s.form_id = f.id) as leads,
-				(select count(distinct s.lead_id)::int from form_submissions s where s.form_id = f.id
-					and exists (select 1 from stage_changes c where c.lead_id = s.lead_id and c.to_stage = 'mql'
+		await sql<{
+			views: string;
+			starts: number;
+			submissions: number;
+			confirmed: number;
+			leads: number;
+			mql: number;
+			sql: number;
+		}>`
+			with s as (select * from form_submissions where form_id = ${id}::uuid)
+			select f.views, (select count(*)::int from form_starts t where t.form_id = f.id) as starts,
+				(select count(*)::int from s) as submissions,
+				(select count(*)::int from s where s.confirmed_at is not null) as confirmed,
+				(select count(distinct s.lead_id)::int from s) as leads,
+				(select count(distinct s.lead_id)::int from s
+					where exists (select 1 from stage_changes c where c.lead_id = s.lead_id and c.to_stage = 'mql'
 						and c.at >= s.at)) as mql,
-				(select count(distinct s.lead_id)::int from form_submissions s where s.form_id = f.id
-					and exists (select 1 from stage_changes c where c.lead_id = s.lead_id
+				(select count(distinct s.lead_id)::int from s
+					where exists (select 1 from stage_changes c where c.lead_id = s.lead_id
 						and c.to_stage in ('sql', 'opportunity', 'customer') and c.at >= s.at)) as sql
 			from forms f where f.id = ${id}::uuid`.execute(db)
 	).rows[0];
@@ -108,7 +131,9 @@ export async function formResults(db: Db, id: string): Promise<FormResults> {
 	const views = Number(row.views);
 	return {
 		views,
+		starts: row.starts,
 		submissions: row.submissions,
+		confirmed: row.confirmed,
 		leads: row.leads,
 		conversion: views > 0 ? row.submissions / views : null,
 		mql: row.mql,

@@ -8,7 +8,7 @@ import { ingestBatch } from "../ingest-batch.js";
 import { leadIdentity } from "../nurture/lead-identity.js";
 import { linkSecret } from "../nurture/nurture-settings.js";
 
-interface Facts {
+export interface SubmissionFacts {
 	submission: string;
 	form_id: string;
 	definition: unknown;
@@ -18,31 +18,54 @@ interface Facts {
 	suppressed: string | null;
 }
 
-async function factsOf(db: Db, submissionId: string): Promise<Facts | null> {
-	const row = await sql<Facts>`select s.id as submission, s.form_id, f.definition, l.id as lead_id, l.email, l.user_id,
+/** A submission with its form and lead, and why the lead's address may not be e-mailed. */
+export async function submissionFacts(db: Db, submissionId: string): Promise<SubmissionFacts | null> {
+	const row =
+		await sql<SubmissionFacts>`select s.id as submission, s.form_id, f.definition, l.id as lead_id, l.email, l.user_id,
 			(select reason from suppressions where email = l.email) as suppressed
 		from form_submissions s join forms f on f.id = s.form_id left join leads l on l.id = s.lead_id
 		where s.id = ${submissionId}::uuid`.execute(db);
 	return row.rows[0] ?? null;
 }
 
+export type RequestedMail = "sent" | "nothing to send" | "no mailer" | "suppressed";
+
 /**
- * E-mails what a form offered: a signed link that expires. It was asked for a moment ago, so it
- * goes to an unsubscribed address too, but not to one that bounced or complained.
+ * Why an e-mail a person asked for a moment ago (a download, a confirmation) cannot go, or null:
+ * it goes to an unsubscribed address too, but not to one that bounced or complained.
  */
+export function whyNotMailed(f: SubmissionFacts | null, mailer: Mailer | null): RequestedMail | null {
+	if (!f?.email) return "nothing to send";
+	if (!mailer) return "no mailer";
+	if (f.suppressed === "bounced" || f.suppressed === "complained") return "suppressed";
+	return null;
+}
+
+/** A public link to `/<route>/<token>` naming a submission, signed for one use and expiring. */
+export async function signedSubmissionUrl(
+	db: Db,
+	publicUrl: string,
+	route: "d" | "c",
+	submission: string,
+	expires: Date,
+): Promise<string> {
+	const kind = route === "d" ? "download" : "confirm";
+	return `${publicUrl.replace(/\/+$/, "")}/${route}/${signExpiring(await linkSecret(db), kind, submission, expires)}`;
+}
+
+/** E-mails what a form offered: a signed link that expires (see whyNotMailed for who gets it). */
 export async function sendLeadMagnet(
 	db: Db,
 	submissionId: string,
 	now: Date,
 	options: { mailer: Mailer | null; publicUrl: string },
-): Promise<"sent" | "nothing to send" | "no mailer" | "suppressed"> {
-	const f = await factsOf(db, submissionId);
+): Promise<RequestedMail> {
+	const f = await submissionFacts(db, submissionId);
 	const magnet = f ? FormDefinition.parse(f.definition).leadMagnet : undefined;
-	if (!f || !magnet || !f.email) return "nothing to send";
-	if (!options.mailer) return "no mailer";
-	if (f.suppressed === "bounced" || f.suppressed === "complained") return "suppressed";
+	const not = magnet ? whyNotMailed(f, options.mailer) : "nothing to send";
+	if (not || !f?.email || !magnet || !options.mailer) return not ?? "nothing to send";
 	const expires = new Date(now.getTime() + magnet.expiresHours * 3_600_000);
-	const link = `${options.publicUrl.replace(/\/+$/, "")}/d/${signExpiring(await linkSecret(db), "download", f.submission, expires)}`;
+	const link = await signedSubmissionUrl(db, options.publicUrl, "d", f.submission, expires);
 	const until = expires.toUTCString();
 	await options.mailer.send(f.email, {
 		subject: headerLine(`Your download: ${magnet.title}`),
@@ -59,7 +82,7 @@ export async function sendLeadMagnet(
 export async function downloadTarget(db: Db, token: string, now: Date): Promise<string | "expired" | null> {
 	const id = verifyExpiring(await linkSecret(db), "download", token, now);
 	if (id === null || id === "expired") return id;
-	const f = await factsOf(db, id);
+	const f = await submissionFacts(db, id);
 	const magnet = f ? FormDefinition.parse(f.definition).leadMagnet : undefined;
 	if (!f || !magnet) return null;
 	if (f.lead_id) {

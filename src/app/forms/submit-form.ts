@@ -1,9 +1,10 @@
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
-import { type CheckedSubmission, checkSubmission } from "../../domain/forms/check-submission.js";
+import { CONFIRMATION_REQUESTED } from "../../domain/consent.js";
+import { type Answer, type CheckedSubmission, checkSubmission } from "../../domain/forms/check-submission.js";
 import { enqueueJob } from "../../jobs/queue.js";
 import type { FormDefinition } from "../../schemas/forms.js";
 import type { Db } from "../../storage/database.js";
-import { FORM_LEAD_MAGNET } from "../../storage/job-constants.js";
+import { FORM_CONFIRM, FORM_LEAD_MAGNET } from "../../storage/job-constants.js";
 import { inTransaction } from "../../storage/transaction.js";
 import { ingestBatch } from "../ingest-batch.js";
 import { linkSecret } from "../nurture/nurture-settings.js";
@@ -16,7 +17,8 @@ export async function shownToken(db: Db, formId: string, now: Date): Promise<str
 		.digest("base64url")}`;
 }
 
-async function shownAt(db: Db, formId: string, token: string | undefined): Promise<number | null> {
+/** When a signed shown-at token says the form was shown, or null when it was not signed for this form. */
+export async function shownAt(db: Db, formId: string, token: string | undefined): Promise<number | null> {
 	const match = /^(\d{10,16})\.([A-Za-z0-9_-]{43})$/.exec(token ?? "");
 	if (!match) return null;
 	const [, at, given] = match as unknown as [string, string, string];
@@ -26,8 +28,36 @@ async function shownAt(db: Db, formId: string, token: string | undefined): Promi
 	return timingSafeEqual(Buffer.from(given), Buffer.from(expected)) ? Number(at) : null;
 }
 
+/** Whether the address already said yes itself: subscribed, with a source (a confirmation, a form, a person). */
+async function confirmedAlready(db: Db, email: string): Promise<boolean> {
+	const lead = await db
+		.selectFrom("identities as i")
+		.innerJoin("leads as l", "l.id", "i.lead_id")
+		.select(["l.consent_status", "l.consent_source"])
+		.where("i.kind", "=", "email")
+		.where("i.value", "=", email)
+		.executeTakeFirst();
+	return lead?.consent_status === "subscribed" && lead.consent_source !== null;
+}
+
+/** The rejection reason a survey's "why not now" answer means, if the form asks it. */
+function notNowReasonOf(form: FormDefinition, answers: Record<string, Answer>): string | null {
+	const field = form.fields.find((f) => f.notNowReasons);
+	const answer = field ? answers[field.name] : undefined;
+	return typeof answer === "string" ? (field?.notNowReasons?.[answer] ?? null) : null;
+}
+
+const withoutEmail = (answers: Record<string, Answer>) =>
+	Object.fromEntries(Object.entries(answers).filter(([k]) => k !== "email"));
+
 export type SubmitOutcome =
-	| { kind: "accepted"; submissionId: string; leadId: string | null }
+	| {
+			kind: "accepted";
+			submissionId: string;
+			leadId: string | null;
+			/** the address a confirmation link goes to (double opt-in), or null */
+			confirmTo: string | null;
+	  }
 	| { kind: "invalid"; checked: CheckedSubmission }
 	| { kind: "refused"; reason: string };
 
@@ -63,10 +93,23 @@ export async function submitForm(
 			...(context.page ? { page: { url: context.page } } : {}),
 		},
 	};
+	const confirm = form.definition.doubleOptIn && !(await confirmedAlready(db, checked.email));
+	const notNow = notNowReasonOf(form.definition, checked.answers);
 	const result = await ingestBatch(
 		db,
 		[
 			{ ...shared, type: "identify", messageId: `form:${id}:identify`, traits: { ...checked.answers } },
+			...(confirm
+				? [
+						{
+							...shared,
+							type: "track",
+							messageId: `form:${id}:confirm`,
+							event: CONFIRMATION_REQUESTED,
+							properties: { form_id: form.id },
+						},
+					]
+				: []),
 			{
 				...shared,
 				type: "track",
@@ -86,6 +129,22 @@ export async function submitForm(
 							messageId: `form:${id}:webinar`,
 							event: "webinar_registered",
 							properties: { webinar_id: form.definition.webinar, form_id: form.id },
+						},
+					]
+				: []),
+			...(form.definition.survey
+				? [
+						{
+							...shared,
+							type: "track",
+							messageId: `form:${id}:survey`,
+							event: "survey_answered",
+							properties: {
+								form_id: form.id,
+								...(form.definition.survey.webinar ? { webinar_id: form.definition.survey.webinar } : {}),
+								...withoutEmail(checked.answers),
+								...(notNow ? { why_not_now: notNow } : {}),
+							},
 						},
 					]
 				: []),
@@ -110,9 +169,18 @@ export async function submitForm(
 				consent_text: consent,
 				consent_at: consent ? context.now : null,
 				at: context.now,
+				// confirmed at once when the form does not ask, or the address was confirmed before
+				confirmed_at: form.definition.doubleOptIn && !confirm ? context.now : null,
+				not_now_reason: notNow,
 			})
 			.execute();
-		if (form.definition.leadMagnet) await enqueueJob(trx, FORM_LEAD_MAGNET, { submissionId: id });
+		if (confirm) await enqueueJob(trx, FORM_CONFIRM, { submissionId: id });
+		else if (form.definition.leadMagnet) await enqueueJob(trx, FORM_LEAD_MAGNET, { submissionId: id });
 	});
-	return { kind: "accepted", submissionId: id, leadId: lead?.lead_id ?? null };
+	return {
+		kind: "accepted",
+		submissionId: id,
+		leadId: lead?.lead_id ?? null,
+		confirmTo: confirm ? checked.email : null,
+	};
 }

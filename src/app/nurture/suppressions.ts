@@ -27,6 +27,19 @@ export async function suppress(
 		on conflict (email) do nothing`.execute(trx);
 }
 
+/**
+ * Lifts an unsubscription: its owner has asked again and confirmed by their own click. A bounce,
+ * a complaint or a suppression made by hand stays.
+ */
+export async function liftUnsubscribe(trx: Transaction<Tables>, email: string): Promise<void> {
+	await lockAddress(trx, email);
+	await trx
+		.deleteFrom("suppressions")
+		.where("email", "=", email.toLowerCase())
+		.where("reason", "=", "unsubscribed")
+		.execute();
+}
+
 /** Why an address may not be e-mailed, or null. */
 export async function suppressionOf(trx: Transaction<Tables>, email: string): Promise<SuppressionReason | null> {
 	const row = await trx

@@ -13,7 +13,7 @@ const FIELDS: Array<[string, string]> = [
 	["country", "Country"],
 	["phone", "Phone"],
 ];
-const CONSENT = ["subscribed", "unsubscribed", "bounced"];
+const CONSENT = ["subscribed", "pending", "unsubscribed", "bounced"];
 
 /** Corrects a lead's profile and records a consent change by hand; the score follows at once. */
 export function ProfileEdit({

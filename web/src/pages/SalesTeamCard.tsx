@@ -30,6 +30,15 @@ export function SalesTeamCard({
 	account?: string;
 }) {
 	const [rows, setRows] = useState<OwnerRow[] | null>(null);
+	const [leadReasons, setLeadReasons] = useState(new Map<string, number>());
+	useEffect(() => {
+		request("GET /v1/metrics/not-now", {
+			query: { from: start, to: end, ...(segment ? { segment } : {}), ...(account ? { account } : {}) },
+		}).then(
+			(r) => setLeadReasons(new Map(r.data.map((x) => [x.reason, x.leads]))),
+			() => setLeadReasons(new Map()),
+		);
+	}, [start, end, segment, account]);
 	useEffect(() => {
 		request("GET /v1/metrics/handoffs", {
 			query: { by: "owner", from: start, to: end, ...(segment ? { segment } : {}), ...(account ? { account } : {}) },
@@ -42,8 +51,6 @@ export function SalesTeamCard({
 	const reasons = new Map<string, number>();
 	for (const row of rows)
 		for (const [reason, n] of Object.entries(row.rejections)) reasons.set(reason, (reasons.get(reason) ?? 0) + n);
-	const rejected = [...reasons].sort((a, b) => b[1] - a[1]);
-	const totalRejected = rejected.reduce((n, [, count]) => n + count, 0);
 	return (
 		<>
 			<section className="card wide" aria-labelledby="team-title">
@@ -95,26 +102,64 @@ export function SalesTeamCard({
 					</table>
 				)}
 			</section>
-			<section className="card" aria-labelledby="reasons-title">
-				<h2 id="reasons-title">Why sales rejected MQLs</h2>
-				{rejected.length === 0 ? (
-					<p className="empty">No rejections in this period.</p>
-				) : (
-					<ul className="reasons">
-						{rejected.map(([reason, n]) => (
-							<li key={reason}>
-								<span>{wordFor(REJECTION_WORDS, reason)}</span>
-								<span className="bar" aria-hidden="true">
-									<span style={{ width: `${(100 * n) / totalRejected}%` }} />
-								</span>
-								<span className="num">
-									{n} ({percent(n / totalRejected)})
-								</span>
-							</li>
-						))}
-					</ul>
-				)}
-			</section>
+			<ReasonsCard sales={reasons} leads={leadReasons} />
 		</>
+	);
+}
+
+/** One reason's share of its side, as a bar and "n (p%)". */
+function Share({ n, total }: { n: number; total: number }) {
+	return (
+		<>
+			<span className="bar" aria-hidden="true">
+				<span style={{ width: `${total > 0 ? (100 * n) / total : 0}%` }} />
+			</span>
+			<span className="num">
+				{n} ({percent(total > 0 ? n / total : null)})
+			</span>
+		</>
+	);
+}
+
+/**
+ * Why sales rejected MQLs beside what leads themselves answered when a survey asked why not
+ * now, in the same words: where the two disagree, the model or the hand-off is wrong.
+ */
+function ReasonsCard({ sales, leads }: { sales: Map<string, number>; leads: Map<string, number> }) {
+	const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+	const [salesTotal, leadsTotal] = [sum(sales), sum(leads)];
+	const reasons = [...new Set([...sales.keys(), ...leads.keys()])].sort(
+		(a, b) => (sales.get(b) ?? 0) - (sales.get(a) ?? 0) || (leads.get(b) ?? 0) - (leads.get(a) ?? 0),
+	);
+	return (
+		<section className="card" aria-labelledby="reasons-title">
+			<h2 id="reasons-title">Why not now</h2>
+			{reasons.length === 0 ? (
+				<p className="empty">No rejections or survey answers in this period.</p>
+			) : (
+				<table className="compact reasons-table">
+					<thead>
+						<tr>
+							<th scope="col">Reason</th>
+							<th scope="col">Sales rejected ({salesTotal})</th>
+							<th scope="col">Leads said ({leadsTotal})</th>
+						</tr>
+					</thead>
+					<tbody>
+						{reasons.map((reason) => (
+							<tr key={reason} data-reason={reason}>
+								<th scope="row">{wordFor(REJECTION_WORDS, reason)}</th>
+								<td className="reasons" data-side="sales">
+									<Share n={sales.get(reason) ?? 0} total={salesTotal} />
+								</td>
+								<td className="reasons" data-side="leads">
+									<Share n={leads.get(reason) ?? 0} total={leadsTotal} />
+								</td>
+							</tr>
+						))}
+					</tbody>
+				</table>
+			)}
+		</section>
 	);
 }
