@@ -29,6 +29,7 @@ export const SUBMISSIONS_PER_MINUTE = 10;
 /** Form starts a client address may report a minute (one per page view is what a person makes). */
 const STARTS_PER_MINUTE = 60;
 
+const noSuchForm = () => publicPage("No such form", "<h1>No such form</h1>");
 const notValidLink = () => publicPage("Link not valid", "<h1>This link is not valid</h1>");
 const expired = (again: string) => publicPage("Link expired", `<h1>This link has expired</h1><p>${again}</p>`);
 
@@ -166,14 +167,16 @@ export function registerFormRoutes(
 	const allowed = perMinute(SUBMISSIONS_PER_MINUTE);
 	const action = (slug: string) => `/f/${slug}`;
 	app.get("/f/:slug", async (c) => {
-		const form = await showForm(db, c.req.param("slug"));
-		if (!form) return c.html("<!doctype html><title>No such form</title><h1>No such form</h1>", 404);
+		// a preview (the web app's) is not a view, and its starts are not counted
+		const preview = c.req.query("preview") === "1";
+		const form = await showForm(db, c.req.param("slug"), preview);
+		if (!form) return c.html(noSuchForm(), 404);
 		const query = c.req.query();
 		return c.html(
 			renderFormPage(form.definition, {
 				action: action(c.req.param("slug")),
 				shown: await shownToken(db, form.id, clock.now()),
-				startUrl: `${action(c.req.param("slug"))}/start`,
+				startUrl: preview ? null : `${action(c.req.param("slug"))}/start`,
 				anonymousId: anonymousIdOf(getCookie(c, "ajs_anonymous_id"), query.anonymous_id),
 				values: query,
 				problems: [],
@@ -187,7 +190,7 @@ export function registerFormRoutes(
 			.select(["id", "slug", "definition"])
 			.where("slug", "=", slug)
 			.executeTakeFirst();
-		if (!row) return c.html("<!doctype html><title>No such form</title><h1>No such form</h1>", 404);
+		if (!row) return c.html(noSuchForm(), 404);
 		const form = { id: row.id, slug: row.slug, definition: FormDefinition.parse(row.definition) };
 		if (!allowed(clientAddress(c, options.trustProxy), clock.now().getTime()))
 			return c.html(renderRefused(), 429, { "retry-after": "60" });

@@ -4,6 +4,7 @@
 
 import type { AccountDetail, AccountPage, AccountPatch, AccountSettings, AccountTimeline } from "./accounts.js";
 import type { ApiKey, ApiKeyCreated, ApiKeyInput } from "./api-keys.js";
+import type { Form, FormInput, FormResults } from "./forms.js";
 import type {
 	Handoff,
 	HandoffList,
@@ -77,6 +78,7 @@ import type {
 	WebhookEndpointPatch,
 	WebhookTestResult,
 } from "./webhooks.js";
+import type { Webinar } from "./webinars.js";
 
 type List<T> = { data: T[] };
 type Query = Record<string, string | number | boolean | undefined>;
@@ -120,6 +122,12 @@ export interface ApiRoutes {
 	"POST /v1/handoffs/:id/accept": { response: Handoff };
 	"POST /v1/handoffs/:id/reject": { body: RejectInput; response: Handoff };
 
+	"GET /v1/forms": { response: List<Form> };
+	"POST /v1/forms": { body: FormInput; response: Form };
+	"GET /v1/forms/:id": { response: Form };
+	"PUT /v1/forms/:id": { body: FormInput; response: Form };
+	"GET /v1/forms/:id/results": { response: FormResults };
+	"GET /v1/webinars": { response: List<Webinar> };
 	"GET /v1/templates": { response: List<Template> };
 	"POST /v1/templates": { body: TemplateInput; response: Template };
 	"POST /v1/templates/preview": { body: TemplatePreviewRequest; response: RenderedEmail };

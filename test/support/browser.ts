@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import axe from "axe-core";
 import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { launchChromium as launchBrowser } from "../../scripts/chromium.js";
 import type { Clock } from "../../src/domain/clock.js";
 import { createApp } from "../../src/http/app.js";
@@ -87,4 +88,42 @@ export async function leadTextIsInert(page: Page): Promise<{ ran: unknown; eleme
 		ran: (window as unknown as { __xss?: unknown }).__xss ?? null,
 		elements: document.querySelectorAll("img, svg[onload], [onerror], iframe").length,
 	}));
+}
+
+/**
+ * A browser suite's fixtures: a fresh PGlite store prepared by `prepare`, the app serving it and
+ * Chromium, made before the suite's tests and closed after them.
+ */
+export function browserSuite(
+	open: () => Promise<Database>,
+	prepare: (database: Database) => Promise<void> = async () => {},
+	options: Parameters<typeof serveApp>[1] = {},
+) {
+	const state: { database?: Database; browser?: Browser; server?: Awaited<ReturnType<typeof serveApp>> } = {};
+	beforeAll(async () => {
+		state.database = await open();
+		await prepare(state.database);
+		state.server = await serveApp(state.database, options);
+		state.browser = await launchChromium();
+	}, 120_000);
+	afterAll(async () => {
+		await state.browser?.close();
+		await state.server?.close();
+		await state.database?.close();
+	});
+	const made = <T>(value: T | undefined): T => {
+		if (!value) throw new Error("the browser suite is not set up");
+		return value;
+	};
+	return {
+		get database() {
+			return made(state.database);
+		},
+		get browser() {
+			return made(state.browser);
+		},
+		get server() {
+			return made(state.server);
+		},
+	};
 }

@@ -20,6 +20,8 @@ import { Backtest } from "./pages/Backtest";
 import { CompareModels } from "./pages/CompareModels";
 import { Dashboard } from "./pages/Dashboard";
 import { DraftEditor } from "./pages/DraftEditor";
+import { FormEditor } from "./pages/FormEditor";
+import { Forms } from "./pages/Forms";
 import { Import } from "./pages/Import";
 import { LeadDetail } from "./pages/LeadDetail";
 import { Leads } from "./pages/Leads";
@@ -154,6 +156,7 @@ const NAV: Array<{ to: string; label: string; roles: ReadonlyArray<User["role"]>
 	{ to: "/segments", label: "Segments", roles: ["admin", "marketing", "sales"] },
 	{ to: "/accounts", label: "Accounts", roles: ["admin", "marketing", "sales"] },
 	{ to: "/nurture", label: "Nurture", roles: ["admin", "marketing"] },
+	{ to: "/forms", label: "Forms", roles: ["admin", "marketing"] },
 	{ to: "/scoring", label: "Scoring", roles: ["admin", "marketing", "sales"] },
 	{ to: "/settings", label: "Settings", roles: ["admin"] },
 ];
@@ -182,6 +185,9 @@ function Page({ path, query, user }: { path: string; query: URLSearchParams; use
 	if (path === "/nurture/templates/new") return <TemplateEditor />;
 	const templateId = /^\/nurture\/templates\/([0-9a-f-]{36})$/.exec(path)?.[1];
 	if (templateId) return <TemplateEditor id={templateId} />;
+	if (path === "/forms/new") return <FormEditor />;
+	const formId = /^\/forms\/([0-9a-f-]{36})$/.exec(path)?.[1];
+	if (formId) return <FormEditor id={formId} />;
 	if (path.startsWith("/settings")) return <Settings path={path} />;
 	if (path === "/account") return <Account user={user} />;
 	switch (path) {
@@ -193,6 +199,8 @@ function Page({ path, query, user }: { path: string; query: URLSearchParams; use
 			return <Accounts user={user} />;
 		case "/nurture":
 			return <Nurture user={user} />;
+		case "/forms":
+			return <Forms user={user} />;
 		case "/queue":
 			return <Queue user={user} />;
 		case "/leads":

@@ -84,9 +84,13 @@ export async function getForm(db: Db, id: string, publicUrl: string): Promise<Fo
 	return formOf(row, publicUrl);
 }
 
-/** The form at a public address, counting the view; null when there is none. */
-export async function showForm(db: Db, slug: string): Promise<{ id: string; definition: FormDefinition } | null> {
-	const row = await sql<{ id: string; definition: unknown }>`update forms set views = views + 1
+/** The form at a public address, counting the view unless it is a preview; null when there is none. */
+export async function showForm(
+	db: Db,
+	slug: string,
+	preview = false,
+): Promise<{ id: string; definition: FormDefinition } | null> {
+	const row = await sql<{ id: string; definition: unknown }>`update forms set views = views + ${preview ? 0 : 1}
 		where slug = ${slug} returning id, definition`.execute(db);
 	const found = row.rows[0];
 	return found ? { id: found.id, definition: FormDefinition.parse(found.definition) } : null;
