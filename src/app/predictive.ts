@@ -82,8 +82,7 @@ async function fitModel(db: Db, options: TrainOptions): Promise<{ card: ModelCar
 	const model = await activeModel(db);
 	if (!model) throw new AppError("not_found", "No model is published.");
 	const cutoff = options.cutoff.getTime();
-	const facts: LeadFacts[] = [];
-	const labels: number[] = [];
+	const found: Array<{ key: string; facts: LeadFacts; label: number }> = [];
 	await replayAll<{ first_seen_at: Date; sql_at: Date | null }>(db, model.model, {
 		asOf: cutoff,
 		eventsUpTo: options.cutoff,
@@ -100,16 +99,20 @@ async function fitModel(db: Db, options: TrainOptions): Promise<{ card: ModelCar
 			for (const lead of leads) {
 				const sqlAt = lead.row.sql_at ? new Date(lead.row.sql_at).getTime() : null;
 				if (sqlAt !== null && sqlAt <= cutoff) continue; // converted already: nothing left to predict
-				facts.push({
-					traits: lead.profile.traits,
-					history: lead.history,
-					firstSeenAt: new Date(lead.row.first_seen_at).getTime(),
+				const firstSeenAt = new Date(lead.row.first_seen_at).getTime();
+				found.push({
+					key: `${String(firstSeenAt).padStart(16, "0")} ${lead.row.email ?? lead.row.id}`,
+					facts: { traits: lead.profile.traits, history: lead.history, firstSeenAt },
+					label: sqlAt === null ? 0 : 1,
 				});
-				labels.push(sqlAt === null ? 0 : 1);
 			}
-			options.onProgress?.(facts.length);
+			options.onProgress?.(found.length);
 		},
 	});
+	// the same leads give the same folds and fit whatever their ids (replay goes in id order)
+	found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+	const facts = found.map((f) => f.facts);
+	const labels = found.map((f) => f.label);
 	const converted = labels.reduce((a, b) => a + b, 0);
 	if (converted < 10 || facts.length - converted < 10)
 		throw new AppError(
