@@ -71,10 +71,15 @@ ${consent}
 	);
 }
 
-export function renderThanks(form: FormDefinition, message: string, confirmTo: string | null = null): string {
-	const confirm = confirmTo
-		? `<p>We have sent a link to <strong>${e(confirmTo)}</strong>: click it to confirm your address.</p>`
-		: "";
+/**
+ * The thank-you page. On a double opt-in form it says the same whether or not the address was
+ * confirmed before, so that the page tells no one who is subscribed.
+ */
+export function renderThanks(form: FormDefinition, message: string, address: string | null = null): string {
+	const confirm =
+		form.doubleOptIn && address
+			? `<p>Unless <strong>${e(address)}</strong> was confirmed before, we have sent it a link: click it to confirm the address.</p>`
+			: "";
 	return publicPage(form.title, `<h1>${e(form.title)}</h1><p role="status">${e(message)}</p>${confirm}`);
 }
 

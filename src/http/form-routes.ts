@@ -220,6 +220,6 @@ export function registerFormRoutes(
 		const thanks = form.definition.thanks;
 		// only the address the form's owner saved: never one the request names
 		if ("redirect" in thanks) return c.redirect(thanks.redirect, 303);
-		return c.html(renderThanks(form.definition, thanks.message, outcome.confirmTo));
+		return c.html(renderThanks(form.definition, thanks.message, outcome.email));
 	});
 }

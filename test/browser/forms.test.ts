@@ -71,7 +71,7 @@ describe.skipIf(!inject("chromium"))("forms in the web app, in Chromium", () => 
 		await visitor.getByLabel("What holds you back?").selectOption("No budget this year");
 		clock.set(new Date(TEST_NOW.getTime() + 30_000));
 		await visitor.getByRole("button", { name: "Send" }).click();
-		await visitor.getByText("We have sent a link to").waitFor();
+		await visitor.getByText("we have sent it a link").waitFor();
 		await visitor.close();
 
 		// the list's numbers are the API's

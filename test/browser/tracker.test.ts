@@ -187,7 +187,7 @@ describe.skipIf(!inject("chromium"))("Qualify's tracker on a site, in Chromium",
 		await page.getByLabel("E-mail").fill("reader@acme.example");
 		seconds(5);
 		await page.getByRole("button", { name: "Send" }).click();
-		await page.getByText("We have sent a link to").waitFor();
+		await page.getByText("we have sent it a link").waitFor();
 		const lead = database.db.selectFrom("leads").select("consent_status").where("email", "=", "reader@acme.example");
 		expect((await lead.executeTakeFirstOrThrow()).consent_status).toBe("pending");
 

@@ -55,8 +55,8 @@ export type SubmitOutcome =
 			kind: "accepted";
 			submissionId: string;
 			leadId: string | null;
-			/** the address a confirmation link goes to (double opt-in), or null */
-			confirmTo: string | null;
+			/** the address the lead gave */
+			email: string;
 	  }
 	| { kind: "invalid"; checked: CheckedSubmission }
 	| { kind: "refused"; reason: string };
@@ -181,6 +181,6 @@ export async function submitForm(
 		kind: "accepted",
 		submissionId: id,
 		leadId: lead?.lead_id ?? null,
-		confirmTo: confirm ? checked.email : null,
+		email: checked.email,
 	};
 }
