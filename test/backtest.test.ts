@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../src/app/api-keys.js";
+import { backtest } from "../src/app/backtest.js";
 import { createApp } from "../src/http/app.js";
 import type { Database } from "../src/storage/database.js";
 import { backends } from "./support/backends.js";
-import { testClock } from "./support/clock.js";
+import { TEST_NOW, testClock } from "./support/clock.js";
 import { daysAgo, plantedHistory } from "./support/planted.js";
 import { keyCaller } from "./support/sessions.js";
 
@@ -85,5 +86,24 @@ describe.each(backends())("backtesting a draft against the active model on $name
 		expect(
 			lower.every((r: { precisionSql: number | null; mqls: number }) => r.mqls === 0 || (r.precisionSql ?? 0) < 0.5),
 		).toBe(true);
+	});
+
+	it.skipIf(backend.name !== "postgres")("replays in worker threads to the very same result", async () => {
+		const planted = await draftWith(withRule("Case Study Read"));
+		const options = { from: new Date(daysAgo(60)), to: new Date(daysAgo(0)), now: TEST_NOW, targetPrecision: 0.5 };
+		const inProcess = await backtest(database.db, planted, options);
+		const progress: number[] = [];
+		const threaded = await backtest(database.db, planted, {
+			...options,
+			// seven ranges over two threads, each with its own connection
+			threads: { url: database.url as string, count: 2, rangeSize: 30 },
+			onProgress: (leads) => progress.push(leads),
+		});
+		const { elapsedMs: _a, ...expected } = inProcess;
+		const { elapsedMs: _b, ...actual } = threaded;
+		expect(actual).toEqual(expected);
+		expect(threaded.draft.mqls).toBe(50);
+		expect(progress.length).toBeGreaterThanOrEqual(7);
+		expect(progress.at(-1)).toBe(200);
 	});
 });

@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import {
 	type BacktestMetrics,
 	backtestMetrics,
@@ -6,19 +5,18 @@ import {
 	fitFloorsOf,
 	type LeadTrace,
 	type SweepRow,
-	type TracePoint,
 	thresholdFor,
 	thresholdSweep,
 	thresholdsOf,
 	type Window,
 } from "../domain/backtest.js";
 import { AppError } from "../domain/errors.js";
-import { type CompiledModel, compileModel } from "../domain/scoring/compile-model.js";
-import { scoreMoments } from "../domain/scoring/evaluate-score.js";
-import { stateFromEvents } from "../domain/scoring/state-from-events.js";
+import { compileModel } from "../domain/scoring/compile-model.js";
 import type { Db } from "../storage/database.js";
 import { activeModel } from "./active-model.js";
-import { type Replayed, replayAll } from "./replay.js";
+import { RANGE_SIZE, THREADS_FROM_RANGES, tracesInThreads } from "./backtest-threads.js";
+import { backtestReplay, type Labelled, type RangeTraces, tracesOf } from "./backtest-traces.js";
+import { chunkRanges, replayAll } from "./replay.js";
 import { getModel } from "./scoring-models.js";
 
 export interface BacktestOptions {
@@ -32,6 +30,12 @@ export interface BacktestOptions {
 	/** the outcome the target's precision counts (SQL by default) */
 	judgeBy?: "sql" | "won";
 	onProgress?: (leads: number) => void;
+	/**
+	 * Replay in worker threads, each with its own connection to this PostgreSQL database (the
+	 * embedded store lives in one thread, so it replays in-process), once there are enough ranges
+	 * of `rangeSize` leads to share out.
+	 */
+	threads?: { url: string; count: number; rangeSize?: number };
 }
 
 export interface BacktestResult {
@@ -50,20 +54,6 @@ export interface BacktestResult {
 	sweep: SweepRow[];
 	suggestion: SweepRow | null;
 	elapsedMs: number;
-}
-
-/**
- * A lead's score under a model, read at each moment its history changed; with `untilQualified`,
- * only up to the first moment it qualifies (all a model's flag needs; the sweep needs them all).
- */
-function traceOf(
-	model: CompiledModel,
-	lead: Replayed<object>,
-	times: readonly number[],
-	untilQualified = false,
-): TracePoint[] {
-	const state = stateFromEvents(model, lead.history, lead.row.timezone, lead.profile.scoreResetAt);
-	return scoreMoments(model, state, lead.profile, times, untilQualified);
 }
 
 /**
@@ -87,43 +77,28 @@ export async function backtest(db: Db, draftId: string, options: BacktestOptions
 		.where("version", "=", active.version)
 		.executeTakeFirst();
 	const window: Window = { start: options.from.getTime(), end: options.to.getTime() };
+	const models = { draft: compiled.model, active: active.model };
 	const draftTraces: LeadTrace[] = [];
 	const activeTraces: LeadTrace[] = [];
 	const emails = new Map<string, string | null>();
-	await replayAll<{ sql_at: Date | null; won_at: Date | null }>(db, compiled.model, {
-		asOf: window.end,
-		eventsUpTo: options.to,
-		// what either model reads of the events, and no more
-		eventFields: new Set([...compiled.model.eventFields, ...active.model.eventFields]),
-		historiesOnly: true,
-		chunkSize: 500,
-		// while one range waits on the database, the last one is scored
-		concurrency: 2,
-		where: sql<boolean>`l.first_seen_at < ${options.to}`,
-		extra: {
-			columns: sql`f.sql_at, f.won_at`,
-			join: sql`left join lateral (
-				select min(c.at) filter (where c.to_stage in ('sql', 'opportunity', 'customer')) as sql_at,
-					min(c.at) filter (where c.to_stage = 'customer') as won_at
-				from stage_changes c where c.lead_id = l.id) f on true`,
-		},
-		onRange: async (_trx, leads) => {
-			for (const lead of leads) {
-				// the moments the score can change: each event's time (hand-raises and thresholds happen then)
-				const times = [...new Set(lead.history.map((e) => e.timestamp))].filter((t) => t < window.end);
-				const labels = {
-					id: lead.row.id,
-					sqlAt: lead.row.sql_at ? new Date(lead.row.sql_at).getTime() : null,
-					wonAt: lead.row.won_at ? new Date(lead.row.won_at).getTime() : null,
-				};
-				emails.set(lead.row.id, lead.row.email);
-				draftTraces.push({ ...labels, points: traceOf(compiled.model, lead, times) });
-				// the active model reads the same history, its state built under its own rules
-				activeTraces.push({ ...labels, points: traceOf(active.model, lead, times, true) });
-			}
-			options.onProgress?.(draftTraces.length);
-		},
-	});
+	const gather = (traces: RangeTraces) => {
+		draftTraces.push(...traces.draft);
+		activeTraces.push(...traces.active);
+		for (const [id, email] of traces.emails) emails.set(id, email);
+		options.onProgress?.(draftTraces.length);
+	};
+	const { rangeSize = RANGE_SIZE, ...threads } = options.threads ?? { url: "", count: 0 };
+	const ranges = await chunkRanges(db, rangeSize);
+	if (threads.count > 0 && ranges.length >= Math.min(THREADS_FROM_RANGES, 2 * threads.count))
+		await tracesInThreads(ranges, { ...threads, draft: document, active: active.model.document, window }, gather);
+	else
+		await replayAll<Labelled>(db, compiled.model, {
+			...backtestReplay(models, window),
+			ranges,
+			// while one range waits on the database, the last one is scored
+			concurrency: 2,
+			onRange: (_trx, leads) => gather(tracesOf(models, leads, window)),
+		});
 	// ranges finish in any order: the same history gives the same examples
 	const byId = (a: LeadTrace, b: LeadTrace) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 	draftTraces.sort(byId);

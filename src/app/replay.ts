@@ -123,11 +123,13 @@ export async function replayAll<Extra = object>(
 	model: CompiledModel,
 	options: ReplayOptions & {
 		chunkSize?: number;
+		/** the lead ranges, when the caller has made them already */
+		ranges?: Array<[string, string]>;
 		concurrency?: number;
 		onRange: (trx: Transaction<Tables>, leads: Array<Replayed<Extra>>) => Promise<void> | void;
 	},
 ): Promise<void> {
-	const ranges = await chunkRanges(db, Math.max(1, options.chunkSize ?? 500));
+	const ranges = options.ranges ?? (await chunkRanges(db, Math.max(1, options.chunkSize ?? 500)));
 	let next = 0;
 	const worker = async () => {
 		while (next < ranges.length) {

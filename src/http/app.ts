@@ -50,6 +50,8 @@ export interface AppDeps {
 	webhookAllow?: BlockList;
 	/** where people reach Qualify (QUALIFY_PUBLIC_URL): hosted forms' addresses */
 	publicUrl?: string;
+	/** the PostgreSQL server's address: a backtest replays in worker threads with connections of their own */
+	databaseUrl?: string;
 }
 
 const staticCompression = compress();
@@ -67,6 +69,7 @@ export function createApp({
 	oldestEvent,
 	webhookAllow = new BlockList(),
 	publicUrl = "http://localhost:8080",
+	databaseUrl,
 }: AppDeps) {
 	const app = new OpenAPIHono<AuthEnv>({
 		defaultHook: (result) => {
@@ -98,7 +101,7 @@ export function createApp({
 	registerSessionRoutes(app, db, { trustProxy: trustProxy ?? false });
 	registerSetupRoutes(app, db, clock);
 	registerLeadRoutes(app, db, clock);
-	registerScoringModelRoutes(app, db, clock);
+	registerScoringModelRoutes(app, db, clock, databaseUrl);
 	registerWebhookRoutes(app, db, { allowed: webhookAllow, clock });
 	registerSalesRoutes(app, db, { listen, shutdown, clock });
 	registerMetricsRoutes(app, db, clock);

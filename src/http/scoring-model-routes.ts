@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { backtest } from "../app/backtest.js";
+import { replayThreads } from "../app/backtest-threads.js";
 import { draftFromSignals } from "../app/draft-from-signals.js";
 import { previewPublish } from "../app/preview-publish.js";
 import {
@@ -41,7 +42,13 @@ const notFound = json(ErrorResponse, "No such model");
 const invalid = json(ErrorResponse, "The document has problems; each names its field");
 const immutable = json(ErrorResponse, "The model is published or archived and cannot change");
 
-export function registerScoringModelRoutes(app: OpenAPIHono<AuthEnv>, db: Db, clock: Clock) {
+export function registerScoringModelRoutes(
+	app: OpenAPIHono<AuthEnv>,
+	db: Db,
+	clock: Clock,
+	/** PostgreSQL's address, for a backtest's worker threads (none on the embedded store) */
+	databaseUrl?: string,
+) {
 	// Everyone may read models; marketing and admins write them (sales may not).
 	const access = requireRole(db, { write: ["admin", "marketing"] });
 	app.use("/v1/scoring-models", access);
@@ -217,6 +224,7 @@ export function registerScoringModelRoutes(app: OpenAPIHono<AuthEnv>, db: Db, cl
 				...(q.targetPrecision !== undefined ? { targetPrecision: q.targetPrecision } : {}),
 				...(q.targetVolume !== undefined ? { targetVolume: q.targetVolume } : {}),
 				judgeBy: q.judgeBy,
+				threads: replayThreads(databaseUrl),
 			});
 			return c.json(result, 200);
 		},

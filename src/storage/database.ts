@@ -15,6 +15,8 @@ export interface Database {
 	readonly db: Db;
 	/** the embedded instance, for dumps and tests; absent on PostgreSQL */
 	readonly pglite?: PGlite;
+	/** the PostgreSQL server's address, for worker threads that need connections of their own */
+	readonly url?: string;
 	/** calls back on each NOTIFY on the channel (delivered at commit); returns how to stop */
 	listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
 	close(): Promise<void>;
@@ -47,7 +49,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
 			listeners.clear();
 			await db.destroy();
 		};
-		return { kind: "postgres", db, listen, close };
+		return { kind: "postgres", db, url: config.url, listen, close };
 	}
 	const pglite = new PGlite({ dataDir: config.dataDir, loadDataDir: config.loadDataDir });
 	await pglite.waitReady;

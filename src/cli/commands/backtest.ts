@@ -1,4 +1,5 @@
 import { backtest } from "../../app/backtest.js";
+import { replayThreads } from "../../app/backtest-threads.js";
 import { systemClock } from "../../app/system-clock.js";
 import { readConfig } from "../config.js";
 import { openStore } from "../open-store.js";
@@ -53,6 +54,7 @@ export async function backtestCommand(args: string[]) {
 			...(precision !== undefined ? { targetPrecision: Number(precision) } : {}),
 			...(volume !== undefined ? { targetVolume: Number(volume) } : {}),
 			judgeBy,
+			threads: replayThreads(store.url),
 			onProgress: (leads) => progress.update(`replaying: ${leads.toLocaleString("en-US")} leads…`),
 		});
 		progress.done();

@@ -41,6 +41,7 @@ export async function serveCommand(args: string[]) {
 		webhookAllow: config.webhookAllow,
 		publicUrl: config.publicUrl,
 		clock: systemClock,
+		...(store.url ? { databaseUrl: store.url } : {}),
 		...(existsSync(webRoot) ? { webRoot } : {}),
 	});
 	const server = serve({ fetch: app.fetch, port, hostname: config.host });
