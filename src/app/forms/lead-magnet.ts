@@ -31,14 +31,18 @@ export async function submissionFacts(db: Db, submissionId: string): Promise<Sub
 export type RequestedMail = "sent" | "nothing to send" | "no mailer" | "suppressed";
 
 /**
- * Why an e-mail a person asked for a moment ago (a download, a confirmation) cannot go, or null:
- * it goes to an unsubscribed address too, but not to one that bounced or complained.
+ * The address and mailer for an e-mail a person asked for a moment ago (a download, a
+ * confirmation), or why it cannot go: it goes to an unsubscribed address too, but not to one
+ * that bounced or complained.
  */
-export function whyNotMailed(f: SubmissionFacts | null, mailer: Mailer | null): RequestedMail | null {
+export function mailable(
+	f: SubmissionFacts | null,
+	mailer: Mailer | null,
+): { facts: SubmissionFacts; email: string; mailer: Mailer } | Exclude<RequestedMail, "sent"> {
 	if (!f?.email) return "nothing to send";
 	if (!mailer) return "no mailer";
 	if (f.suppressed === "bounced" || f.suppressed === "complained") return "suppressed";
-	return null;
+	return { facts: f, email: f.email, mailer };
 }
 
 /** A public link to `/<route>/<token>` naming a submission, signed for one use and expiring. */
@@ -53,7 +57,7 @@ export async function signedSubmissionUrl(
 	return `${publicUrl.replace(/\/+$/, "")}/${route}/${signExpiring(await linkSecret(db), kind, submission, expires)}`;
 }
 
-/** E-mails what a form offered: a signed link that expires (see whyNotMailed for who gets it). */
+/** E-mails what a form offered: a signed link that expires (see mailable for who gets it). */
 export async function sendLeadMagnet(
 	db: Db,
 	submissionId: string,
@@ -62,12 +66,13 @@ export async function sendLeadMagnet(
 ): Promise<RequestedMail> {
 	const f = await submissionFacts(db, submissionId);
 	const magnet = f ? FormDefinition.parse(f.definition).leadMagnet : undefined;
-	const not = magnet ? whyNotMailed(f, options.mailer) : "nothing to send";
-	if (not || !f?.email || !magnet || !options.mailer) return not ?? "nothing to send";
+	const to = mailable(f, options.mailer);
+	if (!magnet) return "nothing to send";
+	if (typeof to === "string") return to;
 	const expires = new Date(now.getTime() + magnet.expiresHours * 3_600_000);
-	const link = await signedSubmissionUrl(db, options.publicUrl, "d", f.submission, expires);
+	const link = await signedSubmissionUrl(db, options.publicUrl, "d", to.facts.submission, expires);
 	const until = expires.toUTCString();
-	await options.mailer.send(f.email, {
+	await to.mailer.send(to.email, {
 		subject: headerLine(`Your download: ${magnet.title}`),
 		text: `Here is ${magnet.title}:\n${link}\n\nThe link works until ${until}.\n`,
 		html: `<p>Here is <a href="${escapeHtml(link)}">${escapeHtml(magnet.title)}</a>.</p><p>The link works until ${escapeHtml(until)}.</p>`,

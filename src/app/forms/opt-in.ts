@@ -12,14 +12,14 @@ import { ingestBatch } from "../ingest-batch.js";
 import { leadIdentity } from "../nurture/lead-identity.js";
 import { linkSecret } from "../nurture/nurture-settings.js";
 import { liftUnsubscribe } from "../nurture/suppressions.js";
-import { type RequestedMail, signedSubmissionUrl, submissionFacts, whyNotMailed } from "./lead-magnet.js";
+import { mailable, type RequestedMail, signedSubmissionUrl, submissionFacts } from "./lead-magnet.js";
 
 /** How long a confirmation link works. */
 export const CONFIRM_DAYS = 7;
 
 /**
  * E-mails a double opt-in form's confirmation link (signed, expiring); an unsubscribed address
- * gets it too, since confirming is how it comes back (see whyNotMailed).
+ * gets it too, since confirming is how it comes back (see mailable).
  */
 export async function sendConfirmation(
 	db: Db,
@@ -27,14 +27,13 @@ export async function sendConfirmation(
 	now: Date,
 	options: { mailer: Mailer | null; publicUrl: string },
 ): Promise<RequestedMail> {
-	const f = await submissionFacts(db, submissionId);
-	const not = whyNotMailed(f, options.mailer);
-	if (not || !f?.email || !options.mailer) return not ?? "nothing to send";
-	const form = FormDefinition.parse(f.definition);
+	const to = mailable(await submissionFacts(db, submissionId), options.mailer);
+	if (typeof to === "string") return to;
+	const form = FormDefinition.parse(to.facts.definition);
 	const expires = new Date(now.getTime() + CONFIRM_DAYS * 86_400_000);
-	const link = await signedSubmissionUrl(db, options.publicUrl, "c", f.submission, expires);
+	const link = await signedSubmissionUrl(db, options.publicUrl, "c", to.facts.submission, expires);
 	const offer = form.leadMagnet ? ` and we will send you ${form.leadMagnet.title}` : "";
-	await options.mailer.send(f.email, {
+	await to.mailer.send(to.email, {
 		subject: headerLine(`Please confirm your address: ${form.title}`),
 		text: `You (or someone with your address) filled in "${form.title}".\nConfirm that it was you${offer}:\n${link}\n\nIf it was not you, ignore this e-mail: nothing more will be sent.\n`,
 		html: `<p>You (or someone with your address) filled in “${escapeHtml(form.title)}”.</p><p><a href="${escapeHtml(link)}">Confirm that it was you</a>${escapeHtml(offer)}.</p><p>If it was not you, ignore this e-mail: nothing more will be sent.</p>`,
