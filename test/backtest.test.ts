@@ -107,5 +107,11 @@ describe.each(backends())("backtesting a draft against the active model on $name
 			expect(threaded.draft.mqls).toBe(50);
 			expect(progress.length).toBeGreaterThanOrEqual(7);
 			expect(progress.at(-1)).toBe(200);
+			// a thread that cannot reach the database fails the backtest, and nothing is left running
+			const nowhere = new URL(database.url as string);
+			nowhere.pathname = "/qualify_no_such_database";
+			await expect(
+				backtest(database.db, planted, { ...options, threads: { url: nowhere.href, count: 2, rangeSize: 30 } }),
+			).rejects.toThrow(/qualify_no_such_database/);
 		});
 });

@@ -9,12 +9,13 @@ export const RANGE_SIZE = 500;
 /** Below this many ranges a replay stays in-process: starting threads would cost more than they save. */
 export const THREADS_FROM_RANGES = 8;
 
+/** Ranges a thread has in hand at once: while one waits on the database the other is scored. */
+const IN_HAND = 2;
+
 /** The threads a replay on this store may use: PostgreSQL's, up to one a core (at most four). */
 export function replayThreads(url: string | undefined): { url: string; count: number } | undefined {
 	return url ? { url, count: Math.min(4, availableParallelism()) } : undefined;
 }
-/** Ranges a thread has in hand at once: while one waits on the database the other is scored. */
-const IN_HAND = 2;
 
 type Reply =
 	| { ready: true }
@@ -32,6 +33,7 @@ export async function tracesInThreads(
 ): Promise<void> {
 	const { count, ...data } = options;
 	const workers: Worker[] = [];
+	const exited = new Set<Worker>();
 	let next = 0;
 	let done = 0;
 	try {
@@ -47,6 +49,10 @@ export async function tracesInThreads(
 				const worker = moduleWorker(import.meta.url, "backtest-worker", data);
 				workers.push(worker);
 				worker.on("error", reject);
+				worker.on("exit", () => {
+					exited.add(worker);
+					if (done < ranges.length) reject(new Error("a backtest thread stopped before the replay was done"));
+				});
 				worker.on("message", (reply: Reply) => {
 					if ("ready" in reply) {
 						for (let k = 0; k < IN_HAND; k++) give(worker);
@@ -61,15 +67,18 @@ export async function tracesInThreads(
 			}
 		});
 	} finally {
+		// each thread closes its connection and ends; one that does not within seconds is stopped
 		await Promise.all(
-			workers.map(
-				(w) =>
-					new Promise<void>((resolve) => {
-						w.once("exit", () => resolve());
-						w.postMessage(null);
-						setTimeout(() => void w.terminate(), 5_000).unref();
-					}),
-			),
+			workers
+				.filter((w) => !exited.has(w))
+				.map(
+					(w) =>
+						new Promise<void>((resolve) => {
+							w.once("exit", () => resolve());
+							w.postMessage(null);
+							setTimeout(() => void w.terminate(), 5_000).unref();
+						}),
+				),
 		);
 	}
 }
