@@ -128,6 +128,10 @@ describe.skipIf(!inject("chromium"))("every page of the web app in Chromium", ()
 		await page.locator("tr[data-owner='Alex Rivera']").waitFor();
 		expect(await page.locator("tr[data-owner]").count()).toBe(3);
 		expect(await page.locator("td.reasons[data-side='sales']").count()).toBeGreaterThan(0);
+		// the team's rejections and the reasons' total answer one question: they agree
+		const rejectedByOwner = (await page.locator("tr[data-owner] td:nth-child(7)").allTextContents()).map(Number);
+		const salesHeader = await page.getByRole("columnheader", { name: /Sales rejected/ }).textContent();
+		expect(Number(/\((\d+)\)/.exec(salesHeader ?? "")?.[1])).toBe(rejectedByOwner.reduce((a, b) => a + b, 0));
 
 		// a funnel number links to the leads behind it
 		const sqls = counts[2] as number;

@@ -93,7 +93,11 @@ export function Leads({ query, user }: { query: URLSearchParams; user: User }) {
 					query: { ...query, limit: "50", sort: query.sort ?? "lastSeenAt", ...(after ? { cursor: after } : {}) },
 				});
 				setRows((previous) => (after ? [...previous, ...page.data] : page.data));
-				if (!after) setPicked(new Set());
+				// a fresh list keeps only the picks it still shows: a box ticked while it loaded stays ticked
+				if (!after) {
+					const shown = new Set(page.data.map((l) => l.id));
+					setPicked((p) => new Set([...p].filter((id) => shown.has(id))));
+				}
 				setCursor(page.nextCursor);
 				setError(null);
 			} catch (e) {
@@ -232,6 +236,8 @@ export function Leads({ query, user }: { query: URLSearchParams; user: User }) {
 							(r) => setSegments(r.data),
 							() => {},
 						);
+						// done with the rows it was asked about: the next action starts from none
+						setPicked(new Set());
 						if (filters.segment) load(null);
 					}}
 				/>

@@ -110,14 +110,14 @@ export function SalesTeamCard({
 /** One reason's share of its side, as a bar and "n (p%)". */
 function Share({ n, total }: { n: number; total: number }) {
 	return (
-		<>
+		<div className="share">
 			<span className="bar" aria-hidden="true">
 				<span style={{ width: `${total > 0 ? (100 * n) / total : 0}%` }} />
 			</span>
 			<span className="num">
 				{n} ({percent(total > 0 ? n / total : null)})
 			</span>
-		</>
+		</div>
 	);
 }
 
@@ -132,7 +132,7 @@ function ReasonsCard({ sales, leads }: { sales: Map<string, number>; leads: Map<
 		(a, b) => (sales.get(b) ?? 0) - (sales.get(a) ?? 0) || (leads.get(b) ?? 0) - (leads.get(a) ?? 0),
 	);
 	return (
-		<section className="card" aria-labelledby="reasons-title">
+		<section className="card wide" aria-labelledby="reasons-title">
 			<h2 id="reasons-title">Why not now</h2>
 			{reasons.length === 0 ? (
 				<p className="empty">No rejections or survey answers in this period.</p>
@@ -159,6 +159,11 @@ function ReasonsCard({ sales, leads }: { sales: Map<string, number>; leads: Map<
 						))}
 					</tbody>
 				</table>
+			)}
+			{leadsTotal === 0 && (
+				<p className="hint">
+					Leads' own reasons come from a survey form whose "why not now" question maps each answer to one of these.
+				</p>
 			)}
 		</section>
 	);
