@@ -1,7 +1,14 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 /** What a signed link does; part of what is signed, so one kind's token never opens another. */
-export type LinkKind = "unsubscribe" | "open" | "click" | "download" | "confirm";
+export type LinkKind = "unsubscribe" | "open" | "click" | "download" | "confirm" | "form-shown";
+
+/** Whether a given signature or secret is the expected one, compared in constant time (any lengths). */
+export function sameSecret(given: string, expected: string): boolean {
+	const a = Buffer.from(given);
+	const b = Buffer.from(expected);
+	return a.length === b.length && timingSafeEqual(a, b);
+}
 
 function signature(secret: string, kind: LinkKind, id: string, extra: string): string {
 	return createHmac("sha256", secret).update(`${kind}\n${id}\n${extra}`).digest("base64url").slice(0, 32);
@@ -17,9 +24,7 @@ export function verifyLink(secret: string, kind: LinkKind, token: string, extra 
 	const match = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{32})$/.exec(token);
 	if (!match) return null;
 	const [, id, given] = match as unknown as [string, string, string];
-	const expected = Buffer.from(signature(secret, kind, id, extra));
-	const actual = Buffer.from(given);
-	return actual.length === expected.length && timingSafeEqual(actual, expected) ? id : null;
+	return sameSecret(given, signature(secret, kind, id, extra)) ? id : null;
 }
 
 /** A token that names a record and stops working at a time: `id.expiresMs.signature`. */
@@ -33,9 +38,22 @@ export function verifyExpiring(secret: string, kind: LinkKind, token: string, no
 	const match = /^([0-9a-f-]{36})\.(\d{10,16})\.([A-Za-z0-9_-]{32})$/.exec(token);
 	if (!match) return null;
 	const [, id, at, given] = match as unknown as [string, string, string, string];
-	const expected = Buffer.from(signature(secret, kind, id, at));
-	if (!timingSafeEqual(Buffer.from(given), expected)) return null;
+	if (!sameSecret(given, signature(secret, kind, id, at))) return null;
 	return Number(at) <= now.getTime() ? "expired" : id;
+}
+
+/** A signed note of a moment about a record (a form shown at a time): `ms.signature`. */
+export function signMoment(secret: string, kind: LinkKind, id: string, at: Date): string {
+	const ms = String(at.getTime());
+	return `${ms}.${signature(secret, kind, id, ms)}`;
+}
+
+/** The moment (epoch ms) a signed note names about a record, or null when it was altered or made for another. */
+export function verifyMoment(secret: string, kind: LinkKind, id: string, token: string): number | null {
+	const match = /^(\d{10,16})\.([A-Za-z0-9_-]{32})$/.exec(token);
+	if (!match) return null;
+	const [, ms, given] = match as unknown as [string, string, string];
+	return sameSecret(given, signature(secret, kind, id, ms)) ? Number(ms) : null;
 }
 
 export interface SendLinks {

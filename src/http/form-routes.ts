@@ -13,14 +13,9 @@ import { clientAddress } from "./client-address.js";
 import { renderFormPage, renderRefused, renderThanks } from "./form-page.js";
 import { perMinute } from "./per-minute.js";
 import { publicPage } from "./public-page.js";
-import { ErrorResponse, json, jsonBody, secretKey as security } from "./route-helpers.js";
+import { ErrorResponse, json, jsonBody, secretKey as security, uuidPathId } from "./route-helpers.js";
 
-const Id = z.object({
-	id: z
-		.string()
-		.uuid()
-		.openapi({ param: { name: "id", in: "path" }, example: "3f9a…" }),
-});
+const Id = uuidPathId("3f9a…");
 const tags = ["Forms"];
 const notFound = json(ErrorResponse, "No such form");
 

@@ -36,14 +36,9 @@ import {
 } from "../schemas/nurture.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole } from "./auth.js";
-import { ErrorResponse, json, jsonBody, secretKey as security } from "./route-helpers.js";
+import { ErrorResponse, json, jsonBody, secretKey as security, uuidPathId } from "./route-helpers.js";
 
-const Id = z.object({
-	id: z
-		.string()
-		.uuid()
-		.openapi({ param: { name: "id", in: "path" }, example: "5b0c…" }),
-});
+const Id = uuidPathId("5b0c…");
 const notFound = json(ErrorResponse, "Not found");
 const invalid = json(ErrorResponse, "The input has problems, each named by field");
 

@@ -26,3 +26,12 @@ export const secretKey = [{ bearer: [] }];
 
 export const pathId = (example: string) =>
 	z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, example }) });
+
+/** A path id that must be a UUID: anything else is refused as not valid before any lookup. */
+export const uuidPathId = (example: string) =>
+	z.object({
+		id: z
+			.string()
+			.uuid()
+			.openapi({ param: { name: "id", in: "path" }, example }),
+	});

@@ -6,16 +6,11 @@ import { isUuid } from "../domain/ids.js";
 import { AttendanceReport, Webinar, WebinarInput } from "../schemas/webinars.js";
 import type { Db } from "../storage/database.js";
 import { type AuthEnv, requireRole } from "./auth.js";
-import { ErrorResponse, json, jsonBody, secretKey as security } from "./route-helpers.js";
+import { ErrorResponse, json, jsonBody, secretKey as security, uuidPathId } from "./route-helpers.js";
 import { uploadOf } from "./upload.js";
 
 const tags = ["Capture"];
-const Id = z.object({
-	id: z
-		.string()
-		.uuid()
-		.openapi({ param: { name: "id", in: "path" }, example: "0c2e…" }),
-});
+const Id = uuidPathId("0c2e…");
 
 export function registerWebinarRoutes(app: OpenAPIHono<AuthEnv>, db: Db, options: { clock: Clock; publicUrl: string }) {
 	const access = requireRole(db, { read: ["admin", "marketing"], write: ["admin", "marketing"] });

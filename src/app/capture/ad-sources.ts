@@ -1,7 +1,8 @@
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import type { Selectable } from "kysely";
 import { type AdLead, facebookLeads, linkedinLeads, traitsOfAdLead } from "../../domain/capture/ad-leads.js";
 import { AppError, errorCode } from "../../domain/errors.js";
+import { sameSecret } from "../../email/signed-links.js";
 import type { AdSource, AdSourceInput } from "../../schemas/ad-sources.js";
 import type { Db } from "../../storage/database.js";
 import type { AdSourcesTable } from "../../storage/tables.js";
@@ -49,19 +50,13 @@ export async function listAdSources(db: Db, publicUrl: string): Promise<AdSource
 function signedBy(secret: string, body: string, given: string | undefined): boolean {
 	const hex = (given ?? "").replace(/^sha256=/, "");
 	if (!/^[0-9a-f]{64}$/i.test(hex)) return false;
-	const expected = createHmac("sha256", secret).update(body).digest();
-	return timingSafeEqual(Buffer.from(hex, "hex"), expected);
+	return sameSecret(hex.toLowerCase(), createHmac("sha256", secret).update(body).digest("hex"));
 }
 
 /** Facebook's subscription check: the challenge back when the verify token is the source's secret. */
 export async function verifySubscription(db: Db, id: string, token: string | undefined): Promise<boolean> {
 	const row = await db.selectFrom("ad_sources").select("secret").where("id", "=", id).executeTakeFirst();
-	return (
-		!!row &&
-		!!token &&
-		token.length === row.secret.length &&
-		timingSafeEqual(Buffer.from(token), Buffer.from(row.secret))
-	);
+	return !!row && !!token && sameSecret(token, row.secret);
 }
 
 function messagesOf(lead: AdLead, source: { name: string; mapping: Record<string, string> }, now: Date) {

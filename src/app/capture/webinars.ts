@@ -1,10 +1,11 @@
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import type { Selectable } from "kysely";
 import { attendeesOf } from "../../domain/capture/attendance.js";
 import { AppError, errorCode } from "../../domain/errors.js";
 import { normalizeEmail } from "../../domain/traits.js";
+import { sameSecret } from "../../email/signed-links.js";
 import type { AttendanceReport, Webinar, WebinarInput } from "../../schemas/webinars.js";
 import type { Db } from "../../storage/database.js";
 import type { WebinarsTable } from "../../storage/tables.js";
@@ -132,12 +133,7 @@ export async function receiveWebinarHook(
 	const ts = Number(headers.timestamp);
 	const expected = `v0=${hmacHex(webinar.secret, `v0:${headers.timestamp}:${body}`)}`;
 	const given = headers.signature ?? "";
-	if (
-		!Number.isFinite(ts) ||
-		Math.abs(now.getTime() - ts * 1000) > 5 * 60_000 ||
-		given.length !== expected.length ||
-		!timingSafeEqual(Buffer.from(given), Buffer.from(expected))
-	)
+	if (!Number.isFinite(ts) || Math.abs(now.getTime() - ts * 1000) > 5 * 60_000 || !sameSecret(given, expected))
 		throw new AppError("unauthorized", "x-zm-signature is missing, stale or does not match the body");
 	let hook: { event?: string; payload?: Record<string, unknown> };
 	try {

@@ -12,7 +12,13 @@ import { ingestBatch } from "../ingest-batch.js";
 import { leadIdentity } from "../nurture/lead-identity.js";
 import { linkSecret } from "../nurture/nurture-settings.js";
 import { liftUnsubscribe } from "../nurture/suppressions.js";
-import { mailable, type RequestedMail, signedSubmissionUrl, submissionFacts } from "./lead-magnet.js";
+import {
+	mailable,
+	type RequestedMail,
+	type SubmissionFacts,
+	signedSubmissionUrl,
+	submissionFacts,
+} from "./lead-magnet.js";
 
 /** How long a confirmation link works. */
 export const CONFIRM_DAYS = 7;
@@ -43,11 +49,17 @@ export async function sendConfirmation(
 
 export type Confirmation = "confirmed" | "confirmed before" | "expired" | null;
 
-/** Whether a confirmation link holds (for the page that asks to confirm), without confirming. */
-export async function checkConfirmation(db: Db, token: string, now: Date): Promise<string | "expired" | null> {
+/** The submission a confirmation link names, "expired" past its time, or null when it was altered. */
+async function confirmationOf(db: Db, token: string, now: Date): Promise<SubmissionFacts | "expired" | null> {
 	const id = verifyExpiring(await linkSecret(db), "confirm", token, now);
 	if (id === null || id === "expired") return id;
-	return (await submissionFacts(db, id)) ? id : null;
+	return submissionFacts(db, id);
+}
+
+/** Whether a confirmation link holds (for the page that asks to confirm), without confirming. */
+export async function checkConfirmation(db: Db, token: string, now: Date): Promise<string | "expired" | null> {
+	const f = await confirmationOf(db, token, now);
+	return f === null || f === "expired" ? f : f.submission;
 }
 
 /**
@@ -56,10 +68,9 @@ export async function checkConfirmation(db: Db, token: string, now: Date): Promi
  * Altered: null; past its time: "expired".
  */
 export async function confirmSubmission(db: Db, token: string, now: Date): Promise<Confirmation> {
-	const id = await checkConfirmation(db, token, now);
-	if (id === null || id === "expired") return id;
-	const f = await submissionFacts(db, id);
-	if (!f) return null;
+	const f = await confirmationOf(db, token, now);
+	if (f === null || f === "expired") return f;
+	const id = f.submission;
 	if (f.lead_id && f.email) {
 		const result = await ingestBatch(
 			db,

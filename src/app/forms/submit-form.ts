@@ -1,6 +1,7 @@
-import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { CONFIRMATION_REQUESTED } from "../../domain/consent.js";
 import { type Answer, type CheckedSubmission, checkSubmission } from "../../domain/forms/check-submission.js";
+import { signMoment, verifyMoment } from "../../email/signed-links.js";
 import { enqueueJob } from "../../jobs/queue.js";
 import type { FormDefinition } from "../../schemas/forms.js";
 import type { Db } from "../../storage/database.js";
@@ -11,21 +12,12 @@ import { linkSecret } from "../nurture/nurture-settings.js";
 
 /** A signed note of when the form was shown, so the time to submit cannot be faked. */
 export async function shownToken(db: Db, formId: string, now: Date): Promise<string> {
-	const at = String(now.getTime());
-	return `${at}.${createHmac("sha256", await linkSecret(db))
-		.update(`form-shown\n${formId}\n${at}`)
-		.digest("base64url")}`;
+	return signMoment(await linkSecret(db), "form-shown", formId, now);
 }
 
 /** When a signed shown-at token says the form was shown, or null when it was not signed for this form. */
 export async function shownAt(db: Db, formId: string, token: string | undefined): Promise<number | null> {
-	const match = /^(\d{10,16})\.([A-Za-z0-9_-]{43})$/.exec(token ?? "");
-	if (!match) return null;
-	const [, at, given] = match as unknown as [string, string, string];
-	const expected = createHmac("sha256", await linkSecret(db))
-		.update(`form-shown\n${formId}\n${at}`)
-		.digest("base64url");
-	return timingSafeEqual(Buffer.from(given), Buffer.from(expected)) ? Number(at) : null;
+	return verifyMoment(await linkSecret(db), "form-shown", formId, token ?? "");
 }
 
 /** Whether the address already said yes itself: subscribed, with a source (a confirmation, a form, a person). */
